@@ -1,0 +1,132 @@
+package bundle
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Signature convention (SPEC.md, "Signatures"): the signed message is
+// PAE(payloadType, payload);
+//   - ECDSA P-384: SHA-384 of it, ASN.1 DER (r, s);
+//   - ECDSA P-256: SHA-256 of it, ASN.1 DER (r, s);
+//   - RSA, 3072 bits or more: RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32 bytes.
+//
+// MinRSASignerBits is the smallest RSA signing key accepted.
+const MinRSASignerBits = 3072
+
+// scheme returns the digest and signer options for a public key.
+func scheme(pub crypto.PublicKey) (crypto.Hash, crypto.SignerOpts, error) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P384():
+			return crypto.SHA384, crypto.SHA384, nil
+		case elliptic.P256():
+			return crypto.SHA256, crypto.SHA256, nil
+		}
+		return 0, nil, fmt.Errorf("%w: ECDSA on %s (want P-256 or P-384)", ErrSignerKey, k.Curve.Params().Name)
+	case *rsa.PublicKey:
+		if k.N.BitLen() < MinRSASignerBits {
+			return 0, nil, fmt.Errorf("%w: RSA %d bits (want at least %d)", ErrSignerKey, k.N.BitLen(), MinRSASignerBits)
+		}
+		return crypto.SHA256, &rsa.PSSOptions{SaltLength: 32, Hash: crypto.SHA256}, nil
+	}
+	return 0, nil, fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d)", ErrSignerKey, pub, MinRSASignerBits)
+}
+
+// failingReader is given wherever a signer asks for randomness it should not
+// need: HSM signers ignore it, and a silent fallback to a weak source cannot
+// happen. (Go's own software signers use crypto/rand regardless since 1.26.)
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) {
+	return 0, errors.New("airwrap: no randomness is supplied to signers")
+}
+
+func digest(h crypto.Hash, msg []byte) []byte {
+	d := h.New()
+	d.Write(msg)
+	return d.Sum(nil)
+}
+
+// sign makes one signature over PAE and verifies it immediately.
+func sign(s crypto.Signer, payloadType string, payload []byte) (Signature, error) {
+	pub := s.Public()
+	h, opts, err := scheme(pub)
+	if err != nil {
+		return Signature{}, err
+	}
+	keyID, err := KeyID(pub)
+	if err != nil {
+		return Signature{}, err
+	}
+	sig, err := s.Sign(failingReader{}, digest(h, PAE(payloadType, payload)), opts)
+	if err != nil {
+		return Signature{}, fmt.Errorf("signing with key %s: %w", keyID, err)
+	}
+	if err := VerifySignature(pub, payloadType, payload, sig); err != nil {
+		return Signature{}, fmt.Errorf("signature by key %s fails verification right after signing: %w", keyID, err)
+	}
+	return Signature{KeyID: keyID, Sig: base64.StdEncoding.EncodeToString(sig)}, nil
+}
+
+// SignEnvelope signs payload with each signer (distinct keys, at least one).
+func SignEnvelope(payloadType string, payload []byte, signers ...crypto.Signer) (*Envelope, error) {
+	if len(signers) == 0 {
+		return nil, fmt.Errorf("%w: no signer given", ErrSignerKey)
+	}
+	env := &Envelope{PayloadType: payloadType, Payload: base64.StdEncoding.EncodeToString(payload)}
+	for _, s := range signers {
+		if err := AddSignature(env, s); err != nil {
+			return nil, err
+		}
+	}
+	return env, nil
+}
+
+// AddSignature adds s's signature to env (a second officer signing later).
+// A key that already signed env is refused.
+func AddSignature(env *Envelope, s crypto.Signer) error {
+	payload, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	if err != nil {
+		return fmt.Errorf("%w: payload: not standard padded base64", ErrMalformed)
+	}
+	if len(env.Signatures) >= MaxSignatures {
+		return fmt.Errorf("%w: envelope already has %d signatures", ErrMalformed, MaxSignatures)
+	}
+	sig, err := sign(s, env.PayloadType, payload)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(env.Signatures, func(x Signature) bool { return x.KeyID == sig.KeyID }) {
+		return fmt.Errorf("%w: key %s has already signed this envelope", ErrSignerKey, sig.KeyID)
+	}
+	env.Signatures = append(env.Signatures, sig)
+	return nil
+}
+
+// VerifySignature checks one raw signature by pub over PAE(payloadType, payload).
+func VerifySignature(pub crypto.PublicKey, payloadType string, payload, sig []byte) error {
+	h, opts, err := scheme(pub)
+	if err != nil {
+		return err
+	}
+	d := digest(h, PAE(payloadType, payload))
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, d, sig) {
+			return ErrSignature
+		}
+	case *rsa.PublicKey:
+		if err := rsa.VerifyPSS(k, h, d, sig, opts.(*rsa.PSSOptions)); err != nil {
+			return fmt.Errorf("%w: %w", ErrSignature, err)
+		}
+	}
+	return nil
+}
