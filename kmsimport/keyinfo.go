@@ -1,0 +1,106 @@
+package kmsimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/airwrap/airwrap/verify"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// KeyInfo is what DescribeKey says about a KMS key, flattened.
+type KeyInfo struct {
+	ARN                  string     `json:"arn"`
+	KeyID                string     `json:"key_id"`
+	Account              string     `json:"account"`
+	Region               string     `json:"region"`
+	KeySpec              string     `json:"key_spec"`
+	KeyUsage             string     `json:"key_usage"`
+	State                string     `json:"state"`
+	Origin               string     `json:"origin"`
+	CustomKeyStoreID     string     `json:"custom_key_store_id,omitempty"`
+	MultiRegion          bool       `json:"multi_region"`
+	MultiRegionRole      string     `json:"multi_region_role,omitempty"`
+	ExpirationModel      string     `json:"expiration_model,omitempty"`
+	ValidTo              *time.Time `json:"valid_to,omitempty"`
+	CurrentKeyMaterialID string     `json:"current_key_material_id,omitempty"`
+}
+
+func keyInfo(md *types.KeyMetadata) KeyInfo {
+	k := KeyInfo{
+		ARN:                  aws.ToString(md.Arn),
+		KeyID:                aws.ToString(md.KeyId),
+		Account:              aws.ToString(md.AWSAccountId),
+		KeySpec:              string(md.KeySpec),
+		KeyUsage:             string(md.KeyUsage),
+		State:                string(md.KeyState),
+		Origin:               string(md.Origin),
+		CustomKeyStoreID:     aws.ToString(md.CustomKeyStoreId),
+		MultiRegion:          aws.ToBool(md.MultiRegion),
+		ExpirationModel:      string(md.ExpirationModel),
+		ValidTo:              md.ValidTo,
+		CurrentKeyMaterialID: aws.ToString(md.CurrentKeyMaterialId),
+	}
+	if md.MultiRegionConfiguration != nil {
+		k.MultiRegionRole = string(md.MultiRegionConfiguration.MultiRegionKeyType)
+	}
+	if a, err := parseKeyARN(k.ARN); err == nil {
+		k.Region = a.Region
+		if k.Account == "" {
+			k.Account = a.Account
+		}
+	}
+	return k
+}
+
+// describe calls DescribeKey and explains its failure.
+func describe(ctx context.Context, api API, keyID string) (KeyInfo, error) {
+	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+	if err != nil {
+		return KeyInfo{}, explainCommon(keyID, err)
+	}
+	if out.KeyMetadata == nil {
+		return KeyInfo{}, fmt.Errorf("%s: DescribeKey returned no metadata", keyID)
+	}
+	return keyInfo(out.KeyMetadata), nil
+}
+
+// Importable reports every reason this key cannot take imported material,
+// each prefixed with path (e.g. "keys[2]").
+func (k KeyInfo) Importable(path string) error {
+	var errs []error
+	bad := func(field, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s.%s: %w: "+format, append([]any{path, field, ErrKeyNotImportable}, a...)...))
+	}
+	if k.Origin != string(types.OriginTypeExternal) {
+		bad("Origin", "%s is %q, want EXTERNAL (create the key with --create, or `aws kms create-key --origin EXTERNAL`)", k.ARN, k.Origin)
+	}
+	switch types.KeyState(k.State) {
+	case types.KeyStatePendingImport, types.KeyStateEnabled:
+	default:
+		bad("KeyState", "%s is %s, want PendingImport or Enabled", k.ARN, k.State)
+	}
+	if k.CustomKeyStoreID != "" {
+		bad("CustomKeyStoreId", "%s is in custom key store %s, which cannot take imported material", k.ARN, k.CustomKeyStoreID)
+	}
+	if _, err := verify.Rule(k.KeySpec); err != nil {
+		bad("KeySpec", "%s: %v", k.ARN, err)
+	}
+	return errors.Join(errs...)
+}
+
+// keyARN is a parsed KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/ID.
+type keyARN struct{ Partition, Region, Account, KeyID string }
+
+func parseKeyARN(s string) (keyARN, error) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "kms" || parts[3] == "" || parts[4] == "" || !strings.HasPrefix(parts[5], "key/") || len(parts[5]) == len("key/") {
+		return keyARN{}, fmt.Errorf("%w: %q is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)", ErrUsage, s)
+	}
+	return keyARN{Partition: parts[1], Region: parts[3], Account: parts[4], KeyID: strings.TrimPrefix(parts[5], "key/")}, nil
+}

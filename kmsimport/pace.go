@@ -1,0 +1,68 @@
+package kmsimport
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultRate is GetParametersForImport's default quota: 1 request per second
+// per account and Region.
+const DefaultRate = 1.0
+
+// ParseRate reads a request rate: "2" or "2/s" (per second), "30/m" (per
+// minute). It must be positive.
+func ParseRate(s string) (float64, error) {
+	num, unit, hasUnit := strings.Cut(strings.TrimSpace(s), "/")
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || !(v > 0 && v <= 1e6) {
+		return 0, fmt.Errorf("%w: rate %q: want a positive number per second, e.g. 1/s, 0.5/s or 30/m", ErrUsage, s)
+	}
+	if hasUnit {
+		switch unit {
+		case "s":
+		case "m":
+			v /= 60
+		default:
+			return 0, fmt.Errorf("%w: rate %q: unit must be /s or /m", ErrUsage, s)
+		}
+	}
+	return v, nil
+}
+
+// pacer spaces calls at least interval apart; the first call goes at once.
+type pacer struct {
+	interval time.Duration
+	next     time.Time
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
+}
+
+func newPacer(rate float64) *pacer {
+	return &pacer{interval: time.Duration(float64(time.Second) / rate), now: time.Now, sleep: sleepCtx}
+}
+
+func (p *pacer) wait(ctx context.Context) error {
+	now := p.now()
+	if p.next.After(now) {
+		if err := p.sleep(ctx, p.next.Sub(now)); err != nil {
+			return err
+		}
+		now = p.next
+	}
+	p.next = now.Add(p.interval)
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,203 @@
+package kmsimport
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// DefaultWrappingKeySpec is what AWS recommends.
+const DefaultWrappingKeySpec = "RSA_4096"
+
+// PrepareRequest asks for import parameters for existing keys and, with
+// Create, for a new EXTERNAL key created first.
+type PrepareRequest struct {
+	KeyIDs            []string
+	Create            *CreateKeyRequest
+	WrappingAlgorithm string  // "": the strongest that fits each key's spec
+	WrappingKeySpec   string  // "": DefaultWrappingKeySpec
+	Rate              float64 // GetParametersForImport per second; 0: DefaultRate
+	Progress          io.Writer
+	ToolVersion       string
+	Now               func() time.Time
+}
+
+// Prepare validates req completely, creates the key if asked, checks every
+// key with DescribeKey, then fetches parameters paced to req.Rate.
+func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, error) {
+	if req.WrappingKeySpec == "" {
+		req.WrappingKeySpec = DefaultWrappingKeySpec
+	}
+	if req.Rate == 0 {
+		req.Rate = DefaultRate
+	}
+	if req.Now == nil {
+		req.Now = time.Now
+	}
+	progress := req.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+
+	ids := append([]string(nil), req.KeyIDs...)
+	if req.Create != nil {
+		info, err := CreateKey(ctx, api, *req.Create)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(progress, "created %s (%s, origin EXTERNAL, PendingImport)\n", info.ARN, info.KeySpec)
+		ids = append(ids, info.ARN)
+	}
+
+	// Every key is checked before the first GetParametersForImport.
+	type planned struct {
+		info KeyInfo
+		alg  string
+	}
+	var plan []planned
+	var errs []error
+	seen := map[string]string{}
+	for i, id := range ids {
+		path := fmt.Sprintf("keys[%d]", i)
+		info, err := describe(ctx, api, id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		if prev, dup := seen[info.ARN]; dup {
+			errs = append(errs, fmt.Errorf("%s: %w: %s is the same key as %s", path, ErrUsage, id, prev))
+			continue
+		}
+		seen[info.ARN] = path
+		if err := info.Importable(path); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		alg, err := ChooseAlgorithm(info.KeySpec, req.WrappingAlgorithm, req.WrappingKeySpec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %w", path, info.ARN, err))
+			continue
+		}
+		plan = append(plan, planned{info, alg})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	n := len(plan)
+	if n > 1 {
+		d := time.Duration(float64(n-1) / req.Rate * float64(time.Second))
+		fmt.Fprintf(progress, "fetching parameters for %d keys at %g/s: about %s\n", n, req.Rate, d.Round(time.Second))
+	}
+	pace := newPacer(req.Rate)
+	out := &bundle.Params{Type: bundle.ParamsType, ToolVersion: req.ToolVersion}
+	for i, p := range plan {
+		if err := pace.wait(ctx); err != nil {
+			return nil, err
+		}
+		e, err := getParameters(ctx, api, p.info, p.alg, req.WrappingKeySpec)
+		if err != nil {
+			return nil, fmt.Errorf("keys[%d]: %w", i, err)
+		}
+		fmt.Fprintf(progress, "[%d/%d] %s: %s %s, valid until %s\n", i+1, n, e.KeyARN, e.WrappingAlgorithm, e.WrappingKeySpec, e.ParametersValidTo.Format(time.RFC3339))
+		out.Entries = append(out.Entries, e)
+	}
+	out.CreatedAt = req.Now().UTC().Truncate(time.Second)
+	return out, nil
+}
+
+func (req PrepareRequest) validate() error {
+	var errs []error
+	if len(req.KeyIDs) == 0 && req.Create == nil {
+		errs = append(errs, fmt.Errorf("%w: name at least one key (--key-id or --keys-file) or --create one", ErrUsage))
+	}
+	if _, ok := verify.WrappingKeySpecs[req.WrappingKeySpec]; !ok {
+		errs = append(errs, fmt.Errorf("%w: wrapping-key-spec %q: want RSA_2048, RSA_3072 or RSA_4096", ErrUsage, req.WrappingKeySpec))
+	}
+	if req.WrappingAlgorithm != "" {
+		if _, err := verify.AlgorithmHash(req.WrappingAlgorithm); err != nil {
+			errs = append(errs, fmt.Errorf("wrapping-algorithm: %w", err))
+		}
+	}
+	if req.Rate <= 0 {
+		errs = append(errs, fmt.Errorf("%w: rate must be positive", ErrUsage))
+	}
+	for i, id := range req.KeyIDs {
+		if id == "" {
+			errs = append(errs, fmt.Errorf("%w: keys[%d]: empty key id", ErrUsage, i))
+		}
+	}
+	if req.Create != nil {
+		if err := req.Create.validate(); err != nil {
+			errs = append(errs, err)
+		} else if req.WrappingAlgorithm != "" {
+			if err := CheckFit(req.Create.KeySpec, req.WrappingAlgorithm, req.WrappingKeySpec); err != nil {
+				errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bundle.ParamsEntry, error) {
+	out, err := api.GetParametersForImport(ctx, &kms.GetParametersForImportInput{
+		KeyId:             aws.String(k.ARN),
+		WrappingAlgorithm: types.AlgorithmSpec(alg),
+		WrappingKeySpec:   types.WrappingKeySpec(wks),
+	})
+	if err != nil {
+		return bundle.ParamsEntry{}, explainCommon(k.ARN, err)
+	}
+	if got := aws.ToString(out.KeyId); got != k.ARN {
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w: GetParametersForImport answered for %q", k.ARN, ErrKeyMismatch, got)
+	}
+	if err := checkWrappingKey(out.PublicKey, wks); err != nil {
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w", k.ARN, err)
+	}
+	if len(out.ImportToken) == 0 || out.ParametersValidTo == nil {
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: GetParametersForImport returned no import token or no validity", k.ARN)
+	}
+	return bundle.ParamsEntry{
+		KeyARN:            k.ARN,
+		Account:           k.Account,
+		Region:            k.Region,
+		KeySpec:           k.KeySpec,
+		KeyUsage:          k.KeyUsage,
+		MultiRegion:       k.MultiRegion,
+		MultiRegionRole:   k.MultiRegionRole,
+		WrappingAlgorithm: alg,
+		WrappingKeySpec:   wks,
+		PublicKey:         out.PublicKey,
+		ImportToken:       out.ImportToken,
+		ParametersValidTo: out.ParametersValidTo.UTC(),
+	}, nil
+}
+
+// checkWrappingKey: DER SPKI of an RSA key of exactly the asked size.
+func checkWrappingKey(der []byte, wks string) error {
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrWrappingKey, err)
+	}
+	rk, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("%w: %T, want RSA", ErrWrappingKey, pub)
+	}
+	if want := verify.WrappingKeySpecs[wks]; rk.N.BitLen() != want {
+		return fmt.Errorf("%w: %d-bit RSA, asked for %s", ErrWrappingKey, rk.N.BitLen(), wks)
+	}
+	return nil
+}
