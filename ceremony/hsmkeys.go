@@ -1,0 +1,103 @@
+package ceremony
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/airwrap/airwrap/verify"
+)
+
+// checkKeys finds every HSM key and the signer and checks each against its
+// entry before anything is wrapped, reporting every problem at once.
+func (r *run) checkKeys(context.Context) error {
+	var errs []error
+	for _, e := range r.p.entries {
+		if err := r.checkKey(e); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	signer, err := r.tok.FindSigner(r.o.SignerLabel)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--signer %q: %w", r.o.SignerLabel, err))
+	} else {
+		r.signer = signer
+		der, err := x509.MarshalPKIXPublicKey(signer.Public())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--signer %q: public key: %w", r.o.SignerLabel, err))
+		} else if err := r.record("signer", map[string]any{
+			"label":             signer.Label(),
+			"algorithm":         signer.Algorithm(),
+			"public_key_sha256": sha256Hex(der),
+		}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *run) checkKey(e *entry) error {
+	key, err := r.tok.FindKey(e.label)
+	if err != nil {
+		return fmt.Errorf("%s: --key %q: %w", e.path, e.label, err)
+	}
+	e.key = key
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %w: "+format, append([]any{e.path, ErrHSMKey}, args...)...))
+	}
+	switch {
+	case key.KeySpec == "":
+		bad("HSM key %q matches no importable KMS key spec", e.label)
+	case e.spec == "":
+		e.spec = key.KeySpec // AWS CLI JSON without --key-spec: the HSM key decides
+		if !verify.AlgorithmAllowed(e.spec, e.alg) {
+			errs = append(errs, fmt.Errorf("%s: %w: %s with %s (allowed: %v)", e.path, verify.ErrAlgorithmNotAllowed, e.alg, e.spec, verify.Rules[e.spec].Algorithms))
+		}
+	case key.KeySpec != e.spec:
+		bad("HSM key %q is %s but the KMS key is %s", e.label, key.KeySpec, e.spec)
+	}
+	if !key.Extractable {
+		bad("HSM key %q is not extractable (CKA_EXTRACTABLE false), so it cannot be wrapped", e.label)
+	}
+	if len(errs) == 0 {
+		if err := fits(e, key.MaterialLen); err != nil {
+			errs = append(errs, err)
+		}
+		if err := r.tokenCan(e); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return r.record("hsm.key", map[string]any{
+		"entry":        e.path,
+		"label":        key.Label,
+		"id":           hex.EncodeToString(key.ID),
+		"key_spec":     key.KeySpec,
+		"check_method": key.CheckMethod,
+		"check_value":  hex.EncodeToString(key.CheckValue),
+		"extractable":  key.Extractable,
+		"sensitive":    key.Sensitive,
+	})
+}
+
+// tokenCan applies the known-answer verdicts: refuse what this token would get wrong.
+func (r *run) tokenCan(e *entry) error {
+	for _, a := range r.caps.Algorithms {
+		if a.Algorithm != e.alg {
+			continue
+		}
+		if !a.OK {
+			return fmt.Errorf("%s: %w: %s: %s", e.path, ErrTokenCannot, e.alg, a.Reason)
+		}
+		if !verify.IsOAEP(e.alg) && !r.caps.KWPPadsCorrectly && e.key.MaterialLen%8 != 0 {
+			return fmt.Errorf("%s: %w: %s: the token's AES key wrap (%s) mis-pads material whose length is not a multiple of 8 and this key's is %d bytes: use RSAES_OAEP_* parameters where the key spec allows, or an HSM whose key wrap passes the self-test", e.path, ErrTokenCannot, e.alg, r.caps.KWPMechanismName, e.key.MaterialLen)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s: %w: %s was not self-tested on this token", e.path, ErrTokenCannot, e.alg)
+}

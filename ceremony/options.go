@@ -1,0 +1,92 @@
+// Package ceremony orchestrates `airwrap wrap`: it parses and validates the
+// whole request before touching the HSM, reporting every problem at once;
+// then self-tests the token, wraps each key inside the HSM, records every
+// step in a hash-chained transcript, signs the import payload in the HSM,
+// verifies that signature, and writes the bundle, the transcript and the
+// optional AWS CLI files atomically: all of them, or nothing.
+package ceremony
+
+import (
+	"crypto/rsa"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/airwrap/airwrap/hsm"
+)
+
+// Token is the part of *hsm.Token a ceremony uses.
+type Token interface {
+	Info() hsm.TokenInfo
+	SelfTest() (*hsm.Capabilities, error)
+	FindKey(label string) (*hsm.Key, error)
+	Wrap(key *hsm.Key, wrappingKey *rsa.PublicKey, algorithm string, caps *hsm.Capabilities) ([]byte, error)
+	MAC(key *hsm.Key, macAlgorithm string, data []byte) ([]byte, error)
+	Random(n int) ([]byte, error)
+	FindSigner(label string) (hsm.Signer, error)
+	Close() error
+}
+
+// KeySelect maps a KMS key (ARN, empty for "the only entry") to an HSM key label.
+type KeySelect struct {
+	ARN   string
+	Label string
+}
+
+// ParseKeySelect reads one --key value: "LABEL" or "ARN=LABEL".
+func ParseKeySelect(s string) KeySelect {
+	if strings.HasPrefix(s, "arn:") {
+		if arn, label, ok := strings.Cut(s, "="); ok {
+			return KeySelect{ARN: arn, Label: label}
+		}
+	}
+	return KeySelect{Label: s}
+}
+
+// Options is one `airwrap wrap` request.
+type Options struct {
+	Params     []byte // the parameters file, bytes as read
+	ParamsPath string // for messages only
+
+	Keys     []KeySelect
+	ValidTo  *time.Time // KEY_MATERIAL_EXPIRES until then; nil with NoExpiry
+	NoExpiry bool       // KEY_MATERIAL_DOES_NOT_EXPIRE
+
+	// Only for AWS CLI JSON parameters: the algorithm asked of
+	// get-parameters-for-import (required) and the KMS key spec (default:
+	// the HSM key's spec).
+	WrappingAlgorithm string
+	KeySpec           string
+
+	SignerLabel string
+	Operators   []string
+	Out         string // the import bundle; the transcript goes to Out + TranscriptSuffix
+	AWSCLIDir   string // optional: DIR/<key id>/{EncryptedKeyMaterial,ImportToken}.bin
+
+	ToolVersion string
+	Now         func() time.Time // default time.Now
+	// Open opens the token. It is called only after the request has been
+	// validated completely, so a bad request never asks for the PIN.
+	Open     func() (Token, error)
+	Progress io.Writer // progress lines (stderr); nil for none
+}
+
+// TranscriptSuffix is appended to Options.Out to name the transcript.
+const TranscriptSuffix = ".transcript.jsonl"
+
+// AWS CLI output file names inside AWSCLIDir/<key id>/.
+const (
+	EncryptedKeyMaterialFile = "EncryptedKeyMaterial.bin"
+	ImportTokenFile          = "ImportToken.bin"
+)
+
+// Result is what a successful Wrap wrote.
+type Result struct {
+	BundlePath     string
+	TranscriptPath string
+	Files          []string // every file written, bundle and transcript first
+	BundleSHA256   string
+	SignerKeyID    string // fingerprint of the signer's public key
+	Entries        int
+	AWSCLICommands []string // one `aws kms import-key-material ...` per entry when AWSCLIDir is set
+}

@@ -1,0 +1,171 @@
+package ceremony
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// plan is a validated request: everything known before the HSM is opened.
+type plan struct {
+	paramsSHA256    string
+	paramsFormat    string
+	expirationModel string
+	validTo         *time.Time
+	entries         []*entry
+	outputs         []string // every path Wrap will create
+}
+
+// entry is one KMS key to import.
+type entry struct {
+	path            string // field path for messages: entries[0] or KeyId
+	arn             string
+	keyARN          keyARN
+	spec            string // "" until known (AWS CLI JSON without --key-spec)
+	alg             string
+	wrappingKeySpec string
+	pubDER          []byte
+	pub             *rsa.PublicKey
+	token           []byte
+	paramsValidTo   time.Time
+	label           string
+
+	// Filled in once the HSM is open.
+	key       *hsm.Key
+	encrypted []byte
+	proof     bundle.Proof
+}
+
+// validate parses and checks the whole request without the HSM, reporting
+// every problem at once.
+func validate(o *Options, now time.Time) (*plan, error) {
+	p := &plan{paramsSHA256: bundle.SHA256Hex(o.Params)}
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	entries, format, err := readParams(o, now)
+	add(err)
+	p.paramsFormat = format
+	p.entries = entries
+
+	switch {
+	case o.NoExpiry && o.ValidTo != nil:
+		add(fmt.Errorf("%w: --valid-to and --no-expiry exclude each other", ErrInvalidRequest))
+	case o.NoExpiry:
+		p.expirationModel = verify.DoesNotExpireModel
+	case o.ValidTo != nil:
+		p.expirationModel = verify.ExpiresModel
+		v := o.ValidTo.UTC()
+		p.validTo = &v
+		if err := checkValidTo(v, now); err != nil {
+			add(fmt.Errorf("--valid-to: %w", err))
+		}
+	default:
+		add(fmt.Errorf("%w: give --valid-to or --no-expiry", ErrInvalidRequest))
+	}
+
+	add(selectKeys(entries, o.Keys))
+	if o.SignerLabel == "" {
+		add(fmt.Errorf("%w: --signer is required", ErrInvalidRequest))
+	}
+	for i, op := range o.Operators {
+		if op == "" {
+			add(fmt.Errorf("%w: --operator #%d is empty", ErrInvalidRequest, i+1))
+		}
+	}
+	outs, err := outputPaths(o, entries)
+	add(err)
+	p.outputs = outs
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// selectKeys gives every entry an HSM key label from the --key values.
+func selectKeys(entries []*entry, keys []KeySelect) error {
+	if len(entries) == 0 {
+		return nil // readParams already reported why
+	}
+	var errs []error
+	if len(keys) == 0 {
+		return fmt.Errorf("%w: --key is required (LABEL for a single entry, ARN=LABEL for each entry)", ErrKeySelection)
+	}
+	byARN := map[string]string{}
+	for _, k := range keys {
+		switch {
+		case k.Label == "":
+			errs = append(errs, fmt.Errorf("%w: --key %q has an empty label", ErrKeySelection, k.ARN))
+		case k.ARN == "" && len(entries) > 1:
+			errs = append(errs, fmt.Errorf("%w: --key %q names no ARN but the parameters hold %d entries: use --key ARN=LABEL for each", ErrKeySelection, k.Label, len(entries)))
+		case k.ARN == "" && len(keys) > 1:
+			errs = append(errs, fmt.Errorf("%w: --key %q: give one --key for a single entry", ErrKeySelection, k.Label))
+		case k.ARN == "":
+			entries[0].label = k.Label
+		default:
+			if _, dup := byARN[k.ARN]; dup {
+				errs = append(errs, fmt.Errorf("%w: --key names %s twice", ErrKeySelection, k.ARN))
+			}
+			byARN[k.ARN] = k.Label
+		}
+	}
+	known := map[string]bool{}
+	for _, e := range entries {
+		known[e.arn] = true
+		if l, ok := byARN[e.arn]; ok {
+			e.label = l
+		}
+	}
+	for _, k := range keys {
+		if k.ARN != "" && !known[k.ARN] {
+			errs = append(errs, fmt.Errorf("%w: --key %s: no entry for this ARN in the parameters", ErrKeySelection, k.ARN))
+		}
+	}
+	if len(errs) == 0 {
+		for _, e := range entries {
+			if e.label == "" {
+				errs = append(errs, fmt.Errorf("%w: %s (%s) has no --key %s=LABEL", ErrKeySelection, e.path, e.arn, e.arn))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// outputPaths lists every file Wrap will write and reports those that exist.
+func outputPaths(o *Options, entries []*entry) ([]string, error) {
+	var errs []error
+	if o.Out == "" {
+		return nil, fmt.Errorf("%w: --out is required", ErrInvalidRequest)
+	}
+	outs := []string{o.Out, o.Out + TranscriptSuffix}
+	if o.AWSCLIDir != "" {
+		seen := map[string]string{}
+		for _, e := range entries {
+			if e.keyARN.KeyID == "" {
+				continue
+			}
+			if other, dup := seen[e.keyARN.KeyID]; dup {
+				errs = append(errs, fmt.Errorf("%w: %s and %s share key id %s, so --awscli-dir cannot hold both: wrap them in separate runs", ErrInvalidRequest, other, e.arn, e.keyARN.KeyID))
+				continue
+			}
+			seen[e.keyARN.KeyID] = e.arn
+			dir := filepath.Join(o.AWSCLIDir, e.keyARN.KeyID)
+			outs = append(outs, filepath.Join(dir, EncryptedKeyMaterialFile), filepath.Join(dir, ImportTokenFile))
+		}
+	}
+	if err := atomicfile.CheckAbsent(outs...); err != nil {
+		errs = append(errs, fmt.Errorf("%w (airwrap never replaces a file): %w", ErrOutputExists, err))
+	}
+	return outs, errors.Join(errs...)
+}

@@ -1,0 +1,115 @@
+package ceremony
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+// payload builds the import payload; TranscriptSHA256 binds every step so far.
+func (r *run) payload() (*bundle.ImportPayload, error) {
+	created := r.o.Now().UTC()
+	p := &bundle.ImportPayload{
+		Type:         bundle.ImportType,
+		ParamsSHA256: r.p.paramsSHA256,
+		ParamsFormat: r.p.paramsFormat,
+		Token: bundle.TokenIdentity{
+			Manufacturer: r.info.Manufacturer,
+			Model:        r.info.Model,
+			Serial:       r.info.Serial,
+			Label:        r.info.Label,
+		},
+		ToolVersion: r.o.ToolVersion,
+		StartedAt:   r.started,
+		CreatedAt:   created,
+		Operators:   append([]string{}, r.o.Operators...),
+	}
+	for _, e := range r.p.entries {
+		p.Entries = append(p.Entries, bundle.ImportEntry{
+			KeyARN:                  e.arn,
+			KeySpec:                 e.spec,
+			WrappingAlgorithm:       e.alg,
+			WrappingKeySpec:         e.wrappingKeySpec,
+			WrappingPublicKeySHA256: bundle.SHA256Hex(e.pubDER),
+			ImportToken:             e.token,
+			EncryptedKeyMaterial:    e.encrypted,
+			ParametersValidTo:       e.paramsValidTo.UTC(),
+			ExpirationModel:         r.p.expirationModel,
+			ValidTo:                 r.p.validTo,
+			HSMKey: bundle.HSMKeyRef{
+				Label:       e.key.Label,
+				ID:          hex.EncodeToString(e.key.ID),
+				CheckValue:  hex.EncodeToString(e.key.CheckValue),
+				CheckMethod: e.key.CheckMethod,
+			},
+			Proof: e.proof,
+		})
+	}
+	if err := r.record("payload.built", map[string]any{
+		"entries":    len(p.Entries),
+		"created_at": created.Format(time.RFC3339Nano),
+	}); err != nil {
+		return nil, err
+	}
+	p.TranscriptSHA256 = r.tr.Head()
+	return p, nil
+}
+
+// signAndCheck signs the payload in the HSM and checks the result the way a
+// reader will: parse the bundle bytes back, verify the signature with the
+// signer's public key, and compare the payload byte for byte.
+func (r *run) signAndCheck() ([]byte, error) {
+	p, err := r.payload()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPayload(p, r.o.Now()); err != nil {
+		return nil, fmt.Errorf("%w: the payload airwrap built does not pass its own checks: %w", ErrSelfCheck, err)
+	}
+	payload, err := bundle.MarshalImportPayload(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: import payload: %w", ErrSelfCheck, err)
+	}
+	r.progress("signing the import payload with %q", r.signer.Label())
+	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, r.signer)
+	if err != nil {
+		return nil, fmt.Errorf("sign with %q: %w", r.signer.Label(), err)
+	}
+	out, err := bundle.MarshalEnvelope(env)
+	if err != nil {
+		return nil, fmt.Errorf("%w: envelope: %w", ErrSelfCheck, err)
+	}
+	if err := checkSigned(out, payload, r.signer.Public()); err != nil {
+		return nil, err
+	}
+	keyID, _ := bundle.KeyID(r.signer.Public())
+	if err := r.record("signed", map[string]any{
+		"bundle_sha256":      bundle.SHA256Hex(out),
+		"payload_sha256":     bundle.SHA256Hex(payload),
+		"signer_keyid":       keyID,
+		"signature_verified": true,
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkSigned(out, payload []byte, pub crypto.PublicKey) error {
+	env, err := bundle.ParseEnvelope(out)
+	if err != nil {
+		return fmt.Errorf("%w: the signed bundle does not parse: %w", ErrSelfCheck, err)
+	}
+	got, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil || !bytes.Equal(got, payload) {
+		return fmt.Errorf("%w: the signed bundle does not carry the payload that was signed", ErrSelfCheck)
+	}
+	if err := verifyEnvelope(env, pub); err != nil {
+		return fmt.Errorf("%w: signature does not verify right after signing: %w", ErrSelfCheck, err)
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package ceremony
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/verify"
+)
+
+var now0 = time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC)
+
+func noOpen(t *testing.T) func() (Token, error) {
+	return func() (Token, error) {
+		t.Fatal("the token was opened although the request is invalid")
+		return nil, nil
+	}
+}
+
+func baseOptions(t *testing.T, data []byte) Options {
+	dir := t.TempDir()
+	v := now0.Add(30 * 24 * time.Hour)
+	return Options{
+		Params: data, ParamsPath: "params.json",
+		Keys:        []KeySelect{{Label: "k1"}},
+		ValidTo:     &v,
+		SignerLabel: "signer",
+		Out:         filepath.Join(dir, "import.json"),
+		Now:         func() time.Time { return now0 },
+		Open:        noOpen(t),
+	}
+}
+
+func TestParseKeySelect(t *testing.T) {
+	cases := map[string]KeySelect{
+		"payments": {Label: "payments"},
+		"arn:aws:kms:eu-west-1:111122223333:key/abc=payments": {ARN: "arn:aws:kms:eu-west-1:111122223333:key/abc", Label: "payments"},
+		"a=b": {Label: "a=b"},
+		"arn:aws:kms:eu-west-1:111122223333:key/abc": {Label: "arn:aws:kms:eu-west-1:111122223333:key/abc"},
+	}
+	for in, want := range cases {
+		if got := ParseKeySelect(in); got != want {
+			t.Errorf("ParseKeySelect(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+}
+
+// Every problem is reported at once, with its field path, and the HSM is never opened.
+func TestValidateReportsEverything(t *testing.T) {
+	m, err := ceremonytest.Params(now0.Add(-48*time.Hour),
+		ceremonytest.Entry{},
+		ceremonytest.Entry{KeySpec: "RSA_2048", WrappingAlgorithm: "RSAES_OAEP_SHA_256"},
+		ceremonytest.Entry{KeySpec: "ECC_NIST_P521", WrappingAlgorithm: "RSAES_OAEP_SHA_256", ValidFor: 72 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseOptions(t, m.Data)
+	far := now0.AddDate(0, 0, 400)
+	o.ValidTo = &far
+	o.SignerLabel = ""
+	o.Keys = []KeySelect{{ARN: m.ARNs[0], Label: "a"}, {ARN: "arn:aws:kms:eu-west-1:111122223333:key/nope", Label: "b"}}
+	if err := os.WriteFile(o.Out+TranscriptSuffix, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Wrap(context.Background(), o)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []error{verify.ErrParamsExpired, verify.ErrValidTo, verify.ErrAlgorithmNotAllowed, verify.ErrMaterialTooLarge, ErrKeySelection, ErrInvalidRequest, ErrOutputExists} {
+		if !errors.Is(err, want) {
+			t.Errorf("missing %v in:\n%v", want, err)
+		}
+	}
+	msg := err.Error()
+	for _, want := range []string{"entries[0]", "entries[1].wrapping_algorithm", "entries[2]", "--valid-to", "--signer", "key/nope", ".transcript.jsonl"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestValidateKeySelection(t *testing.T) {
+	one, err := ceremonytest.Params(now0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := ceremonytest.Params(now0, ceremonytest.Entry{}, ceremonytest.Entry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		keys []KeySelect
+		want string
+	}{
+		{"none", one.Data, nil, "--key is required"},
+		{"bare label, two entries", two.Data, []KeySelect{{Label: "x"}}, "use --key ARN=LABEL"},
+		{"one entry missing", two.Data, []KeySelect{{ARN: two.ARNs[0], Label: "x"}}, "has no --key " + two.ARNs[1]},
+		{"same ARN twice", two.Data, []KeySelect{{ARN: two.ARNs[0], Label: "x"}, {ARN: two.ARNs[0], Label: "y"}, {ARN: two.ARNs[1], Label: "z"}}, "names " + two.ARNs[0] + " twice"},
+		{"two bare labels", one.Data, []KeySelect{{Label: "x"}, {Label: "y"}}, "give one --key"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := baseOptions(t, c.data)
+			o.Keys = c.keys
+			_, err := Wrap(context.Background(), o)
+			if !errors.Is(err, ErrKeySelection) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want ErrKeySelection mentioning %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestValidateAWSCLI(t *testing.T) {
+	m, err := ceremonytest.AWSCLI(now0, ceremonytest.Entry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseOptions(t, m.Data)
+	o.NoExpiry = true
+	o.ValidTo = nil
+	o.KeySpec = "RSA_2048"
+	_, err = Wrap(context.Background(), o)
+	if !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "--wrapping-algorithm is required") {
+		t.Fatalf("err = %v", err)
+	}
+	o.WrappingAlgorithm = verify.RSAESOAEPSHA1
+	_, err = Wrap(context.Background(), o)
+	if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
+		t.Fatalf("err = %v, want ErrAlgorithmNotAllowed", err)
+	}
+}
+
+func TestValidateExpiryChoice(t *testing.T) {
+	m, err := ceremonytest.Params(now0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseOptions(t, m.Data)
+	o.ValidTo = nil
+	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "--no-expiry") {
+		t.Fatalf("neither: %v", err)
+	}
+	v := now0.Add(time.Hour)
+	o.ValidTo, o.NoExpiry = &v, true
+	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "exclude") {
+		t.Fatalf("both: %v", err)
+	}
+	past := now0.Add(-time.Minute)
+	o.ValidTo, o.NoExpiry = &past, false
+	if _, err := Wrap(context.Background(), o); !errors.Is(err, verify.ErrValidTo) {
+		t.Fatalf("past: %v", err)
+	}
+}
+
+func TestValidateNotParams(t *testing.T) {
+	o := baseOptions(t, []byte(`{"hello":1}`))
+	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"fileb://out/abc/ImportToken.bin": "fileb://out/abc/ImportToken.bin",
+		"a b":                             "'a b'",
+		"it's":                            `'it'\''s'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
