@@ -4,10 +4,12 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -40,9 +42,11 @@ func scheme(pub crypto.PublicKey) (crypto.Hash, crypto.SignerOpts, error) {
 	return 0, nil, fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d)", ErrSignerKey, pub, MinRSASignerBits)
 }
 
-// failingReader is given wherever a signer asks for randomness it should not
-// need: HSM signers ignore it, and a silent fallback to a weak source cannot
-// happen. (Go's own software signers use crypto/rand regardless since 1.26.)
+// failingReader is given to ECDSA signers, which need no randomness from
+// the caller: HSM signers ignore it, Go's software ECDSA uses crypto/rand
+// itself (Go 1.26), and a silent fallback to a weak source cannot happen.
+// RSA-PSS needs a random salt: HSM signers take it from the HSM and ignore
+// the reader; a software RSA key gets crypto/rand.Reader.
 type failingReader struct{}
 
 func (failingReader) Read([]byte) (int, error) {
@@ -66,7 +70,11 @@ func sign(s crypto.Signer, payloadType string, payload []byte) (Signature, error
 	if err != nil {
 		return Signature{}, err
 	}
-	sig, err := s.Sign(failingReader{}, digest(h, PAE(payloadType, payload)), opts)
+	var random io.Reader = failingReader{}
+	if _, ok := pub.(*rsa.PublicKey); ok {
+		random = rand.Reader
+	}
+	sig, err := s.Sign(random, digest(h, PAE(payloadType, payload)), opts)
 	if err != nil {
 		return Signature{}, fmt.Errorf("signing with key %s: %w", keyID, err)
 	}

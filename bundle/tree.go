@@ -65,7 +65,7 @@ func parseTree(data []byte, maxDepth int, p *problems) (*node, bool) {
 		return nil, false
 	}
 	if _, err := t.dec.Token(); !errors.Is(err, io.EOF) {
-		p.add("", "trailing data after the JSON value (at byte %d)", t.dec.InputOffset())
+		p.add("", "trailing data after the JSON value")
 		return nil, false
 	}
 	return root, true

@@ -1,0 +1,131 @@
+package bundle
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// Test keys live in testdata/keys. They are TEST KEYS, published with the
+// source: never trust them for anything. The vector generator (-update)
+// creates any that are missing; normal runs only read them.
+
+const keysDir = "testdata/keys"
+
+// testSigners are the signing test keys, by file stem.
+var testSigners = []string{"test-signer-p384", "test-signer-p256", "test-signer-rsa3072"}
+
+func loadSigner(t testing.TB, name string) crypto.Signer {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(keysDir, name+".key.pem"))
+	if err != nil {
+		t.Fatalf("test key %s: %v (run go test ./bundle -run TestGenerateVectors -update)", name, err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatalf("test key %s: no PEM block", name)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatalf("test key %s: %v", name, err)
+	}
+	return k.(crypto.Signer)
+}
+
+func loadWrappingKey(t testing.TB, bits int) []byte {
+	t.Helper()
+	name := filepath.Join(keysDir, "wrap-rsa"+itoa(bits)+".pub.pem")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bundle -run TestGenerateVectors -update)", err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatalf("%s: no PEM block", name)
+	}
+	return block.Bytes
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+
+// ensureKeys creates missing test keys (generator only).
+func ensureKeys(t *testing.T) {
+	if err := os.MkdirAll(keysDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gen := map[string]func() (crypto.Signer, error){
+		"test-signer-p384":    func() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P384(), rand.Reader) },
+		"test-signer-p256":    func() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) },
+		"test-signer-rsa3072": func() (crypto.Signer, error) { return rsa.GenerateKey(rand.Reader, 3072) },
+	}
+	for name, g := range gen {
+		path := filepath.Join(keysDir, name+".key.pem")
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		k, err := g()
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubDER, err := x509.MarshalPKIXPublicKey(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := "TEST KEY for airwrap's test vectors only: published, never trust it.\n"
+		writeFile(t, path, append([]byte(head), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...))
+		writeFile(t, filepath.Join(keysDir, name+".pub.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
+	}
+	for _, bits := range []int{2048, 3072, 4096} {
+		path := filepath.Join(keysDir, "wrap-rsa"+itoa(bits)+".pub.pem")
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		k, err := rsa.GenerateKey(rand.Reader, bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// detBytes is n deterministic bytes derived from label: stand-ins for
+// tokens and ciphertexts in vectors, stable across regeneration.
+func detBytes(label string, n int) []byte {
+	out := make([]byte, 0, n+32)
+	var ctr [4]byte
+	for i := uint32(0); len(out) < n; i++ {
+		binary.BigEndian.PutUint32(ctr[:], i)
+		sum := sha256.Sum256(append([]byte(label), ctr[:]...))
+		out = append(out, sum[:]...)
+	}
+	return out[:n]
+}
