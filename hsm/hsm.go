@@ -71,6 +71,8 @@ type Key struct {
 	CheckMethod string // bundle.CheckMethod*
 	PublicKey   []byte // DER SPKI of the public half (asymmetric keys)
 	MaterialLen int    // length of the bytes C_WrapKey will wrap (raw for secret keys, PKCS#8 DER length estimate for private keys; exact after Wrap)
+	Signer      bool   // a ceremony signing key made by GenerateSigner (CKA_ID starts with SignerIDPrefix)
+	Curve       string // EC keys: Go/OpenSSL curve name
 }
 
 // Signer is an HSM-resident ceremony signing key usable for DSSE.

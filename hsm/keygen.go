@@ -1,0 +1,90 @@
+package hsm
+
+import (
+	"fmt"
+
+	"github.com/airwrap/airwrap/verify"
+	"github.com/miekg/pkcs11"
+)
+
+// GenerateKey creates a token key (sensitive, extractable) for a KMS key
+// spec, with a fresh 16-byte CKA_ID from the token's RNG. A label already on
+// the token is refused (ErrDuplicateLabel).
+func (t *Token) GenerateKey(label, keySpec string) (*Key, error) {
+	rule, err := verify.Rule(keySpec)
+	if err != nil {
+		return nil, err
+	}
+	if label == "" {
+		return nil, fmt.Errorf("generate key: the label is empty")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if used, err := t.labelInUse(label); err != nil {
+		return nil, err
+	} else if used {
+		return nil, fmt.Errorf("%w: %q", ErrDuplicateLabel, label)
+	}
+	id, err := t.random(16)
+	if err != nil {
+		return nil, err
+	}
+	switch rule.Kind {
+	case verify.KindSymmetric, verify.KindHMAC:
+		_, err = t.generateSecret(label, id, rule)
+	case verify.KindRSA:
+		err = t.generatePair(label, id, rsaPublicTemplate(rule.RSABits), importablePrivate(pkcs11.CKK_RSA),
+			pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN, keySpec)
+	case verify.KindEC:
+		c, ok := curveByName(rule.Curve)
+		if !ok {
+			return nil, fmt.Errorf("%w: no curve parameters for %s", ErrUnsupported, keySpec)
+		}
+		err = t.generatePair(label, id, ecPublicTemplate(c), importablePrivate(pkcs11.CKK_EC),
+			pkcs11.CKM_EC_KEY_PAIR_GEN, keySpec)
+	default:
+		err = fmt.Errorf("%w: %s", verify.ErrKeySpec, keySpec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t.findKey(label)
+}
+
+func (t *Token) generateSecret(label string, id []byte, rule verify.KeySpecRule) (pkcs11.ObjectHandle, error) {
+	var mech uint
+	var tmpl []*pkcs11.Attribute
+	if rule.Kind == verify.KindSymmetric {
+		mech, tmpl = pkcs11.CKM_AES_KEY_GEN, aesTemplate(rule.RawLen)
+	} else {
+		mech, tmpl = pkcs11.CKM_GENERIC_SECRET_KEY_GEN, hmacTemplate(rule.RawLen)
+	}
+	tmpl = append(tmpl, tokenKeyAttrs(label, id)...)
+	h, err := t.p.GenerateKey(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, tmpl)
+	if err != nil {
+		return 0, fmt.Errorf("generate %s key %q: %w", rule.Spec, label, mapGenErr(err))
+	}
+	return h, nil
+}
+
+func (t *Token) generatePair(label string, id []byte, pub, priv []*pkcs11.Attribute, mech uint, spec string) error {
+	pub = append(pub, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label), pkcs11.NewAttribute(pkcs11.CKA_ID, id))
+	priv = append(priv, tokenKeyAttrs(label, id)...)
+	_, _, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, priv)
+	if err != nil {
+		return fmt.Errorf("generate %s key pair %q: %w", spec, label, mapGenErr(err))
+	}
+	return nil
+}
+
+// mapGenErr marks the token's "cannot do this" answers as ErrUnsupported.
+func mapGenErr(err error) error {
+	for _, rv := range []uint{pkcs11.CKR_MECHANISM_INVALID, pkcs11.CKR_CURVE_NOT_SUPPORTED,
+		pkcs11.CKR_DOMAIN_PARAMS_INVALID, pkcs11.CKR_TEMPLATE_INCONSISTENT, pkcs11.CKR_KEY_SIZE_RANGE,
+		pkcs11.CKR_ATTRIBUTE_VALUE_INVALID} {
+		if ckr(err, rv) {
+			return fmt.Errorf("%w: the token refused (%w); this token cannot hold this key spec", ErrUnsupported, err)
+		}
+	}
+	return err
+}
