@@ -76,8 +76,9 @@ func NewTransport() *Transport { return &Transport{} }
 // Client returns an http.Client using this Transport.
 func (t *Transport) Client() *http.Client { return &http.Client{Transport: t} }
 
-// Inject applies fault to the next `times` requests for op ("" for any), after
-// letting `skip` matching requests through untouched.
+// Inject applies fault to `times` requests for op ("" for any), after letting
+// `skip` matching requests through untouched. Rules apply one after another in
+// the order they were injected.
 func (t *Transport) Inject(op string, fault Fault, skip, times int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -129,9 +130,12 @@ func (t *Transport) pick(op string) Fault {
 		if r.op != "" && r.op != op || r.times == 0 {
 			continue
 		}
+		// Rules for an operation form a queue: the first unfinished one
+		// decides, so "skip 1, then throttle once, then fail once" reads
+		// as three Inject calls in that order.
 		if r.skip > 0 {
 			r.skip--
-			continue
+			return None
 		}
 		r.times--
 		return r.fault
