@@ -2,8 +2,14 @@ package kmsimport_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"testing"
 	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
 
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmstest"
@@ -47,4 +53,102 @@ func (e *env) createKey(t *testing.T) string {
 		t.Fatalf("CreateKey: %v", err)
 	}
 	return info.ARN
+}
+
+// prepare fetches fresh parameters for keys with alg under RSA_2048 (all
+// local-kms can do).
+func (e *env) prepare(t *testing.T, alg string, keys ...string) *bundle.Params {
+	t.Helper()
+	p, err := kmsimport.Prepare(context.Background(), e.api, kmsimport.PrepareRequest{
+		KeyIDs: keys, WrappingAlgorithm: alg, WrappingKeySpec: "RSA_2048", Rate: 1000, ToolVersion: "test",
+	})
+	if err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	return p
+}
+
+// wrap builds an import entry the way the offline half does, but with Go's
+// RSA-OAEP standing in for the HSM: material under the params' public key
+// with the params' algorithm (or alg when given).
+func wrap(t *testing.T, pe bundle.ParamsEntry, material []byte, alg string) bundle.ImportEntry {
+	t.Helper()
+	if alg == "" {
+		alg = pe.WrappingAlgorithm
+	}
+	pub, err := x509.ParsePKIXPublicKey(pe.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := verify.AlgorithmHash(alg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := rsa.EncryptOAEP(h.New(), rand.Reader, pub.(*rsa.PublicKey), material, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validTo := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
+	return bundle.ImportEntry{
+		KeyARN:                  pe.KeyARN,
+		KeySpec:                 pe.KeySpec,
+		WrappingAlgorithm:       pe.WrappingAlgorithm,
+		WrappingKeySpec:         pe.WrappingKeySpec,
+		WrappingPublicKeySHA256: bundle.SHA256Hex(pe.PublicKey),
+		ImportToken:             pe.ImportToken,
+		EncryptedKeyMaterial:    ct,
+		ParametersValidTo:       pe.ParametersValidTo,
+		ExpirationModel:         verify.ExpiresModel,
+		ValidTo:                 &validTo,
+		HSMKey:                  bundle.HSMKeyRef{Label: "test-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
+	}
+}
+
+// payload wraps one fresh random material per params entry.
+func payload(t *testing.T, p *bundle.Params, paramsBytes []byte) (*bundle.ImportPayload, [][]byte) {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	out := &bundle.ImportPayload{
+		Type: bundle.ImportType, ParamsSHA256: bundle.SHA256Hex(paramsBytes), ParamsFormat: bundle.ParamsType,
+		Token:       bundle.TokenIdentity{Manufacturer: "test", Model: "go", Serial: "1", Label: "test"},
+		ToolVersion: "test", StartedAt: now, CreatedAt: now, Operators: []string{"Test Operator"},
+		TranscriptSHA256: bundle.SHA256Hex([]byte("transcript")),
+	}
+	var materials [][]byte
+	for _, pe := range p.Entries {
+		m := make([]byte, 32)
+		if _, err := rand.Read(m); err != nil {
+			t.Fatal(err)
+		}
+		materials = append(materials, m)
+		out.Entries = append(out.Entries, wrap(t, pe, m, ""))
+	}
+	return out, materials
+}
+
+func (e *env) submit(t *testing.T, api kmsimport.API, p *bundle.ImportPayload) (*kmsimport.Receipt, error) {
+	t.Helper()
+	return kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: p, BundleSHA256: "test"})
+}
+
+// roundTrip encrypts and decrypts with the key in KMS.
+func (e *env) roundTrip(t *testing.T, arn string) {
+	t.Helper()
+	ctx := context.Background()
+	enc, err := e.api.Encrypt(ctx, &kms.EncryptInput{KeyId: &arn, Plaintext: []byte("airwrap round trip")})
+	if err != nil {
+		t.Fatalf("Encrypt with %s: %v", arn, err)
+	}
+	dec, err := e.api.Decrypt(ctx, &kms.DecryptInput{KeyId: &arn, CiphertextBlob: enc.CiphertextBlob})
+	if err != nil || string(dec.Plaintext) != "airwrap round trip" {
+		t.Fatalf("Decrypt with %s: %q, %v", arn, dec.Plaintext, err)
+	}
+}
+
+func outcomes(r *kmsimport.Receipt) []string {
+	var out []string
+	for _, e := range r.Entries {
+		out = append(out, e.Outcome)
+	}
+	return out
 }

@@ -1,0 +1,80 @@
+package kmsimport
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// ReceiptType identifies a submit receipt file.
+const ReceiptType = "airwrap/receipt/v1"
+
+// Outcomes of one entry in a receipt.
+const (
+	OutcomeImported        = "imported"         // this run put the material into a PendingImport key
+	OutcomeAlreadyImported = "already-imported" // the key was Enabled: KMS confirmed the same material, or the token had expired
+	OutcomeFailed          = "failed"
+	OutcomeWouldImport     = "would-import" // --dry-run: every check passed, nothing sent
+	OutcomeNotAttempted    = "not-attempted"
+)
+
+// Receipt records what submit did, per entry.
+type Receipt struct {
+	Type         string         `json:"type"`
+	BundleSHA256 string         `json:"bundle_sha256"`
+	ParamsSHA256 string         `json:"params_sha256"`
+	DryRun       bool           `json:"dry_run,omitempty"`
+	StartedAt    time.Time      `json:"started_at"`
+	FinishedAt   time.Time      `json:"finished_at"`
+	Entries      []ReceiptEntry `json:"entries"`
+}
+
+// ReceiptEntry is one bundle entry's result.
+type ReceiptEntry struct {
+	KeyARN        string    `json:"key_arn"`
+	Outcome       string    `json:"outcome"`
+	StateBefore   string    `json:"state_before,omitempty"`
+	KeyMaterialID string    `json:"key_material_id,omitempty"`
+	RequestID     string    `json:"request_id,omitempty"`
+	Time          time.Time `json:"time"`
+	Note          string    `json:"note,omitempty"`
+	Error         string    `json:"error,omitempty"`
+}
+
+// MarshalReceipt writes the receipt as indented JSON with a final newline.
+func MarshalReceipt(r *Receipt) ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// ParseReceipt reads a receipt strictly (unknown fields are an error).
+func ParseReceipt(data []byte) (*Receipt, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Receipt
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: receipt: %w", ErrUsage, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: receipt: data after the JSON object", ErrUsage)
+	}
+	if r.Type != ReceiptType {
+		return nil, fmt.Errorf("%w: receipt: type %q, want %q", ErrUsage, r.Type, ReceiptType)
+	}
+	return &r, nil
+}
+
+// Entry returns the receipt's last successful entry for arn, if any.
+func (r *Receipt) Entry(arn string) (ReceiptEntry, bool) {
+	for i := len(r.Entries) - 1; i >= 0; i-- {
+		e := r.Entries[i]
+		if e.KeyARN == arn && (e.Outcome == OutcomeImported || e.Outcome == OutcomeAlreadyImported) {
+			return e, true
+		}
+	}
+	return ReceiptEntry{}, false
+}

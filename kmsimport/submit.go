@@ -1,0 +1,171 @@
+package kmsimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// SubmitRequest carries an import payload that OpenBundle has verified.
+type SubmitRequest struct {
+	Payload      *bundle.ImportPayload
+	BundleSHA256 string
+	DryRun       bool
+	Progress     io.Writer
+	Now          func() time.Time
+}
+
+// Submit pre-checks every entry's KMS key with DescribeKey, and only if all
+// pass, imports each entry. The receipt is returned even on failure; the
+// error joins every entry's explained failure.
+func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
+	if req.Now == nil {
+		req.Now = time.Now
+	}
+	progress := req.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	p := req.Payload
+	rc := &Receipt{Type: ReceiptType, BundleSHA256: req.BundleSHA256, ParamsSHA256: p.ParamsSHA256, DryRun: req.DryRun, StartedAt: req.Now().UTC()}
+	n := len(p.Entries)
+
+	// Phase 1: every key is checked before the first ImportKeyMaterial.
+	before := make([]KeyInfo, n)
+	var errs []error
+	for i, e := range p.Entries {
+		info, err := precheck(ctx, api, fmt.Sprintf("entries[%d]", i), e)
+		before[i] = info
+		if err != nil {
+			errs = append(errs, err)
+			rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeFailed, StateBefore: info.State, Time: req.Now().UTC(), Error: err.Error()})
+			continue
+		}
+		rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeNotAttempted, StateBefore: info.State, Time: req.Now().UTC()})
+	}
+	if err := errors.Join(errs...); err != nil {
+		rc.FinishedAt = req.Now().UTC()
+		return rc, withHint(err, "nothing was imported: fix the keys above (or the bundle) and run submit again")
+	}
+
+	// Phase 2: import, one entry at a time.
+	for i, e := range p.Entries {
+		var re ReceiptEntry
+		var err error
+		if req.DryRun {
+			re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeWouldImport, StateBefore: before[i].State, Time: req.Now().UTC()}
+			if before[i].State == string(types.KeyStateEnabled) {
+				re.Note = "the key is Enabled: submit would re-import, which KMS accepts only for the same material"
+			}
+		} else {
+			re, err = importEntry(ctx, api, e, before[i], req.Now)
+		}
+		rc.Entries[i] = re
+		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, n, e.KeyARN, re.Outcome)
+		if re.KeyMaterialID != "" {
+			line += " (key material " + re.KeyMaterialID + ")"
+		}
+		if re.Note != "" {
+			line += ": " + re.Note
+		}
+		fmt.Fprintln(progress, line)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("entries[%d]: %w", i, err))
+		}
+	}
+	rc.FinishedAt = req.Now().UTC()
+	return rc, errors.Join(errs...)
+}
+
+// precheck: the key exists, is the one the entry names, has the entry's key
+// spec and can take imported material.
+func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry) (KeyInfo, error) {
+	info, err := describe(ctx, api, e.KeyARN)
+	if err != nil {
+		return info, fmt.Errorf("%s: %w", path, err)
+	}
+	var errs []error
+	if info.ARN != e.KeyARN {
+		errs = append(errs, fmt.Errorf("%s.key_arn: %w: KMS knows %s as %s", path, ErrKeyMismatch, e.KeyARN, info.ARN))
+	}
+	if info.KeySpec != e.KeySpec {
+		errs = append(errs, fmt.Errorf("%s.key_spec: %w: %s is %s, the bundle says %s", path, ErrKeyMismatch, e.KeyARN, info.KeySpec, e.KeySpec))
+	}
+	if err := info.Importable(path); err != nil {
+		errs = append(errs, err)
+	}
+	return info, errors.Join(errs...)
+}
+
+func importInput(e bundle.ImportEntry) *kms.ImportKeyMaterialInput {
+	in := &kms.ImportKeyMaterialInput{
+		KeyId:                aws.String(e.KeyARN),
+		ImportToken:          e.ImportToken,
+		EncryptedKeyMaterial: e.EncryptedKeyMaterial,
+		// Always explicit: the API default is KEY_MATERIAL_EXPIRES, and
+		// local-kms crashes without it.
+		ExpirationModel: types.ExpirationModelType(e.ExpirationModel),
+		ValidTo:         e.ValidTo,
+	}
+	if e.ImportType != "" {
+		in.ImportType = types.ImportType(e.ImportType)
+	}
+	if e.KeyMaterialDescription != "" {
+		in.KeyMaterialDescription = aws.String(e.KeyMaterialDescription)
+	}
+	return in
+}
+
+func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyInfo, now func() time.Time) (ReceiptEntry, error) {
+	re := ReceiptEntry{KeyARN: e.KeyARN, StateBefore: before.State}
+	wasEnabled := before.State == string(types.KeyStateEnabled)
+	newMaterial := e.ImportType == string(types.ImportTypeNewKeyMaterial)
+
+	out, err := api.ImportKeyMaterial(ctx, importInput(e))
+	if err != nil && isTransient(err) {
+		// The request may have reached KMS and only the answer been lost. If
+		// the key now holds material, sending the same material again is
+		// idempotent and tells us its KeyMaterialId.
+		if info, derr := describe(ctx, api, e.KeyARN); derr == nil && info.State == string(types.KeyStateEnabled) && !wasEnabled {
+			out, err = api.ImportKeyMaterial(ctx, importInput(e))
+			if err == nil {
+				re.Note = "the first answer was lost; KMS confirmed the material on a second send"
+			}
+		}
+	}
+	re.Time = now().UTC()
+	if err == nil {
+		re.Outcome = OutcomeImported
+		if wasEnabled && !newMaterial {
+			re.Outcome = OutcomeAlreadyImported
+			re.Note = "the key was Enabled; KMS accepted the same material again"
+		}
+		re.KeyMaterialID = aws.ToString(out.KeyMaterialId)
+		re.RequestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+		return re, nil
+	}
+	re.RequestID = RequestID(err)
+	var expired *types.ExpiredImportTokenException
+	if errors.As(err, &expired) && wasEnabled && !newMaterial {
+		re.Outcome = OutcomeAlreadyImported
+		re.KeyMaterialID = before.CurrentKeyMaterialID
+		re.Note = "the key is Enabled and this bundle's import token has expired: KMS could not re-check the material; run verify-import"
+		return re, nil
+	}
+	xerr := explainImport(e.KeyARN, err)
+	var incorrect *types.IncorrectKeyMaterialException
+	if errors.As(err, &incorrect) && wasEnabled && newMaterial {
+		xerr = withHint(xerr, "if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`")
+	}
+	re.Outcome = OutcomeFailed
+	re.Error = xerr.Error()
+	return re, xerr
+}

@@ -1,0 +1,241 @@
+package kmsimport_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
+	e := newEnv(t)
+	k1, k2 := e.createKey(t), e.createKey(t)
+	p1 := e.prepare(t, verify.RSAESOAEPSHA1, k1)
+	p2 := e.prepare(t, verify.RSAESOAEPSHA256, k2)
+	p1.Entries = append(p1.Entries, p2.Entries...)
+	pl, _ := payload(t, p1, []byte("params"))
+
+	rc, err := e.submit(t, e.api, pl)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported"}) {
+		t.Fatalf("outcomes %v", got)
+	}
+	for _, re := range rc.Entries {
+		if re.StateBefore != "PendingImport" || re.Time.IsZero() {
+			t.Errorf("entry %+v", re)
+		}
+	}
+	e.roundTrip(t, k1)
+	e.roundTrip(t, k2)
+
+	// Every ImportKeyMaterial carried ExpirationModel and ValidTo (local-kms
+	// would have crashed otherwise), and re-running is safe.
+	rc, err = e.submit(t, e.api, pl)
+	if err != nil {
+		t.Fatalf("re-Submit: %v", err)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"already-imported", "already-imported"}) {
+		t.Fatalf("re-run outcomes %v", got)
+	}
+	if got := e.tr.Reached("ImportKeyMaterial"); got[k1] != 2 || got[k2] != 2 {
+		t.Fatalf("ImportKeyMaterial reached %v", got)
+	}
+	e.roundTrip(t, k1)
+
+	// Dry run: checks, sends nothing.
+	e.tr.Reset()
+	rc, err = kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: pl, DryRun: true})
+	if err != nil || !slices.Equal(outcomes(rc), []string{"would-import", "would-import"}) {
+		t.Fatalf("dry run: %v %v", outcomes(rc), err)
+	}
+	if n := e.tr.Count("ImportKeyMaterial"); n != 0 || e.tr.Count("DescribeKey") != 2 {
+		t.Fatalf("dry run sent %d imports, %d describes", n, e.tr.Count("DescribeKey"))
+	}
+}
+
+// Each error local-kms really returns, explained in operator terms.
+func TestSubmitKMSErrors(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+
+	check := func(name string, pl *bundle.ImportPayload, sentinel error, hint string) {
+		t.Helper()
+		rc, err := e.submit(t, e.api, pl)
+		if !errors.Is(err, sentinel) {
+			t.Fatalf("%s: error %v, want %v", name, err, sentinel)
+		}
+		if hs := kmsimport.Hints(err); len(hs) == 0 || !strings.Contains(strings.Join(hs, "\n"), hint) {
+			t.Errorf("%s: hints %q lack %q", name, hs, hint)
+		}
+		if rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].Error == "" {
+			t.Errorf("%s: receipt entry %+v", name, rc.Entries[0])
+		}
+	}
+
+	// A token from an earlier GetParametersForImport.
+	k := e.createKey(t)
+	old := e.prepare(t, verify.RSAESOAEPSHA256, k)
+	e.prepare(t, verify.RSAESOAEPSHA256, k)
+	pl, _ := payload(t, old, []byte("p"))
+	check("earlier token", pl, kmsimport.ErrInvalidImportToken, "each GetParametersForImport replaces the previous token")
+
+	// The wrong algorithm: parameters for SHA-256, wrapped with SHA-1.
+	k = e.createKey(t)
+	p := e.prepare(t, verify.RSAESOAEPSHA256, k)
+	pl, _ = payload(t, p, []byte("p"))
+	pl.Entries[0] = wrap(t, p.Entries[0], make([]byte, 32), verify.RSAESOAEPSHA1)
+	check("wrong algorithm", pl, kmsimport.ErrInvalidCiphertext, "exactly its wrapping algorithm")
+
+	// Wrapped under another key's public key.
+	other := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	pe := p.Entries[0]
+	pe.PublicKey = other.Entries[0].PublicKey
+	pl.Entries[0] = wrap(t, pe, make([]byte, 32), "")
+	pl.Entries[0].ImportToken = p.Entries[0].ImportToken
+	check("other public key", pl, kmsimport.ErrInvalidCiphertext, "wrap again")
+
+	// Other material on reimport.
+	pl, _ = payload(t, p, []byte("p"))
+	if _, err := e.submit(t, e.api, pl); err != nil {
+		t.Fatalf("first import: %v", err)
+	}
+	p = e.prepare(t, verify.RSAESOAEPSHA256, k)
+	pl, _ = payload(t, p, []byte("p")) // fresh random material
+	check("other material", pl, kmsimport.ErrIncorrectKeyMaterial, "only ever takes the material it was first given")
+	e.roundTrip(t, k)
+
+	// Pre-checks: a key of origin AWS_KMS and a key spec mismatch stop the
+	// whole batch before any ImportKeyMaterial.
+	awsKey, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	pl, _ = payload(t, good, []byte("p"))
+	bad := pl.Entries[0]
+	bad.KeyARN = *awsKey.KeyMetadata.Arn
+	mismatch := pl.Entries[0]
+	mismatch.KeySpec = "HMAC_256"
+	pl.Entries = append(pl.Entries, bad, mismatch)
+	e.tr.Reset()
+	rc, err := e.submit(t, e.api, pl)
+	if !errors.Is(err, kmsimport.ErrKeyNotImportable) || !errors.Is(err, kmsimport.ErrKeyMismatch) {
+		t.Fatalf("pre-check error %v", err)
+	}
+	if n := e.tr.Count("ImportKeyMaterial"); n != 0 {
+		t.Fatalf("%d ImportKeyMaterial after a failed pre-check", n)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"not-attempted", "failed", "failed"}) {
+		t.Fatalf("outcomes %v", got)
+	}
+	if !strings.Contains(err.Error(), "entries[1].Origin") || !strings.Contains(err.Error(), "entries[2].key_spec") {
+		t.Fatalf("error lacks field paths: %v", err)
+	}
+}
+
+// batch makes n keys with parameters and a payload for them.
+func (e *env) batch(t *testing.T, n int) ([]string, *bundle.ImportPayload) {
+	t.Helper()
+	var keys []string
+	for range n {
+		keys = append(keys, e.createKey(t))
+	}
+	pl, _ := payload(t, e.prepare(t, verify.RSAESOAEPSHA256, keys...), []byte("p"))
+	return keys, pl
+}
+
+func TestSubmitRetriesThrottlingAnd5xx(t *testing.T) {
+	e := newEnv(t)
+	keys, pl := e.batch(t, 3)
+	e.tr.Reset()
+	e.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 2)
+	e.tr.Inject("ImportKeyMaterial", kmstest.ServerError, 0, 1)
+	e.tr.Inject("DescribeKey", kmstest.Throttle, 0, 1)
+	rc, err := e.submit(t, e.api, pl)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) {
+		t.Fatalf("outcomes %v", got)
+	}
+	reached := e.tr.Reached("ImportKeyMaterial")
+	for _, k := range keys {
+		if reached[k] != 1 {
+			t.Errorf("%s imported %d times, want 1 (%v)", k, reached[k], reached)
+		}
+	}
+}
+
+// With retries off, a throttled entry fails mid-batch; the re-run completes
+// the batch and no key is imported twice from PendingImport.
+func TestSubmitBatchCompletesOnRerun(t *testing.T) {
+	e := newEnv(t)
+	keys, pl := e.batch(t, 3)
+	api1 := newClient(t, e.tr, 1)
+	e.tr.Reset()
+	e.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 1)
+	e.tr.Inject("ImportKeyMaterial", kmstest.ServerError, 0, 1) // hits the third entry
+	rc, err := e.submit(t, api1, pl)
+	if !errors.Is(err, kmsimport.ErrTransient) {
+		t.Fatalf("first run error %v, want ErrTransient", err)
+	}
+	if hs := kmsimport.Hints(err); !slices.Contains(hs, "re-run the same command: it is safe to repeat") {
+		t.Errorf("hints %q", hs)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "failed", "failed"}) {
+		t.Fatalf("first run outcomes %v", got)
+	}
+	rc, err = e.submit(t, api1, pl)
+	if err != nil {
+		t.Fatalf("re-run: %v", err)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"already-imported", "imported", "imported"}) {
+		t.Fatalf("re-run outcomes %v", got)
+	}
+	for _, k := range keys {
+		e.roundTrip(t, k)
+	}
+}
+
+// A connection dropped after KMS acted: submit notices the key is now
+// Enabled and confirms by sending the same material again. If even that
+// cannot be learned, the re-run reports it already imported.
+func TestSubmitDroppedConnection(t *testing.T) {
+	e := newEnv(t)
+	keys, pl := e.batch(t, 3)
+	api1 := newClient(t, e.tr, 1)
+	e.tr.Reset()
+	e.tr.Inject("ImportKeyMaterial", kmstest.DropAfterForward, 1, 1)
+	rc, err := e.submit(t, api1, pl)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) || !strings.Contains(rc.Entries[1].Note, "answer was lost") {
+		t.Fatalf("outcomes %v, note %q", got, rc.Entries[1].Note)
+	}
+
+	keys, pl = e.batch(t, 3)
+	e.tr.Reset()
+	e.tr.Inject("ImportKeyMaterial", kmstest.DropAfterForward, 1, 1)
+	e.tr.Inject("DescribeKey", kmstest.ServerError, 3, 1) // the check after the drop
+	rc, err = e.submit(t, api1, pl)
+	if !errors.Is(err, kmsimport.ErrTransient) || !slices.Equal(outcomes(rc), []string{"imported", "failed", "imported"}) {
+		t.Fatalf("first run: %v %v", outcomes(rc), err)
+	}
+	rc, err = e.submit(t, api1, pl)
+	if err != nil || !slices.Equal(outcomes(rc), []string{"already-imported", "already-imported", "already-imported"}) {
+		t.Fatalf("re-run: %v %v", outcomes(rc), err)
+	}
+	for _, k := range keys {
+		e.roundTrip(t, k)
+	}
+}
