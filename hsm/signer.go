@@ -1,0 +1,222 @@
+package hsm
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+
+	"github.com/miekg/pkcs11"
+)
+
+// Signer algorithms.
+const (
+	SignerECDSAP384  = "ECDSA_P384" // default; DSSE signs SHA-384(PAE)
+	SignerECDSAP256  = "ECDSA_P256" // DSSE signs SHA-256(PAE)
+	SignerRSAPSS3072 = "RSA_PSS_3072"
+)
+
+// SignerIDPrefix starts the CKA_ID of every key pair GenerateSigner makes
+// (then 16 random bytes); ListKeys reports such keys with Signer true.
+var SignerIDPrefix = []byte("airwrap-signer:")
+
+// ErrNotSigner means a key exists under the label but is not a usable
+// ceremony signing key.
+var ErrNotSigner = errors.New("not a ceremony signing key")
+
+// GenerateSigner creates a non-extractable ceremony signing key pair
+// (token objects; the private key is sensitive and never leaves the HSM).
+func (t *Token) GenerateSigner(label, algorithm string) (Signer, error) {
+	if algorithm == "" {
+		algorithm = SignerECDSAP384
+	}
+	var pub []*pkcs11.Attribute
+	var keyType, mech uint
+	switch algorithm {
+	case SignerECDSAP384, SignerECDSAP256:
+		c, _ := curveByName(map[string]string{SignerECDSAP384: "P-384", SignerECDSAP256: "P-256"}[algorithm])
+		pub, keyType, mech = ecPublicTemplate(c), pkcs11.CKK_EC, pkcs11.CKM_EC_KEY_PAIR_GEN
+	case SignerRSAPSS3072:
+		pub, keyType, mech = rsaPublicTemplate(3072), pkcs11.CKK_RSA, pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN
+	default:
+		return nil, fmt.Errorf("%w: signer algorithm %q (known: %s, %s, %s)", ErrUnsupported, algorithm,
+			SignerECDSAP384, SignerECDSAP256, SignerRSAPSS3072)
+	}
+	if label == "" {
+		return nil, fmt.Errorf("generate signer: the label is empty")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if used, err := t.labelInUse(label); err != nil {
+		return nil, err
+	} else if used {
+		return nil, fmt.Errorf("%w: %q", ErrDuplicateLabel, label)
+	}
+	r, err := t.random(16)
+	if err != nil {
+		return nil, err
+	}
+	id := append(bytes.Clone(SignerIDPrefix), r...)
+	pub = append(pub, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label), pkcs11.NewAttribute(pkcs11.CKA_ID, id))
+	if _, _, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, signerPrivate(keyType, label, id)); err != nil {
+		return nil, fmt.Errorf("generate %s signer %q: %w", algorithm, label, mapGenErr(err))
+	}
+	return t.findSigner(label)
+}
+
+// signerPrivate is the private half of a ceremony signing key.
+func signerPrivate(keyType uint, label string, id []byte) []*pkcs11.Attribute {
+	return []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY), // a private key
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, keyType),             // CKK_EC or CKK_RSA
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),                   // persistent on the token
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),                 // usable only after login
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),               // never readable in the clear
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, false),            // never leaves the HSM, not even wrapped
+		pkcs11.NewAttribute(pkcs11.CKA_SIGN, true),                    // signs import bundles
+		pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),                // no decryption
+		pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false),                 // not an unwrapping key
+		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false),                 // no ECDH
+		pkcs11.NewAttribute(pkcs11.CKA_MODIFIABLE, false),             // attributes fixed after creation
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),                  // unique on the token (checked before)
+		pkcs11.NewAttribute(pkcs11.CKA_ID, id),                        // SignerIDPrefix + 16 random bytes
+	}
+}
+
+// FindSigner loads an existing ceremony signing key by label.
+func (t *Token) FindSigner(label string) (Signer, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.findSigner(label)
+}
+
+func (t *Token) findSigner(label string) (Signer, error) {
+	hs, err := t.find([]*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch len(hs) {
+	case 0:
+		return nil, fmt.Errorf("%w: no signing key %q on token %q", ErrKeyNotFound, label, t.info.Label)
+	case 1:
+	default:
+		return nil, fmt.Errorf("%w: %d private keys are labelled %q", ErrDuplicateLabel, len(hs), label)
+	}
+	h := hs[0]
+	a := t.attrs(h, pkcs11.CKA_KEY_TYPE, pkcs11.CKA_ID, pkcs11.CKA_SIGN, pkcs11.CKA_EXTRACTABLE)
+	if !boolAttr(a[pkcs11.CKA_SIGN]) {
+		return nil, fmt.Errorf("%w: key %q cannot sign (CKA_SIGN false)", ErrNotSigner, label)
+	}
+	if ext, ok := a[pkcs11.CKA_EXTRACTABLE]; !ok || boolAttr(ext) {
+		return nil, fmt.Errorf("%w: key %q is extractable; a ceremony signing key must never leave the HSM (make one with GenerateSigner)", ErrNotSigner, label)
+	}
+	k := &Key{Label: label, ID: a[pkcs11.CKA_ID]}
+	s := &signer{t: t, label: label, id: k.ID}
+	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
+	switch kt {
+	case pkcs11.CKK_EC:
+		if err := t.describeEC(h, k); err != nil {
+			return nil, err
+		}
+		s.alg = map[string]string{"P-384": SignerECDSAP384, "P-256": SignerECDSAP256}[k.Curve]
+	case pkcs11.CKK_RSA:
+		if err := t.describeRSA(h, k); err != nil {
+			return nil, err
+		}
+		if k.KeySpec == "RSA_3072" {
+			s.alg = SignerRSAPSS3072
+		}
+	}
+	if s.alg == "" || k.PublicKey == nil {
+		return nil, fmt.Errorf("%w: key %q is not ECDSA P-384, ECDSA P-256 or RSA-3072 with a public key on the token", ErrNotSigner, label)
+	}
+	pub, err := x509.ParsePKIXPublicKey(k.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("signer %q public key: %w", label, err)
+	}
+	s.pub = pub
+	return s, nil
+}
+
+// signer is an HSM-resident crypto.Signer.
+type signer struct {
+	t     *Token
+	label string
+	id    []byte
+	alg   string
+	pub   crypto.PublicKey
+}
+
+func (s *signer) Label() string            { return s.label }
+func (s *signer) Algorithm() string        { return s.alg }
+func (s *signer) Public() crypto.PublicKey { return s.pub }
+
+// PSSSaltLength is the RSA-PSS salt length of RSA_PSS_3072 signers (= SHA-256 size).
+const PSSSaltLength = 32
+
+// Sign signs digest in the HSM; rand is not used (the HSM has its own RNG).
+// ECDSA: CKM_ECDSA over the digest, returned as ASN.1 DER. RSA_PSS_3072:
+// CKM_RSA_PKCS_PSS with SHA-256, MGF1-SHA256 and a 32-byte salt; opts must
+// be *rsa.PSSOptions with Hash SHA-256.
+func (s *signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if opts == nil || len(digest) != opts.HashFunc().Size() || opts.HashFunc() == 0 {
+		return nil, fmt.Errorf("signer %q: digest of %d bytes does not match the hash in opts", s.label, len(digest))
+	}
+	var mech *pkcs11.Mechanism
+	switch s.alg {
+	case SignerRSAPSS3072:
+		pss, ok := opts.(*rsa.PSSOptions)
+		if !ok || opts.HashFunc() != crypto.SHA256 {
+			return nil, fmt.Errorf("%w: signer %q signs RSA-PSS with SHA-256 only (pass *rsa.PSSOptions{Hash: crypto.SHA256})", ErrUnsupported, s.label)
+		}
+		if pss.SaltLength != rsa.PSSSaltLengthEqualsHash && pss.SaltLength != rsa.PSSSaltLengthAuto && pss.SaltLength != PSSSaltLength {
+			return nil, fmt.Errorf("%w: signer %q uses a %d-byte PSS salt, not %d", ErrUnsupported, s.label, PSSSaltLength, pss.SaltLength)
+		}
+		mech = pkcs11.NewMechanism(pkcs11.CKM_RSA_PKCS_PSS, pkcs11.NewPSSParams(pkcs11.CKM_SHA256, pkcs11.CKG_MGF1_SHA256, PSSSaltLength))
+	default:
+		mech = pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)
+	}
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	hs, err := s.t.find([]*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, s.label),
+		pkcs11.NewAttribute(pkcs11.CKA_ID, s.id),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) != 1 {
+		return nil, fmt.Errorf("%w: signer %q (found %d)", ErrKeyNotFound, s.label, len(hs))
+	}
+	if err := s.t.p.SignInit(s.t.sh, []*pkcs11.Mechanism{mech}, hs[0]); err != nil {
+		return nil, fmt.Errorf("C_SignInit for signer %q: %w", s.label, err)
+	}
+	sig, err := s.t.p.Sign(s.t.sh, digest)
+	if err != nil {
+		return nil, fmt.Errorf("C_Sign for signer %q: %w", s.label, err)
+	}
+	if s.alg == SignerRSAPSS3072 {
+		return sig, nil
+	}
+	return ecdsaDER(sig, s.pub.(*ecdsa.PublicKey).Curve)
+}
+
+// ecdsaDER turns PKCS#11's r||s into an ASN.1 DER ECDSA-Sig-Value.
+func ecdsaDER(raw []byte, c elliptic.Curve) ([]byte, error) {
+	n := (c.Params().BitSize + 7) / 8
+	if len(raw) != 2*n {
+		return nil, fmt.Errorf("ECDSA signature of %d bytes, want %d", len(raw), 2*n)
+	}
+	return asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(raw[:n]), new(big.Int).SetBytes(raw[n:])})
+}
