@@ -58,7 +58,6 @@ func loadWrappingKey(t testing.TB, bits int) []byte {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-
 // ensureKeys creates missing test keys (generator only).
 func ensureKeys(t *testing.T) {
 	if err := os.MkdirAll(keysDir, 0o755); err != nil {

@@ -1,0 +1,114 @@
+package bundle
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// seed adds every vector of testdata/<dir> to f's corpus, failing if there
+// are none (a silently empty seed corpus fuzzes nothing useful).
+func seed(f *testing.F, dirs ...string) {
+	n := 0
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+			n++
+		}
+	}
+	if n == 0 {
+		f.Fatalf("empty seed corpus for %v: testdata missing?", dirs)
+	}
+}
+
+// malformedOnly checks that a parse error is ErrMalformed, as SPEC.md promises.
+func malformedOnly(t *testing.T, err error) {
+	if !errors.Is(err, ErrMalformed) {
+		t.Fatalf("parse error is not ErrMalformed: %v", err)
+	}
+}
+
+func FuzzParseParams(f *testing.F) {
+	seed(f, "params")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseParams(data)
+		if err != nil {
+			malformedOnly(t, err)
+			return
+		}
+		out, err := MarshalParams(p)
+		if err != nil {
+			t.Fatalf("parsed params do not marshal: %v", err)
+		}
+		q, err := ParseParams(out)
+		if err != nil || !reflect.DeepEqual(p, q) {
+			t.Fatalf("parse(marshal(p)) != p: %v", err)
+		}
+		again, _ := MarshalParams(q)
+		if !bytes.Equal(out, again) {
+			t.Fatal("MarshalParams is not stable")
+		}
+		_ = Detect(data)
+	})
+}
+
+func FuzzParseAWSCLIParams(f *testing.F) {
+	seed(f, "awscli")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseAWSCLIParams(data)
+		if err != nil {
+			malformedOnly(t, err)
+			return
+		}
+		if p.ParametersValidTo.IsZero() || len(p.ImportToken) == 0 || len(p.PublicKey) == 0 || p.KeyID == "" {
+			t.Fatalf("accepted with an empty field: %+v", p)
+		}
+		if k := Detect(data); k != KindAWSCLI {
+			t.Fatalf("accepted AWS CLI JSON detected as %v", k)
+		}
+	})
+}
+
+func FuzzParseEnvelope(f *testing.F) {
+	seed(f, "envelope")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		env, err := ParseEnvelope(data)
+		if err != nil {
+			malformedOnly(t, err)
+			return
+		}
+		out, err := MarshalEnvelope(env)
+		if err != nil || !bytes.Equal(out, data) {
+			t.Fatalf("accepted envelope does not re-marshal byte for byte: %v", err)
+		}
+		if k := Detect(data); k != KindImport {
+			t.Fatalf("accepted envelope detected as %v", k)
+		}
+	})
+}
+
+func FuzzParseImportPayload(f *testing.F) {
+	seed(f, "payload")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseImportPayload(data)
+		if err != nil {
+			malformedOnly(t, err)
+			return
+		}
+		out, err := MarshalImportPayload(p)
+		if err != nil || !bytes.Equal(out, data) {
+			t.Fatalf("accepted payload does not re-marshal byte for byte: %v", err)
+		}
+	})
+}
