@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/airwrap/airwrap/verify"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
 )
 
 // TestSelfTestSoftHSM holds SelfTest to what SoftHSM 2.6.1 really does:
