@@ -1,0 +1,169 @@
+package kmsimport
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// Proof methods.
+const (
+	ProofPublicKey = "public-key" // GetPublicKey equals the HSM key's public key
+	ProofMAC       = "mac"        // GenerateMac over the challenge equals the HSM's MAC
+	ProofRoundTrip = "round-trip" // Encrypt then Decrypt a random plaintext
+)
+
+// ProofResult is what verify-import established for one entry.
+type ProofResult struct {
+	KeyARN        string `json:"key_arn"`
+	Method        string `json:"method"`
+	Proven        bool   `json:"proven"`
+	Detail        string `json:"detail"`
+	KeyMaterialID string `json:"key_material_id,omitempty"`
+	// KeyMaterialIDMatch: the receipt's KeyMaterialId is one KMS reports for
+	// this key (nil when it could not be compared).
+	KeyMaterialIDMatch *bool `json:"key_material_id_match,omitempty"`
+}
+
+// VerifyImport proves, where KMS allows it, that each entry's KMS key holds
+// the material the bundle describes. rc may be nil; rnd supplies the random
+// plaintext for symmetric round trips.
+func VerifyImport(ctx context.Context, api API, p *bundle.ImportPayload, rc *Receipt, rnd io.Reader) ([]ProofResult, error) {
+	var out []ProofResult
+	var errs []error
+	for i, e := range p.Entries {
+		r, err := proveEntry(ctx, api, e, rc, rnd)
+		out = append(out, r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("entries[%d]: %w", i, err))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt, rnd io.Reader) (ProofResult, error) {
+	r := ProofResult{KeyARN: e.KeyARN}
+	rule, err := verify.Rule(e.KeySpec)
+	if err != nil {
+		return r, err
+	}
+	switch rule.Kind {
+	case verify.KindRSA, verify.KindEC:
+		r.Method = ProofPublicKey
+		if len(e.Proof.PublicKey) == 0 {
+			return r, fmt.Errorf("%s: %w: the bundle records no public key", e.KeyARN, ErrUsage)
+		}
+		out, err := api.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(e.KeyARN)})
+		if err != nil {
+			return r, explainCommon(e.KeyARN, err)
+		}
+		if !bytes.Equal(out.PublicKey, e.Proof.PublicKey) {
+			r.Detail = fmt.Sprintf("KMS public key %s, HSM public key %s", bundle.SHA256Hex(out.PublicKey), bundle.SHA256Hex(e.Proof.PublicKey))
+			return r, proofMismatch(e.KeyARN, "KMS holds another public key")
+		}
+		r.Proven, r.Detail = true, "KMS public key equals the HSM key's: sha256 "+bundle.SHA256Hex(out.PublicKey)
+	case verify.KindHMAC:
+		r.Method = ProofMAC
+		alg := e.Proof.MACAlgorithm
+		if alg == "" {
+			alg = rule.MACAlg
+		}
+		if len(e.Proof.Challenge) == 0 || len(e.Proof.MAC) == 0 {
+			return r, fmt.Errorf("%s: %w: the bundle records no MAC challenge", e.KeyARN, ErrUsage)
+		}
+		out, err := api.GenerateMac(ctx, &kms.GenerateMacInput{KeyId: aws.String(e.KeyARN), Message: e.Proof.Challenge, MacAlgorithm: types.MacAlgorithmSpec(alg)})
+		if err != nil {
+			return r, explainCommon(e.KeyARN, err)
+		}
+		if !hmac.Equal(out.Mac, e.Proof.MAC) {
+			return r, proofMismatch(e.KeyARN, "the MAC computed by KMS differs from the HSM's")
+		}
+		r.Proven, r.Detail = true, alg+" over the bundle's challenge: KMS and HSM agree"
+	case verify.KindSymmetric:
+		r.Method = ProofRoundTrip
+		if err := roundTrip(ctx, api, e.KeyARN, rnd); err != nil {
+			return r, err
+		}
+		r.Proven, r.Detail = true, "encrypt/decrypt round trip succeeded (KMS offers no direct proof of symmetric material)"
+		if err := compareMaterialID(ctx, api, e.KeyARN, rc, &r); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func roundTrip(ctx context.Context, api API, arn string, rnd io.Reader) error {
+	pt := make([]byte, 32)
+	if _, err := io.ReadFull(rnd, pt); err != nil {
+		return fmt.Errorf("random plaintext: %w", err)
+	}
+	enc, err := api.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(arn), Plaintext: pt})
+	if err != nil {
+		return explainCommon(arn, err)
+	}
+	dec, err := api.Decrypt(ctx, &kms.DecryptInput{KeyId: aws.String(arn), CiphertextBlob: enc.CiphertextBlob})
+	if err != nil {
+		return explainCommon(arn, err)
+	}
+	if !bytes.Equal(dec.Plaintext, pt) {
+		return proofMismatch(arn, "decrypt did not return the plaintext")
+	}
+	return nil
+}
+
+// compareMaterialID checks the receipt's KeyMaterialId against those KMS
+// reports (DescribeKey's current one, then ListKeyRotations).
+func compareMaterialID(ctx context.Context, api API, arn string, rc *Receipt, r *ProofResult) error {
+	if rc == nil {
+		r.Detail += "; no receipt given: KeyMaterialId not compared"
+		return nil
+	}
+	re, ok := rc.Entry(arn)
+	if !ok || re.KeyMaterialID == "" {
+		r.Detail += "; the receipt records no KeyMaterialId for this key"
+		return nil
+	}
+	r.KeyMaterialID = re.KeyMaterialID
+	info, err := describe(ctx, api, arn)
+	if err != nil {
+		return err
+	}
+	known := []string{}
+	if info.CurrentKeyMaterialID != "" {
+		known = append(known, info.CurrentKeyMaterialID)
+	}
+	if mats, err := listMaterials(ctx, api, arn, rc.StartedAt); err == nil {
+		for _, m := range mats {
+			known = append(known, m.KeyMaterialID)
+		}
+	} else if !unsupported(err) {
+		return explainCommon(arn, err)
+	}
+	if len(known) == 0 {
+		r.Detail += "; KMS reports no KeyMaterialId here: not compared"
+		return nil
+	}
+	match := slices.Contains(known, re.KeyMaterialID)
+	r.KeyMaterialIDMatch = &match
+	if !match {
+		r.Proven = false
+		return proofMismatch(arn, fmt.Sprintf("the receipt's KeyMaterialId %s is not one KMS reports for this key", re.KeyMaterialID))
+	}
+	r.Detail += "; KeyMaterialId matches the receipt"
+	return nil
+}
+
+func proofMismatch(arn, what string) error {
+	return withHint(fmt.Errorf("%s: %w: %s", arn, ErrProofMismatch, what),
+		"stop using this key: compare the bundle, the receipt and the KMS key, and re-run verify-import against the right account and Region")
+}
