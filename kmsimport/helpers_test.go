@@ -2,9 +2,15 @@ package kmsimport_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -149,6 +155,44 @@ func outcomes(r *kmsimport.Receipt) []string {
 	var out []string
 	for _, e := range r.Entries {
 		out = append(out, e.Outcome)
+	}
+	return out
+}
+
+// signer is a software ECDSA P-384 key standing in for the HSM's ceremony
+// signer; its public key is written as a PEM trust file.
+func signer(t *testing.T) (*ecdsa.PrivateKey, string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "signer.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return k, path
+}
+
+// signBundle makes the import bundle file: canonical payload in a DSSE
+// envelope signed by signers.
+func signBundle(t *testing.T, pl *bundle.ImportPayload, signers ...crypto.Signer) []byte {
+	t.Helper()
+	b, err := bundle.MarshalImportPayload(pl)
+	if err != nil {
+		t.Fatalf("MarshalImportPayload: %v", err)
+	}
+	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, b, signers...)
+	if err != nil {
+		t.Fatalf("SignEnvelope: %v", err)
+	}
+	out, err := bundle.MarshalEnvelope(env)
+	if err != nil {
+		t.Fatalf("MarshalEnvelope: %v", err)
 	}
 	return out
 }

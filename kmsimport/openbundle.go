@@ -1,0 +1,115 @@
+package kmsimport
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// OpenRequest is everything needed to trust an import bundle offline.
+type OpenRequest struct {
+	Bundle     []byte   // the import bundle file, as read
+	TrustFiles []string // PEM files of pinned signer public keys
+	Threshold  int      // distinct trusted signatures required; 0: 1
+	Params     []byte   // optional: the parameters bundle it answers, as read
+	Now        time.Time
+}
+
+// Opened is a verified import bundle.
+type Opened struct {
+	Payload      *bundle.ImportPayload
+	BundleSHA256 string
+	SignedBy     []string // key ids (SHA-256 of SPKI) of the trusted keys that signed
+}
+
+// OpenBundle verifies an import bundle completely, without any AWS call:
+// signatures against the pinned keys, the payload's own rules (parameters
+// not expired, ValidTo), and, with Params, every binding to the parameters.
+func OpenBundle(req OpenRequest) (*Opened, error) {
+	if req.Threshold == 0 {
+		req.Threshold = 1
+	}
+	if len(req.TrustFiles) == 0 {
+		return nil, withHint(fmt.Errorf("%w: no trusted signer key given", ErrUsage), "pass --trust with the ceremony signer's public key (from `airwrap signer export`)")
+	}
+	trusted, err := loadTrust(req.TrustFiles)
+	if err != nil {
+		return nil, withHint(err, "each --trust must be a PEM public key file written by `airwrap signer export`")
+	}
+	if req.Threshold < 1 || req.Threshold > len(trusted) {
+		return nil, fmt.Errorf("%w: threshold %d with %d trusted keys", ErrUsage, req.Threshold, len(trusted))
+	}
+	env, err := bundle.ParseEnvelope(req.Bundle)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("import bundle: %w", err), "the file is not an intact import bundle: copy it again from the air-gapped machine")
+	}
+	payload, signedBy, err := verifyEnvelope(env, trusted, req.Threshold)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("import bundle: %w", err),
+			"the bundle is not signed by enough of the pinned keys: check --trust and --threshold, and that the file was not altered")
+	}
+	p, err := bundle.ParseImportPayload(payload)
+	if err != nil {
+		return nil, fmt.Errorf("import bundle payload: %w", err)
+	}
+	var errs []error
+	if err := checkImport(p, req.Now); err != nil {
+		errs = append(errs, err)
+	}
+	if req.Params != nil {
+		if err := checkImportAgainstParams(p, req.Params); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		if errors.Is(err, verify.ErrParamsExpired) {
+			err = withHint(err, "import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again")
+		}
+		return nil, fmt.Errorf("import bundle: %w", err)
+	}
+	return &Opened{Payload: p, BundleSHA256: bundle.SHA256Hex(req.Bundle), SignedBy: signedBy}, nil
+}
+
+// ReadPayloadUnverified parses an import bundle without checking signatures:
+// for read-only commands (status, verify-import without --trust).
+func ReadPayloadUnverified(data []byte) (*bundle.ImportPayload, error) {
+	env, err := bundle.ParseEnvelope(data)
+	if err != nil {
+		return nil, fmt.Errorf("import bundle: %w", err)
+	}
+	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("import bundle payload: %w", err)
+	}
+	return bundle.ParseImportPayload(payload)
+}
+
+// KeyARNs lists the key ARNs a parameters bundle or an import bundle names.
+func KeyARNs(data []byte) ([]string, error) {
+	var out []string
+	switch k := bundle.Detect(data); k {
+	case bundle.KindParams:
+		p, err := bundle.ParseParams(data)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range p.Entries {
+			out = append(out, e.KeyARN)
+		}
+	case bundle.KindImport:
+		p, err := ReadPayloadUnverified(data)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range p.Entries {
+			out = append(out, e.KeyARN)
+		}
+	default:
+		return nil, fmt.Errorf("%w: not a parameters bundle or an import bundle (%s)", ErrUsage, k)
+	}
+	return out, nil
+}

@@ -1,0 +1,118 @@
+package kmsimport_test
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/verify"
+)
+
+func TestOpenBundle(t *testing.T) {
+	e := newEnv(t)
+	keys := []string{e.createKey(t), e.createKey(t)}
+	params := e.prepare(t, verify.RSAESOAEPSHA256, keys...)
+	paramsBytes, err := bundle.MarshalParams(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, _ := payload(t, params, paramsBytes)
+	k1, trust1 := signer(t)
+	k2, trust2 := signer(t)
+	now := time.Now()
+	good := signBundle(t, pl, k1)
+
+	o, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: paramsBytes, Now: now})
+	if err != nil {
+		t.Fatalf("OpenBundle: %v", err)
+	}
+	if len(o.Payload.Entries) != 2 || len(o.SignedBy) != 1 || o.BundleSHA256 != bundle.SHA256Hex(good) {
+		t.Fatalf("opened %+v", o)
+	}
+	two := signBundle(t, pl, k1, k2)
+	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Now: now}); err != nil {
+		t.Fatalf("two of two: %v", err)
+	}
+
+	fail := func(name string, req kmsimport.OpenRequest, want error) {
+		t.Helper()
+		if req.Now.IsZero() {
+			req.Now = now
+		}
+		_, err := kmsimport.OpenBundle(req)
+		if !errors.Is(err, want) {
+			t.Errorf("%s: error %v, want %v", name, err, want)
+		}
+		if len(kmsimport.Hints(err)) == 0 {
+			t.Errorf("%s: no hint for %v", name, err)
+		}
+	}
+	fail("untrusted signer", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust2}}, verify.ErrUntrusted)
+	fail("threshold not met", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1, trust2}, Threshold: 2}, verify.ErrUntrusted)
+	fail("no trust", kmsimport.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
+	fail("expired parameters", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
+
+	// Tampered: the payload changed after signing (re-encoded validly).
+	tampered := strings.Replace(string(good), `"payload": "`, `"payload": "`+"eyJ0", 1)
+	fail("tampered", kmsimport.OpenRequest{Bundle: []byte(tampered), TrustFiles: []string{trust1}}, verify.ErrUntrusted)
+	pl2 := *pl
+	pl2.Operators = []string{"Mallory"}
+	forged := signBundle(t, &pl2, k2) // signed, but by the wrong key, then given k1's keyid
+	forged = []byte(strings.Replace(string(forged), mustKeyID(t, k2), mustKeyID(t, k1), 1))
+	fail("forged", kmsimport.OpenRequest{Bundle: forged, TrustFiles: []string{trust1}}, verify.ErrUntrusted)
+
+	// Parameters other than the ones it answers.
+	other := e.prepare(t, verify.RSAESOAEPSHA256, keys...)
+	otherBytes, _ := bundle.MarshalParams(other)
+	_, err = kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: otherBytes, Now: now})
+	if !errors.Is(err, verify.ErrBinding) {
+		t.Fatalf("other params: %v", err)
+	}
+}
+
+func mustKeyID(t *testing.T, k crypto.Signer) string {
+	t.Helper()
+	id, err := bundle.KeyID(k.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// A bundle that fails verification never produces an AWS request: the whole
+// of submit's offline checks run before a client is even used.
+func TestRefusedBundleMakesNoRequest(t *testing.T) {
+	e := newEnv(t)
+	params := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	pb, _ := bundle.MarshalParams(params)
+	pl, _ := payload(t, params, pb)
+	k, trust := signer(t)
+	_, wrongTrust := signer(t)
+	good := signBundle(t, pl, k)
+	e.tr.Reset()
+	for name, req := range map[string]kmsimport.OpenRequest{
+		"untrusted": {Bundle: good, TrustFiles: []string{wrongTrust}, Now: time.Now()},
+		"expired":   {Bundle: good, TrustFiles: []string{trust}, Now: time.Now().Add(48 * time.Hour)},
+		"tampered":  {Bundle: []byte(strings.Replace(string(good), "signatures", "signaturez", 1)), TrustFiles: []string{trust}, Now: time.Now()},
+	} {
+		if _, err := kmsimport.OpenBundle(req); err == nil {
+			t.Errorf("%s: opened", name)
+		}
+	}
+	if n := e.tr.Count(""); n != 0 {
+		t.Fatalf("%d AWS requests", n)
+	}
+	// And the good one goes through Submit.
+	o, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256}); err != nil {
+		t.Fatal(err)
+	}
+}
