@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError marks bad usage (unknown flag or command, missing or bad flag value): exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// run is the whole program; it returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(hoistArgs(app, args))
+	if err == nil {
+		return exitOK
+	}
+	report(stderr, err)
+	var u *usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:    "airwrap",
+		Version: version,
+		Usage:   "wrap key material inside a PKCS#11 HSM into a signed AWS KMS import bundle",
+		Description: `airwrap is the offline half of a key import into AWS KMS. On an air-gapped
+machine with the HSM's PKCS#11 module it generates keys in the HSM, wraps them
+there under the import parameters KMS gave (carried across the air gap), and
+signs the result in the HSM. Key material never leaves the HSM in the clear.
+
+A ceremony:
+   airwrap hsm info
+   airwrap key generate --label payments-2026 --key-spec SYMMETRIC_DEFAULT
+   airwrap signer generate --label ceremony-signer
+   airwrap signer export --label ceremony-signer --out ceremony-signer.pem
+   airwrap inspect params.json
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+       --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
+   airwrap verify import.json --trust ceremony-signer.pem
+
+The PIN comes from --pin-file, else $AIRWRAP_PIN, else a prompt without echo.
+Exit status: 0 success, 1 failure, 2 bad usage.`,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Flags:           globalFlags(),
+		Commands:        commands(),
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			// reported through the Action of the parent: see notFound.
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside the app
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			return usagef("no command given")
+		},
+	}
+}
+
+func commands() []*cli.Command {
+	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand()}
+	for _, c := range cmds {
+		setUsageErrors(c)
+	}
+	return cmds
+}
+
+// setUsageErrors makes flag errors usage errors in every (sub)command, and
+// makes a group command refuse an unknown subcommand.
+func setUsageErrors(c *cli.Command) {
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err} }
+	if len(c.Subcommands) > 0 && c.Action == nil {
+		c.Action = func(ctx *cli.Context) error {
+			if ctx.Args().Present() {
+				return usagef("unknown command %q for %q", ctx.Args().First(), c.Name)
+			}
+			return usagef("%q needs a command: %s", c.Name, subcommandNames(c))
+		}
+	}
+	for _, s := range c.Subcommands {
+		setUsageErrors(s)
+	}
+}
+
+func subcommandNames(c *cli.Command) string {
+	s := ""
+	for i, sc := range c.Subcommands {
+		if i > 0 {
+			s += ", "
+		}
+		s += sc.Name
+	}
+	return s
+}
+
+// noArgs refuses positional arguments a command does not take.
+func noArgs(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("unexpected argument %q", c.Args().First())
+	}
+	return nil
+}
+
+// required reports a missing required flag as bad usage.
+func required(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if !c.IsSet(n) || c.String(n) == "" {
+			return usagef("--%s is required", n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// hints maps what went wrong to what to do next. The first match wins.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{errNoPIN, "put the PIN in a file readable only by you and pass --pin-file FILE, or set " + envPIN + ", or run in a terminal to be prompted"},
+	{hsm.ErrPINIncorrect, "check the PIN; airwrap never retries a PIN, so a token that locks after a few wrong tries is safe from it"},
+	{hsm.ErrTokenNotFound, "list the tokens with `pkcs11-tool --module MODULE --list-token-slots` and pass the label with --token"},
+	{hsm.ErrKeyNotFound, "list the keys with `airwrap key list`"},
+	{hsm.ErrDuplicateLabel, "choose another --label; `airwrap key list` shows those in use"},
+	{hsm.ErrUnsupported, "run `airwrap hsm info` to see what this token can do correctly"},
+	{ceremony.ErrTokenCannot, "run `airwrap hsm info` for the verdicts; ask the online side for parameters with an algorithm the token passes"},
+	{ceremony.ErrOutputExists, "airwrap never replaces a file: choose a new --out (and --awscli-dir), or move the old files away"},
+	{atomicfile.ErrExists, "airwrap never replaces a file: choose another path, or move the old file away"},
+	{ceremony.ErrKeySelection, "with one entry pass --key LABEL; with several pass --key ARN=LABEL once per entry (see `airwrap inspect PARAMS`)"},
+	{ceremony.ErrHSMKey, "`airwrap key list` shows each key's KMS key spec and whether it is extractable"},
+	{verify.ErrParamsExpired, "import parameters live 24 hours: run `airwrap-online prepare` again and carry the new parameters across"},
+	{verify.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (RFC 3339, e.g. 2027-06-30T00:00:00Z), or use --no-expiry"},
+	{verify.ErrAlgorithmNotAllowed, "ask the online side for parameters with an algorithm KMS allows for this key spec"},
+	{verify.ErrMaterialTooLarge, "ask the online side for RSA_AES_KEY_WRAP_* parameters or a larger wrapping key spec"},
+	{verify.ErrWrappingKey, "the parameters are not what KMS issues: fetch them again"},
+	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"},
+	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
+	{bundle.ErrSignature, "the file was changed after signing or signed by another key: do not use it"},
+	{bundle.ErrMalformed, "the file is not a valid airwrap or AWS CLI file: check it is the one you meant, unchanged"},
+	{os.ErrNotExist, "check the path"},
+	{ceremony.ErrInvalidRequest, "see `airwrap wrap --help`"},
+}
+
+// report writes the error in airwrap's voice: one `airwrap: error:` line per
+// problem, then one hint.
+func report(w io.Writer, err error) {
+	msg := err.Error()
+	for _, line := range strings.Split(msg, "\n") {
+		if line == "" {
+			continue
+		}
+		fmt.Fprintf(w, "airwrap: error: %s\n", escape(line))
+	}
+	var u *usageError
+	if errors.As(err, &u) {
+		fmt.Fprintln(w, "airwrap: hint: run `airwrap --help`, or `airwrap COMMAND --help`")
+		return
+	}
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			fmt.Fprintf(w, "airwrap: hint: %s\n", h.hint)
+			return
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/hsm"
+)
+
+func hsmCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "hsm",
+		Usage: "the module and token",
+		Subcommands: []*cli.Command{{
+			Name:  "info",
+			Usage: "module and token identity, and which AWS wrapping algorithms this token really produces",
+			Description: `Runs known-answer tests on throwaway session objects: the token wraps a
+known secret under a test key airwrap holds, and airwrap checks the result.
+It reports, for each of RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256,
+RSA_AES_KEY_WRAP_SHA_1 and RSA_AES_KEY_WRAP_SHA_256, whether the token gets it
+right, and which mechanism it would use for the AES key-wrap step.
+
+Example:
+   airwrap --module /usr/lib/softhsm/libsofthsm2.so --token ceremony hsm info`,
+			Action: hsmInfo,
+		}},
+	}
+}
+
+type hsmInfoOut struct {
+	Module struct {
+		Path         string `json:"path"`
+		Manufacturer string `json:"manufacturer"`
+		Description  string `json:"description"`
+		Version      string `json:"version"`
+	} `json:"module"`
+	Token struct {
+		Label        string `json:"label"`
+		Manufacturer string `json:"manufacturer"`
+		Model        string `json:"model"`
+		Serial       string `json:"serial"`
+	} `json:"token"`
+	Algorithms       []algorithmOut `json:"algorithms"`
+	KWPMechanism     string         `json:"kwp_mechanism"`
+	KWPMechanismID   string         `json:"kwp_mechanism_id"`
+	KWPPadsCorrectly bool           `json:"kwp_pads_correctly"`
+}
+
+type algorithmOut struct {
+	Algorithm string `json:"algorithm"`
+	OK        bool   `json:"ok"`
+	Mechanism string `json:"mechanism"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+func hsmInfo(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	if err := checkHSMFlags(c); err != nil {
+		return err
+	}
+	return withToken(c, func(t *hsm.Token) error {
+		info := t.Info()
+		caps, err := t.SelfTest()
+		if err != nil {
+			return fmt.Errorf("self-test: %w", err)
+		}
+		var o hsmInfoOut
+		o.Module.Path, o.Module.Manufacturer, o.Module.Description, o.Module.Version = info.ModulePath, info.ModuleManufacturer, info.ModuleDescription, info.ModuleVersion
+		o.Token.Label, o.Token.Manufacturer, o.Token.Model, o.Token.Serial = info.Label, info.Manufacturer, info.Model, info.Serial
+		for _, a := range caps.Algorithms {
+			o.Algorithms = append(o.Algorithms, algorithmOut{a.Algorithm, a.OK, a.Mechanism, a.Reason})
+		}
+		o.KWPMechanism = caps.KWPMechanismName
+		if caps.KWPMechanism != 0 {
+			o.KWPMechanismID = fmt.Sprintf("0x%X", caps.KWPMechanism)
+		}
+		o.KWPPadsCorrectly = caps.KWPPadsCorrectly
+		return emit(c, o, func(w io.Writer) {
+			fmt.Fprintln(w, "module")
+			field(w, 2, "path", o.Module.Path)
+			field(w, 2, "manufacturer", o.Module.Manufacturer)
+			field(w, 2, "description", o.Module.Description)
+			field(w, 2, "version", o.Module.Version)
+			fmt.Fprintln(w, "token")
+			field(w, 2, "label", o.Token.Label)
+			field(w, 2, "manufacturer", o.Token.Manufacturer)
+			field(w, 2, "model", o.Token.Model)
+			field(w, 2, "serial", o.Token.Serial)
+			fmt.Fprintln(w, "wrapping algorithms (known-answer tests on this token)")
+			for _, a := range o.Algorithms {
+				verdict := "ok"
+				if !a.OK {
+					verdict = "REFUSED"
+				}
+				fmt.Fprintf(w, "  %-26s %-7s %s\n", a.Algorithm, verdict, escape(a.Mechanism))
+				if a.Reason != "" {
+					fmt.Fprintf(w, "  %-26s         %s\n", "", escape(a.Reason))
+				}
+			}
+			kwp := o.KWPMechanism
+			if kwp == "" {
+				kwp = "none that works"
+			} else if o.KWPMechanismID != "" {
+				kwp += " (" + o.KWPMechanismID + ")"
+			}
+			field(w, 0, "AES key-wrap mechanism", kwp)
+			pads := "yes"
+			if !o.KWPPadsCorrectly {
+				pads = "NO: material whose length is not a multiple of 8 is refused for RSA_AES_KEY_WRAP_*"
+			}
+			field(w, 0, "pads correctly", pads)
+		})
+	})
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony"
+)
+
+func wrapCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "wrap",
+		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
+		UsageText: `airwrap [global options] wrap --params FILE --key LABEL|--key ARN=LABEL ...
+    (--valid-to RFC3339 | --no-expiry) --signer LABEL --out FILE
+    [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]`,
+		Description: `Everything is checked before the HSM is touched, and every problem is reported
+at once: the parameters parse strictly, the wrapping key is RSA 2048/3072/4096,
+the algorithm suits the key spec, the material fits, the parameters have not
+expired, --valid-to is in the future and at most 365 days ahead, every entry
+has a key, and no output exists yet. Then the token runs its known-answer
+tests, each key is wrapped inside the HSM, the import payload is signed in
+the HSM and the signature verified. The bundle (--out) and its transcript
+(--out + .transcript.jsonl) are written together, or not at all.
+
+--params takes a parameters bundle from airwrap-online, or the JSON that
+` + "`aws kms get-parameters-for-import`" + ` prints; with the latter give
+--wrapping-algorithm (the one you asked KMS for); --key-spec defaults to the
+HSM key's.
+
+--awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
+ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
+
+Examples:
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+       --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
+   airwrap wrap --params gpfi.json --wrapping-algorithm RSAES_OAEP_SHA_1 --key payments-2026 \
+       --no-expiry --signer ceremony-signer --out import.json --awscli-dir awscli`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` (airwrap parameters bundle or AWS CLI JSON)"},
+			&cli.StringSliceFlag{Name: "key", Usage: "HSM key `LABEL` for a single entry, or ARN=LABEL once per entry"},
+			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME` (RFC 3339, at most 365 days ahead)"},
+			&cli.BoolFlag{Name: "no-expiry", Usage: "key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"},
+			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of the ceremony signing key in the HSM"},
+			&cli.StringFlag{Name: "out", Usage: "import bundle `FILE` to write (must not exist)"},
+			&cli.StringSliceFlag{Name: "operator", Usage: "`NAME` of an officer present (repeat for each)"},
+			&cli.StringFlag{Name: "awscli-dir", Usage: "also write AWS CLI input files under `DIR`"},
+			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
+			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
+		},
+		Action: wrapAction,
+	}
+}
+
+type wrapOut struct {
+	Bundle         string   `json:"bundle"`
+	Transcript     string   `json:"transcript"`
+	BundleSHA256   string   `json:"bundle_sha256"`
+	SignerKeyID    string   `json:"signer_keyid"`
+	Entries        int      `json:"entries"`
+	Files          []string `json:"files"`
+	AWSCLICommands []string `json:"awscli_commands,omitempty"`
+}
+
+func wrapAction(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	if err := required(c, "params", "signer", "out"); err != nil {
+		return err
+	}
+	if len(c.StringSlice("key")) == 0 {
+		return usagef("--key is required (LABEL for a single entry, ARN=LABEL for each entry)")
+	}
+	var validTo *time.Time
+	switch vt := c.String("valid-to"); {
+	case vt != "" && c.Bool("no-expiry"):
+		return usagef("--valid-to and --no-expiry exclude each other")
+	case vt != "":
+		t, err := time.Parse(time.RFC3339, vt)
+		if err != nil {
+			return usagef("--valid-to %q is not an RFC 3339 time like 2027-06-30T00:00:00Z", vt)
+		}
+		validTo = &t
+	case !c.Bool("no-expiry"):
+		return usagef("give --valid-to TIME or --no-expiry")
+	}
+	if err := checkHSMFlags(c); err != nil {
+		return err
+	}
+	data, err := bundle.ReadFile(c.String("params"))
+	if err != nil {
+		return fmt.Errorf("--params: %w", err)
+	}
+	var keys []ceremony.KeySelect
+	for _, k := range c.StringSlice("key") {
+		keys = append(keys, ceremony.ParseKeySelect(k))
+	}
+	res, err := ceremony.Wrap(c.Context, ceremony.Options{
+		Params:            data,
+		ParamsPath:        c.String("params"),
+		Keys:              keys,
+		ValidTo:           validTo,
+		NoExpiry:          c.Bool("no-expiry"),
+		WrappingAlgorithm: c.String("wrapping-algorithm"),
+		KeySpec:           c.String("key-spec"),
+		SignerLabel:       c.String("signer"),
+		Operators:         c.StringSlice("operator"),
+		Out:               c.String("out"),
+		AWSCLIDir:         c.String("awscli-dir"),
+		ToolVersion:       version,
+		Open: func() (ceremony.Token, error) {
+			t, err := openToken(c)
+			if err != nil {
+				return nil, err
+			}
+			return t, nil
+		},
+		Progress: c.App.ErrWriter,
+	})
+	if err != nil {
+		return err
+	}
+	o := wrapOut{res.BundlePath, res.TranscriptPath, res.BundleSHA256, res.SignerKeyID, res.Entries, res.Files, res.AWSCLICommands}
+	return emit(c, o, func(w io.Writer) {
+		fmt.Fprintf(w, "wrapped %d key(s) into %s\n", o.Entries, escape(o.Bundle))
+		field(w, 2, "transcript", o.Transcript)
+		field(w, 2, "bundle sha256", o.BundleSHA256)
+		field(w, 2, "signed by keyid", o.SignerKeyID)
+		if len(o.AWSCLICommands) > 0 {
+			fmt.Fprintln(w, "import with the AWS CLI on the online machine:")
+			for _, cmd := range o.AWSCLICommands {
+				fmt.Fprintf(w, "  %s\n", escape(cmd))
+			}
+		}
+	})
+}
