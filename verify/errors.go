@@ -15,3 +15,14 @@ var (
 	ErrUntrusted           = errors.New("signature threshold not met by trusted keys")
 	ErrBinding             = errors.New("bundle binding does not hold")
 )
+
+// Sentinels added with the checks (errors.Is).
+var (
+	ErrARN          = errors.New("not a KMS key ARN")
+	ErrInconsistent = errors.New("fields disagree")
+	ErrDuplicateKey = errors.New("the same KMS key appears twice")
+	ErrKeyUsage     = errors.New("key usage not possible for this key spec")
+	ErrEncryptedLen = errors.New("encrypted key material has the wrong length")
+	ErrProof        = errors.New("proof of the imported key is missing or wrong")
+	ErrTrustKey     = errors.New("trusted key is not acceptable")
+)

@@ -1,0 +1,159 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+// CheckImport checks an import payload's own consistency (SPEC.md R21-R31),
+// reporting every problem at once. It does not check signatures
+// (VerifyEnvelope) nor the parameters it answers (CheckImportAgainstParams).
+func CheckImport(p *bundle.ImportPayload, now time.Time) error {
+	if p == nil || len(p.Entries) == 0 {
+		return fmt.Errorf("entries: %w: no entries", bundle.ErrMalformed)
+	}
+	var errs []error
+	seen := map[string]int{}
+	for i, e := range p.Entries {
+		errs = append(errs, checkImportEntry(i, e, now)...)
+		if j, dup := seen[e.KeyARN]; dup {
+			errs = append(errs, at(entryPath(i, "key_arn"), fmt.Errorf("%w: also entries[%d]", ErrDuplicateKey, j)))
+		} else {
+			seen[e.KeyARN] = i
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
+	var errs []error
+	add := func(field string, err error) { errs = append(errs, at(entryPath(i, field), err)) }
+	if _, err := ParseARN(e.KeyARN); err != nil {
+		add("key_arn", err)
+	}
+	r, specErr := Rule(e.KeySpec)
+	if specErr != nil {
+		add("key_spec", specErr)
+	}
+	_, algErr := AlgorithmHash(e.WrappingAlgorithm)
+	if algErr != nil {
+		add("wrapping_algorithm", algErr)
+	}
+	bits, wrapOK := WrappingKeySpecs[e.WrappingKeySpec]
+	if !wrapOK {
+		add("wrapping_key_spec", fmt.Errorf("%w: unknown wrapping key spec %q (want RSA_2048, RSA_3072 or RSA_4096)", ErrWrappingKey, e.WrappingKeySpec))
+	}
+	if specErr == nil && algErr == nil && wrapOK {
+		if err := CheckFits(e.KeySpec, e.WrappingAlgorithm, e.WrappingKeySpec); err != nil {
+			add("wrapping_algorithm", err)
+		} else if err := checkEncryptedLen(e, bits/8); err != nil {
+			add("encrypted_key_material", err)
+		}
+	}
+	if err := CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
+		add("valid_to", err)
+	}
+	if !e.ParametersValidTo.After(now) {
+		add("parameters_valid_to", fmt.Errorf("%w: at %s (run airwrap-online prepare again, then wrap again)",
+			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))
+	}
+	if specErr == nil {
+		if r.Kind != KindSymmetric {
+			if e.ImportType != "" {
+				add("import_type", fmt.Errorf("%w: only symmetric keys take an import type", ErrInconsistent))
+			}
+			if e.KeyMaterialDescription != "" {
+				add("key_material_description", fmt.Errorf("%w: only symmetric keys take a key material description", ErrInconsistent))
+			}
+		}
+		for _, err := range checkProof(e, r) {
+			add("proof", err)
+		}
+		if err := checkCheckValue(e, r); err != nil {
+			add("hsm_key", err)
+		}
+	}
+	return errs
+}
+
+// checkEncryptedLen: OAEP gives exactly the modulus length; RSA-AES key wrap
+// gives the modulus length plus an RFC 5649 output (a multiple of 8, at least
+// 16, at most what the spec's longest material wraps to).
+func checkEncryptedLen(e bundle.ImportEntry, modBytes int) error {
+	n := len(e.EncryptedKeyMaterial)
+	if IsOAEP(e.WrappingAlgorithm) {
+		if n != modBytes {
+			return fmt.Errorf("%w: %d bytes, %s with %s gives %d", ErrEncryptedLen, n, e.WrappingAlgorithm, e.WrappingKeySpec, modBytes)
+		}
+		return nil
+	}
+	maxLen, _ := MaxMaterialLen(e.KeySpec)
+	kwp := n - modBytes
+	if kwp < 16 || kwp%8 != 0 || n > WrappedLen(e.WrappingAlgorithm, modBytes, maxLen) {
+		return fmt.Errorf("%w: %d bytes is not %d plus an AES key wrap of %s material", ErrEncryptedLen, n, modBytes, e.KeySpec)
+	}
+	return nil
+}
+
+// macLen is the HMAC output length of a KMS MacAlgorithm.
+var macLen = map[string]int{"HMAC_SHA_224": 28, "HMAC_SHA_256": 32, "HMAC_SHA_384": 48, "HMAC_SHA_512": 64}
+
+func checkProof(e bundle.ImportEntry, r KeySpecRule) []error {
+	var errs []error
+	pr := e.Proof
+	hasMAC := pr.MACAlgorithm != "" || pr.Challenge != nil || pr.MAC != nil
+	switch r.Kind {
+	case KindSymmetric:
+		if hasMAC || pr.PublicKey != nil {
+			errs = append(errs, fmt.Errorf("%w: symmetric keys carry no proof", ErrProof))
+		}
+	case KindHMAC:
+		if pr.PublicKey != nil {
+			errs = append(errs, fmt.Errorf("%w: an HMAC key has no public key", ErrProof))
+		}
+		if pr.MACAlgorithm != r.MACAlg {
+			errs = append(errs, fmt.Errorf("%w: mac_algorithm %q, want %s for %s", ErrProof, pr.MACAlgorithm, r.MACAlg, r.Spec))
+		}
+		if len(pr.Challenge) < 16 {
+			errs = append(errs, fmt.Errorf("%w: challenge of %d bytes, want 16 to %d", ErrProof, len(pr.Challenge), bundle.MaxChallengeSize))
+		}
+		if len(pr.MAC) != macLen[r.MACAlg] {
+			errs = append(errs, fmt.Errorf("%w: MAC of %d bytes, %s gives %d", ErrProof, len(pr.MAC), r.MACAlg, macLen[r.MACAlg]))
+		}
+	case KindRSA, KindEC:
+		if hasMAC {
+			errs = append(errs, fmt.Errorf("%w: an asymmetric key carries no MAC proof", ErrProof))
+		}
+		if pr.PublicKey == nil {
+			errs = append(errs, fmt.Errorf("%w: public_key missing (needed to prove the import with GetPublicKey)", ErrProof))
+		} else if err := checkSPKIForSpec(pr.PublicKey, r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// checkCheckValue: the method fits the key kind; for spki-sha256 the value
+// is the SHA-256 of the proof's public key.
+func checkCheckValue(e bundle.ImportEntry, r KeySpecRule) error {
+	want, hexLen := bundle.CheckMethodSPKISHA256, 64
+	switch r.Kind {
+	case KindSymmetric:
+		want, hexLen = bundle.CheckMethodAESKCV, 6
+	case KindHMAC:
+		want, hexLen = bundle.CheckMethodHMAC, 16
+	}
+	k := e.HSMKey
+	switch {
+	case k.CheckMethod != want:
+		return fmt.Errorf("%w: check_method %q, want %s for %s", ErrInconsistent, k.CheckMethod, want, r.Spec)
+	case len(k.CheckValue) != hexLen:
+		return fmt.Errorf("%w: check_value of %d hex digits, %s gives %d", ErrInconsistent, len(k.CheckValue), want, hexLen)
+	case want == bundle.CheckMethodSPKISHA256 && e.Proof.PublicKey != nil && k.CheckValue != bundle.SHA256Hex(e.Proof.PublicKey):
+		return fmt.Errorf("%w: check_value is not the SHA-256 of proof.public_key", ErrProof)
+	}
+	return nil
+}
