@@ -94,7 +94,9 @@ func (r *run) tokenCan(e *entry) error {
 		if !a.OK {
 			return fmt.Errorf("%s: %w: %s: %s", e.path, ErrTokenCannot, e.alg, a.Reason)
 		}
-		if !verify.IsOAEP(e.alg) && !r.caps.KWPPadsCorrectly && e.key.MaterialLen%8 != 0 {
+		// Secret keys' lengths are exact; for private keys only the wrap
+		// reveals the PKCS#8 length, and hsm.Wrap refuses a mis-padded one.
+		if !verify.IsOAEP(e.alg) && !r.caps.KWPPadsCorrectly && e.key.Class == "secret" && e.key.MaterialLen%8 != 0 {
 			return fmt.Errorf("%s: %w: %s: the token's AES key wrap (%s) mis-pads material whose length is not a multiple of 8 and this key's is %d bytes: use RSAES_OAEP_* parameters where the key spec allows, or an HSM whose key wrap passes the self-test", e.path, ErrTokenCannot, e.alg, r.caps.KWPMechanismName, e.key.MaterialLen)
 		}
 		return nil

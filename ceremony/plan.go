@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+	"unicode"
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
@@ -80,8 +81,13 @@ func validate(o *Options, now time.Time) (*plan, error) {
 		add(fmt.Errorf("%w: --signer is required", ErrInvalidRequest))
 	}
 	for i, op := range o.Operators {
-		if op == "" {
-			add(fmt.Errorf("%w: --operator #%d is empty", ErrInvalidRequest, i+1))
+		if op == "" || !printable(op) {
+			add(fmt.Errorf("%w: --operator #%d %q is empty or has a control or non-printable character", ErrInvalidRequest, i+1, op))
+		}
+	}
+	for _, k := range o.Keys {
+		if !printable(k.Label) {
+			add(fmt.Errorf("%w: --key label %q has a control or non-printable character", ErrKeySelection, k.Label))
 		}
 	}
 	outs, err := outputPaths(o, entries)
@@ -91,6 +97,17 @@ func validate(o *Options, now time.Time) (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// printable reports whether s has only graphic characters and spaces (what
+// the bundle format accepts in names).
+func printable(s string) bool {
+	for _, r := range s {
+		if r != ' ' && !unicode.IsGraphic(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // selectKeys gives every entry an HSM key label from the --key values.

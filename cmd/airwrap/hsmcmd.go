@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -104,7 +105,7 @@ func hsmInfo(c *cli.Context) error {
 			kwp := o.KWPMechanism
 			if kwp == "" {
 				kwp = "none that works"
-			} else if o.KWPMechanismID != "" {
+			} else if o.KWPMechanismID != "" && !strings.Contains(kwp, o.KWPMechanismID) {
 				kwp += " (" + o.KWPMechanismID + ")"
 			}
 			field(w, 0, "AES key-wrap mechanism", kwp)
