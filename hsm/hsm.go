@@ -57,6 +57,19 @@ type Capabilities struct {
 	KWPPadsCorrectly bool
 	// RSAAESKeyWrapSingle is true when CKM_RSA_AES_KEY_WRAP itself works.
 	RSAAESKeyWrapSingle bool
+	// AlignmentProbe is true when CKM_AES_KEY_WRAP (0x2109) refuses
+	// material whose length is not a multiple of 8, so it can tell whether a
+	// private key's PKCS#8 is aligned without revealing it. SoftHSM 2.6.1
+	// zero-pads instead (false).
+	AlignmentProbe bool
+	// ECPKCS8Len is, per curve (Go/OpenSSL name), the PKCS#8 length of every
+	// EC private key this token encodes, where two known keys of that curve
+	// (one with a short scalar) encode to the same length; measured only when
+	// the KWP mechanism mis-pads and AlignmentProbe is false.
+	ECPKCS8Len map[string]int
+	// OAEPPrivateKeys is true when the token wraps an EC private key with
+	// plain RSA-OAEP correctly (SoftHSM 2.6.1: CKR_KEY_NOT_WRAPPABLE).
+	OAEPPrivateKeys bool
 }
 
 // Key describes a key on the token that airwrap can reason about.

@@ -46,6 +46,13 @@ func (t *Token) SelfTest() (caps *Capabilities, err error) {
 	for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
 		oaep[h] = k.oaep(h)
 	}
+	caps.OAEPPrivateKeys = k.oaepPrivate(oaep)
+	for h, r := range oaep {
+		if r.OK && !caps.OAEPPrivateKeys {
+			r.Reason = "secret keys only: this token will not wrap private keys with RSA-OAEP; use RSA_AES_KEY_WRAP_* for EC keys"
+			oaep[h] = r
+		}
+	}
 	if err = k.chooseKWP(caps); err != nil {
 		return nil, err
 	}
@@ -155,6 +162,12 @@ func (k *kat) chooseKWP(caps *Capabilities) (err error) {
 		caps.KWPMechanism = fallback
 	}
 	caps.KWPMechanismName = MechanismName(caps.KWPMechanism)
+	if caps.KWPMechanism != 0 && !caps.KWPPadsCorrectly {
+		caps.AlignmentProbe = k.alignmentProbeKAT(kek)
+		if !caps.AlignmentProbe {
+			caps.ECPKCS8Len = k.ecLengthKAT(caps.KWPMechanism, kek, v)
+		}
+	}
 	return nil
 }
 
@@ -219,7 +232,8 @@ func (k *kat) rsaAESTwoStep(h crypto.Hash, oaep AlgorithmResult, caps *Capabilit
 	r.OK = true
 	if !caps.KWPPadsCorrectly {
 		r.Reason = fmt.Sprintf("only for material whose length is a multiple of 8 bytes: this token's %s "+
-			"mis-pads other lengths (SoftHSM 2.6.1's RFC 5649 bug, fixed in 2.7.0); airwrap refuses those", caps.KWPMechanismName)
+			"mis-pads other lengths (SoftHSM 2.6.1's RFC 5649 bug, fixed in 2.7.0); airwrap refuses those%s",
+			caps.KWPMechanismName, alignedScope(caps))
 	}
 	return r
 }
@@ -252,3 +266,21 @@ func (k *kat) rsaAESUnwrapsTo(h crypto.Hash, blob, want []byte) bool {
 
 // errNoWrap is returned by a failed C_WrapKey step.
 var errNoWrap = errors.New("C_WrapKey failed")
+
+// alignedScope says which private keys a mis-padding token can still wrap.
+func alignedScope(caps *Capabilities) string {
+	if caps.AlignmentProbe {
+		return "; private keys are checked one by one with " + MechanismName(CKMAESKeyWrap)
+	}
+	var ok []string
+	for _, c := range curves {
+		if n := caps.ECPKCS8Len[c.name]; n > 0 && n%8 == 0 {
+			ok = append(ok, fmt.Sprintf("%s (PKCS#8 of %d bytes)", ecSpec(c.name), n))
+		}
+	}
+	s := "; RSA private keys cannot be checked without exposing them and are refused"
+	if len(ok) == 0 {
+		return s + ", and so are EC keys"
+	}
+	return s + "; EC keys only for " + strings.Join(ok, ", ")
+}

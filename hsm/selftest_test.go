@@ -43,8 +43,11 @@ func TestSelfTestSoftHSM(t *testing.T) {
 	if r, _ := caps.Result(verify.RSAESOAEPSHA256); !strings.Contains(r.Reason, "CKR_ARGUMENTS_BAD") || !strings.Contains(r.Reason, "_SHA_1") {
 		t.Fatalf("SHA-256 reason does not say what happened and what to do: %q", r.Reason)
 	}
-	if caps.KWPMechanism != CKMAESKeyWrapPad || caps.KWPPadsCorrectly || caps.RSAAESKeyWrapSingle {
+	if caps.KWPMechanism != CKMAESKeyWrapPad || caps.KWPPadsCorrectly || caps.RSAAESKeyWrapSingle || caps.AlignmentProbe || caps.OAEPPrivateKeys {
 		t.Fatalf("KWP: %+v", caps)
+	}
+	if caps.ECPKCS8Len["P-256"] != 67 || caps.ECPKCS8Len["P-384"] != 80 {
+		t.Fatalf("EC PKCS#8 lengths: %v", caps.ECPKCS8Len)
 	}
 	if r, _ := caps.Result(verify.RSAAESKeyWrapSHA1); !strings.Contains(r.Mechanism, "0x210A") || !strings.Contains(r.Reason, "multiple of 8") {
 		t.Fatalf("RSA_AES_KEY_WRAP_SHA_1: %+v", r)
