@@ -1,0 +1,252 @@
+package hsm
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"testing"
+
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/miekg/pkcs11"
+)
+
+// wrapCounted wraps and checks no object was left behind (success or not).
+func wrapCounted(t *testing.T, tok *Token, k *Key, wk *rsa.PublicKey, alg string, caps *Capabilities) ([]byte, error) {
+	t.Helper()
+	before := objectCount(t, tok)
+	out, err := tok.Wrap(k, wk, alg, caps)
+	if after := objectCount(t, tok); after != before {
+		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
+	}
+	return out, err
+}
+
+func findKey(t *testing.T, tok *Token, label string) *Key {
+	t.Helper()
+	k, err := tok.FindKey(label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestWrapSecretKeysOAEP: every secret key spec, known material, wrapped in
+// the HSM with RSAES_OAEP_SHA_1 and unwrapped with the Go standard library.
+func TestWrapSecretKeysOAEP(t *testing.T) {
+	tok, _ := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapping := goRSA(t, 2048)
+	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"} {
+		rule := verify.Rules[spec]
+		material := make([]byte, rule.RawLen)
+		rand.Read(material)
+		kt := uint(pkcs11.CKK_GENERIC_SECRET)
+		if rule.Kind == verify.KindSymmetric {
+			kt = pkcs11.CKK_AES
+		}
+		knownSecret(t, tok, spec, kt, material)
+		k := findKey(t, tok, spec)
+		if k.KeySpec != spec {
+			t.Fatalf("%s listed as %s", spec, k.KeySpec)
+		}
+		blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		got, err := softhsmtest.UnwrapOAEP(wrapping, crypto.SHA1, blob)
+		if err != nil || !bytes.Equal(got, material) {
+			t.Fatalf("%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
+		}
+		// SHA-256: SoftHSM cannot; the refusal says what to do.
+		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA256, caps)
+		if !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("%s SHA-256: %v", spec, err)
+		}
+		// Not allowed by KMS for this spec: refused before the HSM.
+		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+		if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
+			t.Fatalf("%s RSA_AES: %v", spec, err)
+		}
+	}
+	// One under a 4096-bit wrapping key, as AWS prefers.
+	big4096 := goRSA(t, 4096)
+	k := findKey(t, tok, "HMAC_512")
+	blob, err := wrapCounted(t, tok, k, &big4096.PublicKey, verify.RSAESOAEPSHA1, caps)
+	if err != nil || len(blob) != 512 {
+		t.Fatalf("RSA-4096: %d bytes, %v", len(blob), err)
+	}
+	if _, err := softhsmtest.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWrapEC: RSA_AES_KEY_WRAP_SHA_1 where this SoftHSM's PKCS#8 is aligned
+// (P-384, secp256k1), unwrapped with OpenSSL; clear refusals elsewhere.
+func TestWrapEC(t *testing.T) {
+	tok, _ := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SoftHSM EC PKCS#8 lengths: %v", caps.ECPKCS8Len)
+	wrapping := goRSA(t, 2048)
+
+	p384 := goEC(t, elliptic.P384())
+	knownEC(t, tok, "p384", p384)
+	k := findKey(t, tok, "p384")
+	blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	t.Logf("P-384 PKCS#8 from SoftHSM: %d bytes", len(der))
+	parsed, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		t.Fatalf("PKCS#8: %v", err)
+	}
+	if !parsed.(*ecdsa.PrivateKey).Equal(p384) || k.MaterialLen != len(der) {
+		t.Fatalf("unwrapped key is not the material (MaterialLen %d, PKCS#8 %d)", k.MaterialLen, len(der))
+	}
+
+	// secp256k1: Go cannot parse the curve; compare the scalar.
+	d := make([]byte, 32)
+	rand.Read(d)
+	d[0] &= 0x7f // below the order
+	c, _ := curveByName("secp256k1")
+	createObject(t, tok, append([]*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_EC),
+		pkcs11.NewAttribute(pkcs11.CKA_EC_PARAMS, c.params),
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE, d),
+	}, tokenKeyAttrs("k1", []byte("id-k1"))...))
+	k = findKey(t, tok, "k1")
+	blob, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der = softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	if got := ecScalar(t, der, c.oid); !bytes.Equal(got, d) {
+		t.Fatalf("secp256k1 scalar differs")
+	}
+
+	// Not aligned on SoftHSM (P-256: 67 bytes, P-521: 98): refused.
+	knownEC(t, tok, "p256", goEC(t, elliptic.P256()))
+	knownEC(t, tok, "p521", goEC(t, elliptic.P521()))
+	for _, label := range []string{"p256", "p521"} {
+		_, err := wrapCounted(t, tok, findKey(t, tok, label), &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+		if !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("%s: %v", label, err)
+		}
+		t.Logf("%s refused: %v", label, err)
+	}
+	// Plain RSA-OAEP of a private key: SoftHSM says CKR_KEY_NOT_WRAPPABLE.
+	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("EC under OAEP: %v", err)
+	}
+	t.Logf("EC under OAEP refused: %v", err)
+	// SHA-256 RSA-AES: refused by the self-test verdict.
+	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, verify.RSAAESKeyWrapSHA256, caps)
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("SHA-256: %v", err)
+	}
+}
+
+// ecScalar extracts the private scalar of an EC PKCS#8 and checks its curve.
+func ecScalar(t *testing.T, der []byte, want asn1.ObjectIdentifier) []byte {
+	t.Helper()
+	var p8 struct {
+		Version int
+		Alg     struct {
+			Algorithm asn1.ObjectIdentifier
+			Curve     asn1.ObjectIdentifier
+		}
+		Key []byte
+	}
+	if rest, err := asn1.Unmarshal(der, &p8); err != nil || len(rest) != 0 {
+		t.Fatalf("PKCS#8: %v (%d trailing bytes)", err, len(rest))
+	}
+	if !p8.Alg.Curve.Equal(want) {
+		t.Fatalf("curve %v", p8.Alg.Curve)
+	}
+	var ec struct {
+		Version int
+		D       []byte
+	}
+	if _, err := asn1.Unmarshal(p8.Key, &ec); err != nil {
+		t.Fatal(err)
+	}
+	return ec.D
+}
+
+// TestWrapRSARefusedOnSoftHSM: RSA keys need RSA_AES; SoftHSM 2.6.1 mis-pads
+// and offers no way to learn their PKCS#8 length unexposed: a clear refusal.
+func TestWrapRSARefusedOnSoftHSM(t *testing.T) {
+	tok, _ := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapping := goRSA(t, 2048)
+	knownRSA(t, tok, "rsa", goRSA(t, 2048))
+	k := findKey(t, tok, "rsa")
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("got %v", err)
+	}
+	t.Logf("refused: %v", err)
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
+	if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
+		t.Fatalf("OAEP: %v", err)
+	}
+}
+
+// TestWrapRefusals: checks that need no HSM, and a non-extractable key.
+func TestWrapRefusals(t *testing.T) {
+	tok, _ := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := tok.GenerateKey("aes", "SYMMETRIC_DEFAULT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := goRSA(t, 1024)
+	if _, err := wrapCounted(t, tok, k, &small.PublicKey, verify.RSAESOAEPSHA1, caps); !errors.Is(err, verify.ErrWrappingKey) {
+		t.Fatalf("RSA-1024: %v", err)
+	}
+	wrapping := goRSA(t, 2048)
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, nil); err == nil {
+		t.Fatal("wrapped without self-test results")
+	}
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, "RSAES_PKCS1_V1_5", caps); !errors.Is(err, verify.ErrWrappingAlgorithm) {
+		t.Fatalf("PKCS1: %v", err)
+	}
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+		t.Fatalf("generated key: %v", err)
+	}
+	s, err := tok.GenerateSigner("signer", SignerECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk := findKey(t, tok, s.Label())
+	if _, err := wrapCounted(t, tok, sk, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps); !errors.Is(err, ErrNotExtractable) {
+		t.Fatalf("signer: %v", err)
+	}
+	gone := *k
+	gone.ID = []byte("other")
+	if _, err := wrapCounted(t, tok, &gone, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); !errors.Is(err, ErrKeyNotFound) {
+		t.Fatalf("stale key: %v", err)
+	}
+}
