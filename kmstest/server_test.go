@@ -91,3 +91,28 @@ func TestStartAndFaults(t *testing.T) {
 		t.Fatalf("second DescribeKey error %v, want a 500", err)
 	}
 }
+
+func TestProxyDropsConnection(t *testing.T) {
+	s := Start(t)
+	tr := NewTransport()
+	url := Proxy(t, s.URL, tr)
+	c := kms.New(kms.Options{
+		Region: s.Region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""),
+	})
+	ctx := context.Background()
+	tr.Inject("CreateKey", DropAfterForward, 0, 1)
+	_, err := c.CreateKey(ctx, &kms.CreateKeyInput{Origin: types.OriginTypeExternal})
+	var ce interface{ ConnectionError() bool }
+	if !errors.As(err, &ce) || !ce.ConnectionError() {
+		t.Fatalf("CreateKey through a dropping proxy: %v, want a connection error", err)
+	}
+	// The emulator did create it.
+	keys, err := c.ListKeys(ctx, &kms.ListKeysInput{})
+	if err != nil {
+		t.Fatalf("ListKeys: %v", err)
+	}
+	if len(keys.Keys) != 1 || tr.Count("") != 2 {
+		t.Fatalf("%d keys after %d requests, want 1 after 2", len(keys.Keys), tr.Count(""))
+	}
+}
