@@ -53,8 +53,8 @@ func (r *run) checkKey(e *entry) error {
 		bad("HSM key %q matches no importable KMS key spec", e.label)
 	case e.spec == "":
 		e.spec = key.KeySpec // AWS CLI JSON without --key-spec: the HSM key decides
-		if !verify.AlgorithmAllowed(e.spec, e.alg) {
-			errs = append(errs, fmt.Errorf("%s: %w: %s with %s (allowed: %v)", e.path, verify.ErrAlgorithmNotAllowed, e.alg, e.spec, verify.Rules[e.spec].Algorithms))
+		if err := verify.CheckFits(e.spec, e.alg, e.wrappingKeySpec); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", e.path, err))
 		}
 	case key.KeySpec != e.spec:
 		bad("HSM key %q is %s but the KMS key is %s", e.label, key.KeySpec, e.spec)

@@ -1,6 +1,8 @@
 package ceremony
 
 import (
+	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
@@ -36,7 +38,7 @@ func fromParamsBundle(o *Options, now time.Time) ([]*entry, error) {
 	if err != nil {
 		return nil, errors.Join(append(errs, fmt.Errorf("%s: %w", o.ParamsPath, err))...)
 	}
-	if err := checkParams(p, now); err != nil {
+	if err := verify.CheckParams(p, now); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", o.ParamsPath, err))
 	}
 	var entries []*entry
@@ -52,14 +54,12 @@ func fromParamsBundle(o *Options, now time.Time) ([]*entry, error) {
 			paramsValidTo:   pe.ParametersValidTo,
 		}
 		entries = append(entries, e)
-		if a, err := parseKeyARN(pe.KeyARN); err == nil {
+		// verify.CheckParams reported any problem with these.
+		if a, err := verify.ParseARN(pe.KeyARN); err == nil {
 			e.keyARN = a
 		}
-		if pub, err := checkWrappingPublicKey(pe.PublicKey, pe.WrappingKeySpec); err == nil {
+		if pub, err := verify.CheckWrappingPublicKey(pe.PublicKey, pe.WrappingKeySpec); err == nil {
 			e.pub = pub
-		}
-		if err := checkFits(e); err != nil {
-			errs = append(errs, err)
 		}
 	}
 	return entries, errors.Join(errs...)
@@ -87,8 +87,6 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 	if o.KeySpec != "" {
 		if _, err := verify.Rule(o.KeySpec); err != nil {
 			add(fmt.Errorf("--key-spec: %w", err))
-		} else if o.WrappingAlgorithm != "" && !verify.AlgorithmAllowed(o.KeySpec, o.WrappingAlgorithm) {
-			add(fmt.Errorf("--wrapping-algorithm: %w: %s with %s (allowed: %v)", verify.ErrAlgorithmNotAllowed, o.WrappingAlgorithm, o.KeySpec, verify.Rules[o.KeySpec].Algorithms))
 		}
 	}
 	if a == nil {
@@ -103,32 +101,41 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 		token:         a.ImportToken,
 		paramsValidTo: a.ParametersValidTo,
 	}
-	if k, err := parseKeyARN(a.KeyID); err != nil {
-		add(fmt.Errorf("%w: KeyId: %w", ErrInvalidRequest, err))
+	if k, err := verify.ParseARN(a.KeyID); err != nil {
+		add(fmt.Errorf("KeyId: %w", err))
 	} else {
 		e.keyARN = k
 	}
-	if pub, err := checkWrappingPublicKey(a.PublicKey, ""); err != nil {
+	if pub, spec, err := awsWrappingKey(a.PublicKey); err != nil {
 		add(fmt.Errorf("PublicKey: %w", err))
 	} else {
-		e.pub = pub
-		e.wrappingKeySpec = fmt.Sprintf("RSA_%d", pub.N.BitLen())
+		e.pub, e.wrappingKeySpec = pub, spec
 	}
 	if !a.ParametersValidTo.After(now) {
 		add(fmt.Errorf("ParametersValidTo: %w: %s (now %s): fetch new parameters", verify.ErrParamsExpired, a.ParametersValidTo.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 	}
-	add(checkFits(e))
+	if e.spec != "" && e.alg != "" && e.pub != nil {
+		if err := verify.CheckFits(e.spec, e.alg, e.wrappingKeySpec); err != nil && !errors.Is(err, verify.ErrKeySpec) && !errors.Is(err, verify.ErrWrappingAlgorithm) {
+			add(fmt.Errorf("--wrapping-algorithm: %w", err))
+		}
+	}
 	return []*entry{e}, errors.Join(errs...)
 }
 
-// checkFits reports material that cannot fit the wrapping key, using the
-// largest material the key spec can have (the HSM key's size is checked again
-// once it is found).
-func checkFits(e *entry) error {
-	if e.pub == nil || e.spec == "" || !verify.AlgorithmAllowed(e.spec, e.alg) {
-		return nil // reported elsewhere, or not known yet
+// awsWrappingKey checks the AWS CLI JSON's public key; its size names the
+// wrapping key spec (the JSON does not).
+func awsWrappingKey(der []byte) (*rsa.PublicKey, string, error) {
+	k, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: not a DER SubjectPublicKeyInfo: %w", verify.ErrWrappingKey, err)
 	}
-	return fits(e, maxMaterialLen(verify.Rules[e.spec]))
+	r, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, "", fmt.Errorf("%w: %T, want RSA", verify.ErrWrappingKey, k)
+	}
+	spec := fmt.Sprintf("RSA_%d", r.N.BitLen())
+	pub, err := verify.CheckWrappingPublicKey(der, spec)
+	return pub, spec, err
 }
 
 func fits(e *entry, materialLen int) error {
@@ -146,18 +153,4 @@ func fits(e *entry, materialLen int) error {
 		return fmt.Errorf("%s: %w: %d bytes wrapped, KMS takes at most %d", e.path, verify.ErrMaterialTooLarge, n, verify.MaxEncryptedBlobSize)
 	}
 	return nil
-}
-
-// maxMaterialLen is the largest material (raw, or PKCS#8 DER with the
-// public key and curve) a key spec can have.
-func maxMaterialLen(r verify.KeySpecRule) int {
-	switch r.Kind {
-	case verify.KindSymmetric, verify.KindHMAC:
-		return r.RawLen
-	case verify.KindEC:
-		return map[string]int{"P-256": 138, "P-384": 185, "P-521": 241, "secp256k1": 135}[r.Curve]
-	case verify.KindRSA:
-		return r.RSABits/8*5 + 100 // a generous bound: PKCS#8 RSA-2048 is about 1218 bytes
-	}
-	return 0
 }

@@ -28,7 +28,7 @@ type plan struct {
 type entry struct {
 	path            string // field path for messages: entries[0] or KeyId
 	arn             string
-	keyARN          keyARN
+	keyARN          verify.ARN
 	spec            string // "" until known (AWS CLI JSON without --key-spec)
 	alg             string
 	wrappingKeySpec string
@@ -69,7 +69,7 @@ func validate(o *Options, now time.Time) (*plan, error) {
 		p.expirationModel = verify.ExpiresModel
 		v := o.ValidTo.UTC()
 		p.validTo = &v
-		if err := checkValidTo(v, now); err != nil {
+		if err := verify.CheckValidTo(p.expirationModel, &v, now); err != nil {
 			add(fmt.Errorf("--valid-to: %w", err))
 		}
 	default:

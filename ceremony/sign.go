@@ -5,10 +5,12 @@ import (
 	"crypto"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
 )
 
 // payload builds the import payload; TranscriptSHA256 binds every step so far.
@@ -68,8 +70,8 @@ func (r *run) signAndCheck() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPayload(p, r.o.Now()); err != nil {
-		return nil, fmt.Errorf("%w: the payload airwrap built does not pass its own checks: %w", ErrSelfCheck, err)
+	if err := errors.Join(verify.CheckImport(p, r.o.Now()), verify.CheckImportAgainstParams(p, r.o.Params)); err != nil {
+		return nil, fmt.Errorf("%w: the payload airwrap built does not pass the checks its readers make: %w", ErrSelfCheck, err)
 	}
 	payload, err := bundle.MarshalImportPayload(p)
 	if err != nil {
@@ -108,7 +110,7 @@ func checkSigned(out, payload []byte, pub crypto.PublicKey) error {
 	if err != nil || !bytes.Equal(got, payload) {
 		return fmt.Errorf("%w: the signed bundle does not carry the payload that was signed", ErrSelfCheck)
 	}
-	if err := verifyEnvelope(env, pub); err != nil {
+	if _, _, err := verify.VerifyEnvelope(env, []verify.TrustedKey{{Public: pub}}, 1); err != nil {
 		return fmt.Errorf("%w: signature does not verify right after signing: %w", ErrSelfCheck, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/verify"
 )
 
 func verifyCommand() *cli.Command {
@@ -59,7 +60,7 @@ func verifyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	trusted, err := ceremony.LoadTrust(c.StringSlice("trust"))
+	trusted, err := verify.LoadTrustFiles(c.StringSlice("trust")...)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,10 @@ func verifyAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: v.Signatures, TrustedBy: v.TrustedBy, Threshold: k, ParamsBound: v.ParamsBound}
+	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: v.Signatures, Threshold: k, ParamsBound: v.ParamsBound}
+	for _, t := range v.TrustedBy {
+		o.TrustedBy = append(o.TrustedBy, t.KeyID)
+	}
 	for _, e := range v.Payload.Entries {
 		o.Entries = append(o.Entries, e.KeyARN)
 	}
