@@ -1,0 +1,54 @@
+package verify
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+// acceptBundle is the whole parse+verify path of an import bundle file.
+func acceptBundle(data []byte, trusted []TrustedKey) error {
+	env, err := bundle.ParseEnvelope(data)
+	if err != nil {
+		return err
+	}
+	payload, _, err := VerifyEnvelope(env, trusted, 1)
+	if err != nil {
+		return err
+	}
+	_, err = bundle.ParseImportPayload(payload)
+	return err
+}
+
+// TestEverySingleBitFlipIsRejected flips each bit of a real signed bundle
+// (ECDSA P-384 software test key) and requires every variant to fail.
+func TestEverySingleBitFlipIsRejected(t *testing.T) {
+	data := readVector(t, "envelope/valid-p384.json")
+	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
+	if err := acceptBundle(data, trusted); err != nil {
+		t.Fatalf("the unmodified bundle must verify: %v", err)
+	}
+	var accepted atomic.Int64
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, len(data))
+			for i := w; i < len(data)*8; i += workers {
+				copy(buf, data)
+				buf[i/8] ^= 1 << (i % 8)
+				if acceptBundle(buf, trusted) == nil {
+					accepted.Add(1)
+					t.Errorf("bit %d of byte %d flipped: still accepted", i%8, i/8)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d variants of a %d-byte bundle, %d accepted", len(data)*8, len(data), accepted.Load())
+}

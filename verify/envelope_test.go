@@ -1,0 +1,127 @@
+package verify
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+func sign(t *testing.T, payload []byte, signers ...crypto.Signer) *bundle.Envelope {
+	t.Helper()
+	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, signers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func TestVerifyEnvelopeThreshold(t *testing.T) {
+	payload := readVector(t, "payload/valid-symmetric.json")
+	a, b, c := testSigner(t, "test-signer-p384"), testSigner(t, "test-signer-p256"), testSigner(t, "test-signer-rsa3072")
+	ta, tb, tc := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256"), trustOf(t, "test-signer-rsa3072")
+	stranger, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	strangerID, _ := bundle.KeyID(stranger.Public())
+
+	cases := []struct {
+		name      string
+		env       *bundle.Envelope
+		trusted   []TrustedKey
+		threshold int
+		accepted  int
+		msg       string
+	}{
+		{"1 of 1", sign(t, payload, a), []TrustedKey{ta}, 1, 1, ""},
+		{"2 of 3, two signed", sign(t, payload, a, c), []TrustedKey{ta, tb, tc}, 2, 2, ""},
+		{"2 of 3, all signed", sign(t, payload, a, b, c), []TrustedKey{ta, tb, tc}, 2, 3, ""},
+		{"2 of 3, one signed", sign(t, payload, b), []TrustedKey{ta, tb, tc}, 2, 0,
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+		{"same key pinned twice counts once", sign(t, payload, a), []TrustedKey{ta, ta}, 2, 0,
+			"signature threshold not met by trusted keys: threshold 2 cannot be met with 1 distinct trusted keys (want 1 to 1)"},
+		{"same key pinned twice, with another", sign(t, payload, a), []TrustedKey{ta, ta, tb}, 2, 0,
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+		{"untrusted signer ignored", sign(t, payload, stranger, a), []TrustedKey{ta}, 1, 1, ""},
+		{"only untrusted signers", sign(t, payload, stranger), []TrustedKey{ta, tb}, 1, 0,
+			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + strangerID[:16] + "..."},
+		{"threshold 0", sign(t, payload, a), []TrustedKey{ta}, 0, 0,
+			"signature threshold not met by trusted keys: threshold 0 cannot be met with 1 distinct trusted keys (want 1 to 1)"},
+		{"no trusted keys", sign(t, payload, a), nil, 1, 0,
+			"signature threshold not met by trusted keys: threshold 1 cannot be met with 0 distinct trusted keys (want 1 to 0)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, acc, err := VerifyEnvelope(tc.env, tc.trusted, tc.threshold)
+			if tc.msg != "" {
+				if !errors.Is(err, ErrUntrusted) || err.Error() != tc.msg {
+					t.Fatalf("got  %v\nwant %s", err, tc.msg)
+				}
+				if got != nil || acc != nil {
+					t.Fatal("payload or keys returned with an error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, payload) || len(acc) != tc.accepted {
+				t.Fatalf("payload ok=%v, accepted %d, want %d", bytes.Equal(got, payload), len(acc), tc.accepted)
+			}
+		})
+	}
+}
+
+func TestVerifyEnvelopeRejectsABadSignatureByATrustedKey(t *testing.T) {
+	payload := readVector(t, "payload/valid-symmetric.json")
+	env := sign(t, payload, testSigner(t, "test-signer-p384"), testSigner(t, "test-signer-p256"))
+	other := sign(t, readVector(t, "payload/valid-three-entries.json"), testSigner(t, "test-signer-p256"))
+	env.Signatures[1].Sig = other.Signatures[0].Sig // p256's signature over another payload
+	ta, tb := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256")
+	tb.Source = "officer-b.pem"
+	// Threshold 1 is met by the P-384 signature, but the P-256 one is forged.
+	_, _, err := VerifyEnvelope(env, []TrustedKey{ta, tb}, 1)
+	want := "signature threshold not met by trusted keys: signatures[1] by trusted key " + tb.KeyID[:16] + "... (officer-b.pem) does not verify: the bundle was altered after signing"
+	if !errors.Is(err, ErrUntrusted) || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestVerifyEnvelopeAddSignatureLater(t *testing.T) {
+	payload := readVector(t, "payload/valid-symmetric.json")
+	env := sign(t, payload, testSigner(t, "test-signer-p384"))
+	trusted := []TrustedKey{trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-rsa3072")}
+	if _, _, err := VerifyEnvelope(env, trusted, 2); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("one signature met threshold 2: %v", err)
+	}
+	if err := bundle.AddSignature(env, testSigner(t, "test-signer-rsa3072")); err != nil {
+		t.Fatal(err)
+	}
+	if err := bundle.AddSignature(env, testSigner(t, "test-signer-p384")); !errors.Is(err, bundle.ErrSignerKey) {
+		t.Fatalf("second signature by the same key: %v", err)
+	}
+	raw, err := bundle.MarshalEnvelope(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := bundle.ParseEnvelope(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, acc, err := VerifyEnvelope(parsed, trusted, 2); err != nil || len(acc) != 2 {
+		t.Fatalf("2 of 2 after AddSignature: %v", err)
+	}
+}
+
+func TestVerifyEnvelopeWrongPayloadType(t *testing.T) {
+	env, err := bundle.SignEnvelope("application/json", []byte("{}"), testSigner(t, "test-signer-p384"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifyEnvelope(env, []TrustedKey{trustOf(t, "test-signer-p384")}, 1); !errors.Is(err, bundle.ErrMalformed) {
+		t.Fatalf("got %v", err)
+	}
+}

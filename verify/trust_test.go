@@ -1,0 +1,85 @@
+package verify
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func pubPEM(t *testing.T, pub any) []byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+func TestLoadTrust(t *testing.T) {
+	for name, alg := range map[string]string{"test-signer-p384": "ECDSA_P384", "test-signer-p256": "ECDSA_P256", "test-signer-rsa3072": "RSA_PSS_3072"} {
+		k := trustOf(t, name)
+		if k.Algorithm != alg || len(k.KeyID) != 64 {
+			t.Errorf("%s: %+v", name, k)
+		}
+	}
+	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	rsa2048, _ := rsa.GenerateKey(rand.Reader, 2048)
+	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	p384pem := readVector(t, "keys/test-signer-p384.pub.pem")
+	cases := []struct {
+		name string
+		pem  []byte
+		msg  string
+	}{
+		{"private key", readVector(t, "keys/test-signer-p384.key.pem"), `trusted key is not acceptable: PEM block "PRIVATE KEY", want "PUBLIC KEY": this is a private key; pin only the public key (airwrap signer export)`},
+		{"P-521", pubPEM(t, &p521.PublicKey), "trusted key is not acceptable: ECDSA on P-521 (want P-256 or P-384)"},
+		{"RSA 2048", pubPEM(t, &rsa2048.PublicKey), "trusted key is not acceptable: RSA 2048 bits (want at least 3072)"},
+		{"Ed25519", pubPEM(t, edPub), "trusted key is not acceptable: ed25519.PublicKey (want ECDSA P-256/P-384 or RSA >= 3072 bits)"},
+		{"two blocks", append(append([]byte{}, p384pem...), p384pem...), "trusted key is not acceptable: more than one PEM block or trailing data (one key per file)"},
+		{"not PEM", []byte("hello"), "trusted key is not acceptable: no PEM block (want -----BEGIN PUBLIC KEY-----, as airwrap signer export writes)"},
+		{"garbage DER", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{0x30, 0x03, 1, 2, 3}}), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadTrust(c.pem)
+			if !errors.Is(err, ErrTrustKey) {
+				t.Fatalf("want ErrTrustKey, got %v", err)
+			}
+			if c.msg != "" && err.Error() != c.msg {
+				t.Fatalf("got  %s\nwant %s", err, c.msg)
+			}
+		})
+	}
+}
+
+func TestLoadTrustFilesReportsEveryBadFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(vectors, "keys/test-signer-p384.pub.pem")
+	bad := filepath.Join(dir, "bad.pem")
+	if err := os.WriteFile(bad, []byte("nope"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.pem")
+	_, err := LoadTrustFiles(good, bad, missing)
+	if !errors.Is(err, ErrTrustKey) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("want both problems, got %v", err)
+	}
+	if !strings.Contains(err.Error(), bad+": trusted key") || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("messages do not name the files: %v", err)
+	}
+	keys, err := LoadTrustFiles(good, good)
+	if err != nil || len(keys) != 2 || keys[0].Source != good {
+		t.Fatalf("LoadTrustFiles(good, good) = %v, %v", keys, err)
+	}
+	if _, err := LoadTrustFiles(); !errors.Is(err, ErrTrustKey) {
+		t.Fatalf("no files: %v", err)
+	}
+}
