@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/kmsimport"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError marks bad usage (unknown flag or command, missing or bad flag value): exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// run is the whole program; it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(hoistArgs(app, args))
+	if err == nil {
+		return exitOK
+	}
+	report(stderr, err)
+	var u *usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:    "airwrap-online",
+		Version: version,
+		Usage:   "prepare AWS KMS import parameters and submit signed import bundles",
+		Description: `airwrap-online is the online half of a key import into AWS KMS. It needs
+no HSM: the key material arrives wrapped, in an import bundle signed on the
+air-gapped machine by airwrap.
+
+An import:
+   airwrap-online prepare --key-id arn:aws:kms:...:key/... --out params.json
+   (carry params.json across the air gap; airwrap wrap; carry import.json back)
+   airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json
+   airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
+   airwrap-online status import.json --fail-within 30
+
+AWS access comes from the SDK's standard configuration (environment, shared
+files, SSO), or --profile and --region; --endpoint-url (or
+AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms.
+Exit status: 0 success, 1 failure, 2 bad usage.`,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "profile", Usage: "AWS shared config `PROFILE` (default: $AWS_PROFILE)"},
+			&cli.StringFlag{Name: "region", Usage: "AWS `REGION` (default: $AWS_REGION or the profile's)"},
+			&cli.StringFlag{Name: "endpoint-url", Usage: "KMS endpoint `URL` (default: $AWS_ENDPOINT_URL_KMS or AWS's)"},
+			&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON"},
+			&cli.IntFlag{Name: "max-attempts", Value: kmsimport.DefaultMaxAttempts, Usage: "`N` attempts per AWS request, retries of throttling and 5xx included"},
+		},
+		Commands:        commands(),
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err}
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside the app
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			return usagef("no command given")
+		},
+	}
+}
+
+func commands() []*cli.Command {
+	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand()}
+	for _, c := range cmds {
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err} }
+	}
+	return cmds
+}
+
+// kmsClient builds the KMS client from the global flags. It is only called
+// once every offline check has passed.
+func kmsClient(c *cli.Context) (kmsimport.API, error) {
+	if c.Int("max-attempts") < 1 {
+		return nil, usagef("--max-attempts must be at least 1")
+	}
+	return kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{
+		Profile:     c.String("profile"),
+		Region:      c.String("region"),
+		EndpointURL: c.String("endpoint-url"),
+		MaxAttempts: c.Int("max-attempts"),
+	})
+}
+
+// oneArg returns the single positional argument a command takes.
+func oneArg(c *cli.Context, what string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usagef("%s takes exactly one %s", c.Command.Name, what)
+	}
+	return c.Args().First(), nil
+}
+
+// threshold reads --threshold as a whole number of at least 1.
+func threshold(c *cli.Context) (int, error) {
+	k, err := strconv.Atoi(c.String("threshold"))
+	if err != nil || k < 1 {
+		return 0, usagef("--threshold %q: want a whole number of at least 1", c.String("threshold"))
+	}
+	return k, nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// hints for errors that carry none of their own (kmsimport errors do: see
+// kmsimport.Hints). The first match wins.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{atomicfile.ErrExists, "airwrap-online never replaces a file: choose another path, or move the old file away"},
+	{kmsimport.ErrNoRegion, "pass --region, set AWS_REGION, or use a --profile that names a Region"},
+	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"},
+	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
+	{bundle.ErrMalformed, "the file is not a valid airwrap file: check it is the one you meant, unchanged"},
+	{os.ErrNotExist, "check the path"},
+}
+
+// report writes the error in airwrap-online's voice: one `error:` line per
+// problem, then the hints.
+func report(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line != "" {
+			fmt.Fprintf(w, "airwrap-online: error: %s\n", escape(line))
+		}
+	}
+	var u *usageError
+	if errors.As(err, &u) {
+		fmt.Fprintln(w, "airwrap-online: hint: run `airwrap-online --help`, or `airwrap-online COMMAND --help`")
+		return
+	}
+	hs := kmsimport.Hints(err)
+	if len(hs) == 0 {
+		for _, h := range hints {
+			if errors.Is(err, h.err) {
+				hs = append(hs, h.hint)
+				break
+			}
+		}
+	}
+	for _, h := range hs {
+		fmt.Fprintf(w, "airwrap-online: hint: %s\n", escape(h))
+	}
+}

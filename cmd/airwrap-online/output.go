@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// emit prints v as indented JSON with --json, else calls text.
+func emit(c *cli.Context, v any, text func(w io.Writer)) error {
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	text(c.App.Writer)
+	return nil
+}
+
+// field prints "indent name: value" with the value escaped.
+func field(w io.Writer, indent int, name, value string) {
+	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", name, escape(value))
+}
+
+// progress is where progress lines go: stderr, escaped line by line.
+type progress struct{ w io.Writer }
+
+func (p progress) Write(b []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if _, err := fmt.Fprintf(p.w, "airwrap-online: %s\n", escape(line)); err != nil {
+			return 0, err
+		}
+	}
+	return len(b), nil
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+)
+
+func prepareCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "prepare",
+		Usage:     "fetch import parameters for KMS keys into a parameters bundle",
+		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] --out FILE",
+		Description: `Checks every key with DescribeKey first (origin EXTERNAL, PendingImport or
+Enabled, not in a custom key store, an importable key spec), then calls
+GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
+--wrapping-algorithm each key gets the strongest algorithm KMS allows for its
+key spec that fits the wrapping key. The bundle is written atomically and
+never replaces a file. Parameters are valid for 24 hours.
+
+Example:
+   airwrap-online prepare --key-id arn:aws:kms:eu-west-2:111122223333:key/1234abcd-... --out params.json
+   airwrap-online prepare --create --key-spec SYMMETRIC_DEFAULT --description "payments 2026" \
+       --tag team=payments --out params.json`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "key-id", Usage: "KMS key `ID` or ARN (repeat for each)"},
+			&cli.StringFlag{Name: "keys-file", Usage: "`FILE` with one key id or ARN per line (# comments)"},
+			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "`ALG`: RSAES_OAEP_SHA_256, RSA_AES_KEY_WRAP_SHA_256, RSAES_OAEP_SHA_1 or RSA_AES_KEY_WRAP_SHA_1 (default: the strongest allowed per key)"},
+			&cli.StringFlag{Name: "wrapping-key-spec", Value: kmsimport.DefaultWrappingKeySpec, Usage: "`SPEC`: RSA_2048, RSA_3072 or RSA_4096"},
+			&cli.StringFlag{Name: "out", Usage: "parameters bundle `FILE` to write (never replaced)"},
+			&cli.BoolFlag{Name: "create", Usage: "create a new KMS key with origin EXTERNAL first"},
+			&cli.StringFlag{Name: "key-spec", Usage: "with --create: KMS key `SPEC`, e.g. SYMMETRIC_DEFAULT"},
+			&cli.StringFlag{Name: "key-usage", Usage: "with --create: `USAGE` (default: ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC or SIGN_VERIFY by key spec)"},
+			&cli.StringFlag{Name: "description", Usage: "with --create: what the key is for"},
+			&cli.BoolFlag{Name: "multi-region", Usage: "with --create: a multi-Region primary key"},
+			&cli.StringSliceFlag{Name: "tag", Usage: "with --create: tag `K=V` (repeat for each)"},
+			&cli.StringFlag{Name: "rate", Value: "1/s", Usage: "GetParametersForImport `RATE`: N/s or N/m"},
+		},
+		Action: prepareAction,
+	}
+}
+
+type prepareOut struct {
+	Out          string         `json:"out"`
+	ParamsSHA256 string         `json:"params_sha256"`
+	Entries      []prepareEntry `json:"entries"`
+}
+
+type prepareEntry struct {
+	KeyARN                 string    `json:"key_arn"`
+	KeySpec                string    `json:"key_spec"`
+	WrappingAlgorithm      string    `json:"wrapping_algorithm"`
+	WrappingKeySpec        string    `json:"wrapping_key_spec"`
+	PublicKeyFingerprint   string    `json:"public_key_fingerprint"`
+	ImportTokenFingerprint string    `json:"import_token_fingerprint"`
+	ParametersValidTo      time.Time `json:"parameters_valid_to"`
+}
+
+func prepareAction(c *cli.Context) error {
+	req, out, err := prepareRequest(c)
+	if err != nil {
+		return err
+	}
+	// Refuse an existing --out before any AWS call.
+	if err := atomicfile.CheckAbsent(out); err != nil {
+		return err
+	}
+	api, err := kmsClient(c)
+	if err != nil {
+		return err
+	}
+	params, err := kmsimport.Prepare(context.Background(), api, req)
+	if err != nil {
+		return err
+	}
+	data, err := bundle.MarshalParams(params)
+	if err != nil {
+		return fmt.Errorf("parameters bundle: %w", err)
+	}
+	if err := atomicfile.WriteNew(out, data, 0o644); err != nil {
+		return err
+	}
+	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data)}
+	for _, e := range params.Entries {
+		res.Entries = append(res.Entries, prepareEntry{
+			KeyARN: e.KeyARN, KeySpec: e.KeySpec, WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
+			PublicKeyFingerprint: bundle.Fingerprint(e.PublicKey), ImportTokenFingerprint: bundle.Fingerprint(e.ImportToken),
+			ParametersValidTo: e.ParametersValidTo,
+		})
+	}
+	return emit(c, res, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s (sha256 %s)\n", escape(out), res.ParamsSHA256)
+		for _, e := range res.Entries {
+			field(w, 0, "key", e.KeyARN)
+			field(w, 2, "key spec", e.KeySpec)
+			field(w, 2, "wrapping", e.WrappingAlgorithm+" under "+e.WrappingKeySpec)
+			field(w, 2, "public key sha256", e.PublicKeyFingerprint)
+			field(w, 2, "import token sha256", e.ImportTokenFingerprint)
+			field(w, 2, "valid until", e.ParametersValidTo.Format(time.RFC3339))
+		}
+		fmt.Fprintln(w, "carry the file across the air gap within 24 hours; read the fingerprints aloud on both sides")
+	})
+}
+
+// prepareRequest turns the flags into a request; every usage problem is bad
+// usage (exit 2), reported together.
+func prepareRequest(c *cli.Context) (kmsimport.PrepareRequest, string, error) {
+	if c.Args().Present() {
+		return kmsimport.PrepareRequest{}, "", usagef("prepare takes no arguments (got %q): keys go in --key-id", c.Args().First())
+	}
+	var problems []string
+	out := c.String("out")
+	if out == "" {
+		problems = append(problems, "--out is required")
+	}
+	ids := c.StringSlice("key-id")
+	if f := c.String("keys-file"); f != "" {
+		more, err := readKeysFile(f)
+		if err != nil {
+			return kmsimport.PrepareRequest{}, "", err
+		}
+		ids = append(ids, more...)
+	}
+	rate, err := kmsimport.ParseRate(c.String("rate"))
+	if err != nil {
+		problems = append(problems, "--rate: "+err.Error())
+	}
+	req := kmsimport.PrepareRequest{
+		KeyIDs: ids, WrappingAlgorithm: c.String("wrapping-algorithm"), WrappingKeySpec: c.String("wrapping-key-spec"),
+		Rate: rate, Progress: progress{c.App.ErrWriter}, ToolVersion: version,
+	}
+	if c.Bool("create") {
+		cr := &kmsimport.CreateKeyRequest{KeySpec: c.String("key-spec"), KeyUsage: c.String("key-usage"), Description: c.String("description"), MultiRegion: c.Bool("multi-region")}
+		if cr.KeySpec == "" {
+			problems = append(problems, "--create needs --key-spec")
+		}
+		if cr.Description == "" {
+			problems = append(problems, "--create needs --description")
+		}
+		for _, t := range c.StringSlice("tag") {
+			k, v, ok := strings.Cut(t, "=")
+			if !ok || k == "" {
+				problems = append(problems, fmt.Sprintf("--tag %q: want KEY=VALUE", t))
+				continue
+			}
+			cr.Tags = append(cr.Tags, kmsimport.Tag{Key: k, Value: v})
+		}
+		req.Create = cr
+	} else {
+		for _, f := range []string{"key-spec", "key-usage", "description", "multi-region", "tag"} {
+			if c.IsSet(f) {
+				problems = append(problems, "--"+f+" only goes with --create")
+			}
+		}
+		if len(ids) == 0 {
+			problems = append(problems, "name the keys with --key-id or --keys-file, or --create one")
+		}
+	}
+	if len(problems) > 0 {
+		return req, out, usagef("%s", strings.Join(problems, "\n"))
+	}
+	return req, out, nil
+}
+
+func readKeysFile(path string) ([]string, error) {
+	data, err := bundle.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--keys-file: %w", err)
+	}
+	var ids []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		if line != "" {
+			ids = append(ids, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--keys-file %s: %w", path, err)
+	}
+	if len(ids) == 0 {
+		return nil, usagef("--keys-file %s names no keys", path)
+	}
+	return ids, nil
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+)
+
+// errExpiring: some material expires within --fail-within days (exit 1).
+type errExpiring struct {
+	n, days int
+}
+
+func (e errExpiring) Error() string {
+	return fmt.Sprintf("%d key material(s) expire within %d days", e.n, e.days)
+}
+
+func (e errExpiring) Hint() string {
+	return "reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material"
+}
+
+func statusCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "status",
+		Usage:     "show each key's state and key materials with their expiry",
+		UsageText: "airwrap-online [global options] status (BUNDLE | --key-id ID ...) [--fail-within DAYS]",
+		Description: `BUNDLE is a parameters bundle or an import bundle (its signatures are not
+needed to read the key ARNs). For each key: state, origin, expiration model,
+ValidTo and days left, and every key material (ListKeyRotations with
+ALL_KEY_MATERIAL; endpoints without it show the current material only).
+--fail-within DAYS exits 1 when any material expires within DAYS, for
+monitoring.
+
+Example:
+   airwrap-online status import.json --fail-within 30`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "key-id", Usage: "KMS key `ID` or ARN (repeat for each)"},
+			&cli.StringFlag{Name: "fail-within", Usage: "exit 1 if any material expires within `DAYS`"},
+		},
+		Action: statusAction,
+	}
+}
+
+type statusOut struct {
+	Keys     []kmsimport.KeyStatus `json:"keys"`
+	Expiring []kmsimport.Expiring  `json:"expiring,omitempty"`
+}
+
+func statusAction(c *cli.Context) error {
+	ids := c.StringSlice("key-id")
+	switch {
+	case c.NArg() > 1:
+		return usagef("status takes at most one BUNDLE")
+	case c.NArg() == 1 && len(ids) > 0:
+		return usagef("give a BUNDLE or --key-id, not both")
+	case c.NArg() == 0 && len(ids) == 0:
+		return usagef("give a BUNDLE or --key-id")
+	}
+	days := -1
+	if s := c.String("fail-within"); s != "" {
+		d, err := strconv.Atoi(s)
+		if err != nil || d < 0 {
+			return usagef("--fail-within %q: want a whole number of days", s)
+		}
+		days = d
+	}
+	if c.NArg() == 1 {
+		data, err := bundle.ReadFile(c.Args().First())
+		if err != nil {
+			return err
+		}
+		if ids, err = kmsimport.KeyARNs(data); err != nil {
+			return err
+		}
+	}
+	api, err := kmsClient(c)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	st, err := kmsimport.Status(context.Background(), api, ids, now)
+	if err != nil {
+		return err
+	}
+	out := statusOut{Keys: st}
+	if days >= 0 {
+		out.Expiring = kmsimport.ExpiringWithin(st, days, now)
+	}
+	if err := emit(c, out, func(w io.Writer) { printStatus(w, out) }); err != nil {
+		return err
+	}
+	if len(out.Expiring) > 0 {
+		return errExpiring{len(out.Expiring), days}
+	}
+	return nil
+}
+
+func printStatus(w io.Writer, out statusOut) {
+	for _, k := range out.Keys {
+		field(w, 0, "key", k.ARN)
+		field(w, 2, "state", k.State)
+		field(w, 2, "origin", k.Origin)
+		field(w, 2, "key spec", k.KeySpec+" ("+k.KeyUsage+")")
+		if k.ExpirationModel != "" {
+			field(w, 2, "expiration model", k.ExpirationModel)
+		}
+		if k.ValidTo != nil {
+			field(w, 2, "valid to", fmt.Sprintf("%s (%d days left)", k.ValidTo.Format(time.RFC3339), *k.DaysLeft))
+		}
+		for _, m := range k.Materials {
+			id := m.KeyMaterialID
+			if id == "" {
+				id = "(id not reported)"
+			}
+			line := m.State + " " + m.ImportState
+			if m.ValidTo != nil {
+				line += fmt.Sprintf(", valid to %s (%d days left)", m.ValidTo.Format(time.RFC3339), *m.DaysLeft)
+			} else if m.ExpirationModel != "" {
+				line += ", " + m.ExpirationModel
+			}
+			field(w, 2, "material "+id, line)
+		}
+		if k.MaterialsNote != "" {
+			field(w, 2, "note", k.MaterialsNote)
+		}
+	}
+	for _, e := range out.Expiring {
+		field(w, 0, "expiring", fmt.Sprintf("%s %s on %s", e.KeyARN, e.KeyMaterialID, e.ValidTo.Format(time.RFC3339)))
+	}
+}
