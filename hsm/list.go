@@ -22,9 +22,12 @@ func (t *Token) ListKeys() ([]Key, error) {
 		}
 		for _, h := range hs {
 			k, err := t.describe(h, class)
-			if err != nil {
+			if err != nil && (k == nil || k.KeySpec == "") {
 				return nil, err
 			}
+			// A key whose check value the token will not compute (an HMAC
+			// key without CKA_SIGN, say) is listed without one; FindKey
+			// returns the error.
 			if k.KeySpec != "" {
 				keys = append(keys, *k)
 			}

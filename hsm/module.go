@@ -26,6 +26,10 @@ type module struct {
 	refs int
 }
 
+// wrapModule, when set (by tests), wraps each newly loaded module: the
+// place for a fault-injecting p11.
+var wrapModule func(p11) p11
+
 var (
 	modulesMu sync.Mutex
 	modules   = map[string]*module{}
@@ -51,6 +55,9 @@ func loadModule(path string) (*module, error) {
 		return nil, fmt.Errorf("C_Initialize of %s: %w", path, err)
 	}
 	m := &module{path: path, p: ctx, refs: 1}
+	if wrapModule != nil {
+		m.p = wrapModule(ctx)
+	}
 	modules[path] = m
 	return m, nil
 }
