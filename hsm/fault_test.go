@@ -4,8 +4,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/airwrap/airwrap/verify"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
