@@ -1,0 +1,79 @@
+package verify
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+func TestCheckParamsValidVectors(t *testing.T) {
+	for _, name := range []string{"valid-one-entry.json", "valid-three-entries.json"} {
+		if err := CheckParams(validParams(t, name), now); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestCheckParams(t *testing.T) {
+	mrk := "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+	cases := []struct {
+		name     string
+		edit     func(p *bundle.Params)
+		sentinel error
+		msg      string
+	}{
+		{"bad ARN", func(p *bundle.Params) { p.Entries[0].KeyARN = "arn:aws:kms:eu-west-1:111122223333:alias/x" }, ErrARN,
+			`entries[0].key_arn: not a KMS key ARN: "arn:aws:kms:eu-west-1:111122223333:alias/x": an alias ARN: give the key ARN (aws kms describe-key shows it)`},
+		{"account disagrees", func(p *bundle.Params) { p.Entries[0].Account = "444455556666" }, ErrInconsistent,
+			`entries[0].account: fields disagree: "444455556666", but the key ARN says "111122223333"`},
+		{"region disagrees", func(p *bundle.Params) { p.Entries[0].Region = "us-east-1" }, ErrInconsistent,
+			`entries[0].region: fields disagree: "us-east-1", but the key ARN says "eu-west-1"`},
+		{"multi-Region flag without mrk", func(p *bundle.Params) { p.Entries[0].MultiRegion = true; p.Entries[0].MultiRegionRole = "PRIMARY" }, ErrInconsistent,
+			`entries[0].multi_region: fields disagree: true, but the key id "1234abcd-12ab-34cd-56ef-1234567890ab" says false`},
+		{"mrk without role", func(p *bundle.Params) { p.Entries[0].KeyARN = mrk; p.Entries[0].MultiRegion = true }, ErrInconsistent,
+			"entries[0].multi_region_role: fields disagree: missing for a multi-Region key (PRIMARY or REPLICA)"},
+		{"same key twice", func(p *bundle.Params) { p.Entries = append(p.Entries, p.Entries[0]) }, ErrDuplicateKey,
+			"entries[1].key_arn: the same KMS key appears twice: also entries[0]"},
+		{"spec not importable", func(p *bundle.Params) { p.Entries[0].KeySpec = "ML_DSA_65" }, ErrKeySpec, ""},
+		{"usage wrong", func(p *bundle.Params) { p.Entries[0].KeyUsage = "SIGN_VERIFY" }, ErrKeyUsage,
+			`entries[0].key_usage: key usage not possible for this key spec: "SIGN_VERIFY" for SYMMETRIC_DEFAULT (possible: [ENCRYPT_DECRYPT])`},
+		{"algorithm unknown", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = "RSAES_PKCS1_V1_5" }, ErrWrappingAlgorithm, ""},
+		{"algorithm not allowed", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = RSAAESKeyWrapSHA256 }, ErrAlgorithmNotAllowed,
+			"entries[0].wrapping_algorithm: wrapping algorithm not allowed for this key spec: RSA_AES_KEY_WRAP_SHA_256 for SYMMETRIC_DEFAULT (allowed: [RSAES_OAEP_SHA_256 RSAES_OAEP_SHA_1])"},
+		{"P-521 under RSA_2048 OAEP", func(p *bundle.Params) {
+			p.Entries[0].KeySpec, p.Entries[0].KeyUsage, p.Entries[0].WrappingAlgorithm = "ECC_NIST_P521", "SIGN_VERIFY", RSAESOAEPSHA256
+		}, ErrMaterialTooLarge, ""},
+		{"wrapping spec unknown", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "SM2" }, ErrWrappingKey,
+			`entries[0].wrapping_key_spec: wrapping public key is not acceptable: unknown wrapping key spec "SM2" (want RSA_2048, RSA_3072 or RSA_4096)`},
+		{"wrapping key size mismatch", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "RSA_4096" }, ErrWrappingKey,
+			"entries[0].public_key: wrapping public key is not acceptable: RSA 2048 bits, but the wrapping key spec says RSA_4096"},
+		{"expired", func(p *bundle.Params) { p.Entries[0].ParametersValidTo = now.Add(-time.Minute) }, ErrParamsExpired,
+			"entries[0].parameters_valid_to: import parameters have expired: at 2026-11-27T11:59:00Z (run airwrap-online prepare again and carry the new parameters across)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := validParams(t, "valid-one-entry.json")
+			c.edit(p)
+			wantErr(t, CheckParams(p, now), c.sentinel, c.msg)
+		})
+	}
+}
+
+func TestCheckParamsReportsEveryProblem(t *testing.T) {
+	p := validParams(t, "valid-three-entries.json")
+	p.Entries[0].Account = "444455556666"
+	p.Entries[1].WrappingAlgorithm = RSAAESKeyWrapSHA1
+	p.Entries[2].ParametersValidTo = now
+	err := CheckParams(p, now)
+	for _, s := range []error{ErrInconsistent, ErrAlgorithmNotAllowed, ErrParamsExpired} {
+		if !errors.Is(err, s) {
+			t.Errorf("missing %v in:\n%v", s, err)
+		}
+	}
+	if n := len(strings.Split(err.Error(), "\n")); n != 3 {
+		t.Errorf("want 3 problems, got %d:\n%v", n, err)
+	}
+}

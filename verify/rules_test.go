@@ -1,0 +1,162 @@
+package verify
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+)
+
+func TestCheckWrappingPublicKey(t *testing.T) {
+	k2048 := wrappingDER(t, "2048")
+	pub, err := x509.ParsePKIXPublicKey(k2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withE := func(e int) []byte {
+		k := *pub.(*rsa.PublicKey)
+		k.E = e
+		der, err := x509.MarshalPKIXPublicKey(&k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecDER, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	evenN := *pub.(*rsa.PublicKey)
+	evenN.N = new(big.Int).SetBit(new(big.Int).Set(evenN.N), 0, 0)
+	evenDER, _ := x509.MarshalPKIXPublicKey(&evenN)
+	cases := []struct {
+		name, spec string
+		der        []byte
+		msg        string
+	}{
+		{"RSA_2048 ok", "RSA_2048", k2048, ""},
+		{"RSA_3072 ok", "RSA_3072", wrappingDER(t, "3072"), ""},
+		{"RSA_4096 ok", "RSA_4096", wrappingDER(t, "4096"), ""},
+		{"size mismatch", "RSA_4096", k2048, "wrapping public key is not acceptable: RSA 2048 bits, but the wrapping key spec says RSA_4096"},
+		{"unknown spec", "RSA_1024", k2048, `wrapping public key is not acceptable: unknown wrapping key spec "RSA_1024" (want RSA_2048, RSA_3072 or RSA_4096)`},
+		{"exponent 3", "RSA_2048", withE(3), "wrapping public key is not acceptable: public exponent 3, want 65537"},
+		{"even exponent", "RSA_2048", withE(65536), ""},
+		{"huge exponent", "RSA_2048", withE(1<<31 - 1), ""},
+		{"even modulus", "RSA_2048", evenDER, ""},
+		{"EC key", "RSA_2048", ecDER, "wrapping public key is not acceptable: *ecdsa.PublicKey, want RSA"},
+		{"garbage", "RSA_2048", []byte{0x30, 0x00}, ""},
+		{"trailing byte", "RSA_2048", append(append([]byte{}, k2048...), 0), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			k, err := CheckWrappingPublicKey(c.der, c.spec)
+			if c.name[len(c.name)-2:] == "ok" {
+				if err != nil || k == nil {
+					t.Fatalf("want ok, got %v", err)
+				}
+				return
+			}
+			wantErr(t, err, ErrWrappingKey, "")
+			if c.msg != "" && err.Error() != c.msg {
+				t.Fatalf("got  %s\nwant %s", err, c.msg)
+			}
+		})
+	}
+}
+
+func TestParseARN(t *testing.T) {
+	good := []struct{ s, partition, region, account, id string }{
+		{"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "aws", "eu-west-1", "111122223333", "1234abcd-12ab-34cd-56ef-1234567890ab"},
+		{"arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", "aws-us-gov", "us-gov-west-1", "111122223333", "mrk-1234abcd12ab34cd56ef1234567890ab"},
+		{"arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "aws-cn", "cn-north-1", "111122223333", "1234abcd-12ab-34cd-56ef-1234567890ab"},
+	}
+	for _, g := range good {
+		a, err := ParseARN(g.s)
+		if err != nil || a.Partition != g.partition || a.Region != g.region || a.Account != g.account || a.KeyID != g.id || a.String() != g.s {
+			t.Errorf("ParseARN(%q) = %+v, %v", g.s, a, err)
+		}
+	}
+	bad := map[string]string{
+		"1234abcd-12ab-34cd-56ef-1234567890ab":                                           `not a KMS key ARN: "1234abcd-12ab-34cd-56ef-1234567890ab" (want arn:aws:kms:<region>:<account>:key/<key id>)`,
+		"arn:aws:kms:eu-west-1:111122223333:alias/payments":                              `not a KMS key ARN: "arn:aws:kms:eu-west-1:111122223333:alias/payments": an alias ARN: give the key ARN (aws kms describe-key shows it)`,
+		"arn:aws:s3:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab":     `not a KMS key ARN: "arn:aws:s3:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab": service is "s3", not kms`,
+		"arn:aws:kms:eu-west-1:11112222333:key/1234abcd-12ab-34cd-56ef-1234567890ab":     `not a KMS key ARN: "arn:aws:kms:eu-west-1:11112222333:key/1234abcd-12ab-34cd-56ef-1234567890ab": account "11112222333" is not 12 digits`,
+		"arn:aws:kms:EU-WEST-1:111122223333:key/1234ABCD-12ab-34cd-56ef-1234567890ab":    `not a KMS key ARN: "arn:aws:kms:EU-WEST-1:111122223333:key/1234ABCD-12ab-34cd-56ef-1234567890ab": bad Region "EU-WEST-1"; key id "1234ABCD-12ab-34cd-56ef-1234567890ab" is not a lowercase UUID or mrk-<32 hex>`,
+		"arn:aws-xx:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab": `not a KMS key ARN: "arn:aws-xx:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab": unknown partition "aws-xx"`,
+		"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab:x":  `not a KMS key ARN: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab:x": key id "1234abcd-12ab-34cd-56ef-1234567890ab:x" is not a lowercase UUID or mrk-<32 hex>`,
+		"arn:aws:kms:eu-west-1:111122223333:grant/1234abcd-12ab-34cd-56ef-1234567890ab":  `not a KMS key ARN: "arn:aws:kms:eu-west-1:111122223333:grant/1234abcd-12ab-34cd-56ef-1234567890ab": resource "grant/1234abcd-12ab-34cd-56ef-1234567890ab" is not key/<key id>`,
+	}
+	for s, msg := range bad {
+		_, err := ParseARN(s)
+		t.Run(s, func(t *testing.T) {
+			wantErr(t, err, ErrARN, msg)
+		})
+	}
+}
+
+func TestCheckValidTo(t *testing.T) {
+	tm := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	day := 24 * time.Hour
+	cases := []struct {
+		name, model string
+		validTo     *time.Time
+		msg         string
+	}{
+		{"expires in 30 days", ExpiresModel, tm(30 * day), ""},
+		{"expires at exactly 365 days", ExpiresModel, tm(365 * day), ""},
+		{"expires past 365 days", ExpiresModel, tm(365*day + time.Second), "ValidTo is not acceptable: 2027-11-27T12:00:01Z is more than 365 days ahead"},
+		{"expires now", ExpiresModel, tm(0), "ValidTo is not acceptable: 2026-11-27T12:00:00Z is not in the future"},
+		{"expires in the past", ExpiresModel, tm(-day), "ValidTo is not acceptable: 2026-11-26T12:00:00Z is not in the future"},
+		{"expires without ValidTo", ExpiresModel, nil, "ValidTo is not acceptable: KEY_MATERIAL_EXPIRES needs a ValidTo (give --valid-to, or --no-expiry for KEY_MATERIAL_DOES_NOT_EXPIRE)"},
+		{"does not expire", DoesNotExpireModel, nil, ""},
+		{"does not expire with ValidTo", DoesNotExpireModel, tm(day), "ValidTo is not acceptable: KEY_MATERIAL_DOES_NOT_EXPIRE takes no ValidTo"},
+		{"unknown model", "NEVER", nil, `ValidTo is not acceptable: unknown expiration model "NEVER" (want KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckValidTo(c.model, c.validTo, now)
+			if c.msg == "" {
+				wantErr(t, err, nil, "")
+				return
+			}
+			wantErr(t, err, ErrValidTo, c.msg)
+		})
+	}
+}
+
+func TestCheckFits(t *testing.T) {
+	cases := []struct {
+		spec, alg, wrap string
+		want            error
+	}{
+		{"SYMMETRIC_DEFAULT", RSAESOAEPSHA1, "RSA_2048", nil},
+		{"HMAC_512", RSAESOAEPSHA256, "RSA_2048", nil},
+		{"ECC_NIST_P384", RSAESOAEPSHA256, "RSA_2048", nil},
+		{"ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048", ErrMaterialTooLarge},
+		{"ECC_NIST_P521", RSAESOAEPSHA1, "RSA_2048", ErrMaterialTooLarge},
+		{"ECC_NIST_P521", RSAESOAEPSHA256, "RSA_3072", nil},
+		{"ECC_NIST_P521", RSAAESKeyWrapSHA256, "RSA_2048", nil},
+		{"RSA_4096", RSAAESKeyWrapSHA1, "RSA_4096", nil},
+		{"RSA_2048", RSAESOAEPSHA256, "RSA_4096", ErrAlgorithmNotAllowed},
+		{"SYMMETRIC_DEFAULT", RSAAESKeyWrapSHA256, "RSA_4096", ErrAlgorithmNotAllowed},
+		{"SYMMETRIC_DEFAULT", "RSAES_PKCS1_V1_5", "RSA_4096", ErrWrappingAlgorithm},
+		{"ML_DSA_44", RSAESOAEPSHA256, "RSA_4096", ErrKeySpec},
+		{"SYMMETRIC_DEFAULT", RSAESOAEPSHA256, "SM2", ErrWrappingKey},
+	}
+	for _, c := range cases {
+		err := CheckFits(c.spec, c.alg, c.wrap)
+		if (c.want == nil) != (err == nil) || (c.want != nil && !errorsIs(err, c.want)) {
+			t.Errorf("CheckFits(%s, %s, %s) = %v, want %v", c.spec, c.alg, c.wrap, err, c.want)
+		}
+	}
+	err := CheckFits("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048")
+	want := "key material does not fit the wrapping key: ECC_NIST_P521 material is up to 241 bytes, RSAES_OAEP_SHA_256 with RSA_2048 carries at most 190 (use RSA_AES_KEY_WRAP_* or a larger wrapping key)"
+	if err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
