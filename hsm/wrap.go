@@ -1,10 +1,12 @@
 package hsm
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
@@ -30,27 +32,37 @@ func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, algorithm string, cap
 	if err != nil {
 		return nil, err
 	}
-	a := t.attrs(target, pkcs11.CKA_EXTRACTABLE, pkcs11.CKA_VALUE_LEN)
-	if !boolAttr(a[pkcs11.CKA_EXTRACTABLE]) {
+	// Describe the object again: it must still be the key the caller saw.
+	now, err := t.describe(target, class)
+	if err != nil {
+		return nil, err
+	}
+	if now.KeySpec != key.KeySpec || (key.CheckValue != nil && !bytes.Equal(now.CheckValue, key.CheckValue)) {
+		return nil, fmt.Errorf("key %q on the token is now %s with check value %x, not %s with %x: find it again",
+			key.Label, now.KeySpec, now.CheckValue, key.KeySpec, key.CheckValue)
+	}
+	if !now.Extractable {
 		return nil, fmt.Errorf("%w: %q (CKA_EXTRACTABLE false): it can never be imported into KMS; generate an extractable key for import", ErrNotExtractable, key.Label)
 	}
-	n := key.MaterialLen
-	if class == pkcs11.CKO_SECRET_KEY {
-		v, _ := ulong(a[pkcs11.CKA_VALUE_LEN])
-		n = int(v)
+	if l := caps.ECPKCS8Len[now.Curve]; class == pkcs11.CKO_PRIVATE_KEY && l > 0 {
+		now.MaterialLen = l // measured by the self-test: exact
 	}
+	n := now.MaterialLen
 	pub, err := t.wrappingPublic(wrappingKey)
 	if err != nil {
 		return nil, err
 	}
 	defer t.destroy(pub, &err)
 	if verify.IsOAEP(algorithm) {
-		out, err = t.wrapOAEP(key, h, n, wrappingKey, caps, pub, target, class)
+		out, err = t.wrapOAEP(now, h, n, wrappingKey, caps, pub, target, class)
 	} else {
-		out, err = t.wrapRSAAES(key, h, n, algorithm, caps, pub, target, class)
+		out, err = t.wrapRSAAES(now, h, n, algorithm, caps, pub, target, class)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if class == pkcs11.CKO_PRIVATE_KEY && now.MaterialLen > 0 {
+		key.MaterialLen = now.MaterialLen
 	}
 	if len(out) < verify.MinEncryptedBlobSize || len(out) > verify.MaxEncryptedBlobSize {
 		return nil, fmt.Errorf("wrapped key of %d bytes is outside KMS's %d..%d", len(out), verify.MinEncryptedBlobSize, verify.MaxEncryptedBlobSize)
@@ -113,7 +125,7 @@ func (t *Token) wrapOAEP(key *Key, h crypto.Hash, n int, wk *rsa.PublicKey, caps
 // the two-step wrap with the chosen KWP mechanism. Under a mis-padding KWP
 // only 8-aligned material is wrapped.
 func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg string, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
-	if r, _ := caps.Result(alg); len(r.Mechanism) >= len("CKM_RSA_AES_KEY_WRAP") && r.Mechanism[:len("CKM_RSA_AES_KEY_WRAP")] == "CKM_RSA_AES_KEY_WRAP" {
+	if r, _ := caps.Result(alg); strings.HasPrefix(r.Mechanism, "CKM_RSA_AES_KEY_WRAP(") {
 		out, err := t.wrapKey(rsaAESMech(h), pub, target)
 		if err != nil {
 			return nil, fmt.Errorf("C_WrapKey(%s) of %q: %w", r.Mechanism, key.Label, err)

@@ -244,6 +244,11 @@ func TestWrapRefusals(t *testing.T) {
 	if _, err := wrapCounted(t, tok, sk, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps); !errors.Is(err, ErrNotExtractable) {
 		t.Fatalf("signer: %v", err)
 	}
+	swapped := *k
+	swapped.CheckValue = []byte{1, 2, 3}
+	if _, err := wrapCounted(t, tok, &swapped, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err == nil {
+		t.Fatal("wrapped a key whose check value changed")
+	}
 	gone := *k
 	gone.ID = []byte("other")
 	if _, err := wrapCounted(t, tok, &gone, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); !errors.Is(err, ErrKeyNotFound) {
