@@ -14,7 +14,7 @@ import (
 	"github.com/airwrap/airwrap/verify"
 )
 
-// hints maps what went wrong to what to do next. The first match wins.
+// hints maps what went wrong to what to do next.
 var hints = []struct {
 	err  error
 	hint string
@@ -48,7 +48,7 @@ var hints = []struct {
 }
 
 // report writes the error in airwrap's voice: one `airwrap: error:` line per
-// problem, then one hint.
+// problem, then `airwrap: hint:` lines saying what to do next.
 func report(w io.Writer, err error) {
 	msg := err.Error()
 	for _, line := range strings.Split(msg, "\n") {
@@ -62,10 +62,10 @@ func report(w io.Writer, err error) {
 		fmt.Fprintln(w, "airwrap: hint: run `airwrap --help`, or `airwrap COMMAND --help`")
 		return
 	}
+	// One hint per kind of problem found, most specific first.
 	for _, h := range hints {
 		if errors.Is(err, h.err) {
 			fmt.Fprintf(w, "airwrap: hint: %s\n", h.hint)
-			return
 		}
 	}
 }
