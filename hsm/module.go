@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/miekg/pkcs11"
@@ -37,6 +38,9 @@ var (
 
 // loadModule loads and initialises path, or returns the already loaded one.
 func loadModule(path string) (*module, error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // one library reached by two paths is still one module
+	}
 	modulesMu.Lock()
 	defer modulesMu.Unlock()
 	if m, ok := modules[path]; ok {
