@@ -53,7 +53,8 @@ func Status(ctx context.Context, api API, keyIDs []string, now time.Time) ([]Key
 			st.Materials = mats
 		case unsupported(err):
 			st.MaterialsNote = NoMaterialListNote
-			if info.State != string(types.KeyStatePendingImport) && info.Origin == string(types.OriginTypeExternal) {
+			// Material was imported once: the expiration model is set then.
+			if info.State != string(types.KeyStatePendingImport) && info.ExpirationModel != "" {
 				st.Materials = []Material{{
 					KeyMaterialID: info.CurrentKeyMaterialID, State: "CURRENT", ImportState: "IMPORTED",
 					ExpirationModel: info.ExpirationModel, ValidTo: info.ValidTo, DaysLeft: st.DaysLeft,
