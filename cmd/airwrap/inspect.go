@@ -230,10 +230,9 @@ func validity(t time.Time, now time.Time) string {
 
 func span(d time.Duration) string {
 	d = d.Round(time.Minute)
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	if days > 0 {
-		return fmt.Sprintf("%dd%dh", days, d/time.Hour)
+	if d >= 48*time.Hour {
+		days := d / (24 * time.Hour)
+		return fmt.Sprintf("%dd%dh", days, (d-days*24*time.Hour)/time.Hour)
 	}
 	return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
 }

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain label":        "plain label",
+		"a\x1b[2Jb":          `a\x1b[2Jb`,
+		"line\nbreak\ttab\r": `line\nbreak\ttab\r`,
+		"rtl\u202eoverride":  `rtl\u202eoverride`,
+		"zero\u200bwidth":    `zero\u200bwidth`,
+		"café Ünïcode":       "café Ünïcode",
+		"del\x7f":            `del\x7f`,
+		"bad\xffutf8":        `bad\ufffdutf8`,
+		"c1\u009bcontrol":    `c1\u009bcontrol`,
+	} {
+		if got := escape(in); got != want {
+			t.Errorf("escape(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestEscapeJSONKeepsJSON(t *testing.T) {
+	in := map[string]string{"label": "a\u202eb\u2066c\U000e0001d é"}
+	b, _ := json.Marshal(in)
+	out := escapeJSON(b)
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || back["label"] != in["label"] {
+		t.Fatalf("escapeJSON changed the value: %s (%v)", out, err)
+	}
+	if string(out) != `{"label":"a\u202eb\u2066c\udb40\udc01d é"}` {
+		t.Fatalf("escapeJSON = %s", out)
+	}
+}
