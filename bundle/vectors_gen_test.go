@@ -28,7 +28,7 @@ var (
 	arnSym   = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	arnHMAC  = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
 	arnEC    = "arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09ab-87cd-65ef-0987654321ba"
-	tokenSym = detBytes("import token sym", 700)
+	tokenSym = detBytes("import token sym", 160)
 )
 
 func paramsOne(t testing.TB) *Params {
