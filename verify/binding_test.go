@@ -45,7 +45,9 @@ func TestCheckImportAgainstParams(t *testing.T) {
 		{"another algorithm", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].WrappingAlgorithm = RSAESOAEPSHA256 }, ErrBinding,
 			`entries[0].wrapping_algorithm: bundle binding does not hold: "RSAES_OAEP_SHA_256", the parameters say "RSAES_OAEP_SHA_1"`},
 		{"another key spec", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].KeySpec = "HMAC_256" }, ErrBinding, ""},
-		{"another validity", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].ParametersValidTo = p.Entries[0].ParametersValidTo.Add(time.Second) }, ErrBinding,
+		{"another validity", "valid-symmetric.json", one, func(p *bundle.ImportPayload) {
+			p.Entries[0].ParametersValidTo = p.Entries[0].ParametersValidTo.Add(time.Second)
+		}, ErrBinding,
 			"entries[0].parameters_valid_to: bundle binding does not hold: 2026-11-28T10:00:01Z, the parameters say 2026-11-28T10:00:00Z"},
 		{"AWS CLI validity differs", "valid-symmetric.json", cliFrac, func(p *bundle.ImportPayload) { forCLI(p, cliFrac) }, ErrBinding,
 			"entries[0].parameters_valid_to: bundle binding does not hold: 2026-11-28T10:00:00Z, the parameters say 2026-11-28T10:00:00.123Z"},
