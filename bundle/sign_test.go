@@ -1,0 +1,105 @@
+package bundle
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"io"
+	"testing"
+)
+
+// hsmLike is a signer that, like an HSM, must get no randomness from us: it
+// records whether the reader it was given produced any bytes.
+type hsmLike struct {
+	crypto.Signer
+	gotRandom bool
+}
+
+func (h *hsmLike) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if _, err := r.Read(make([]byte, 1)); err == nil {
+		h.gotRandom = true
+	}
+	return h.Signer.Sign(rand.Reader, digest, opts)
+}
+
+func TestSignEnvelopeEachAlgorithm(t *testing.T) {
+	payload := []byte(`{"hello":"world"}`)
+	for _, name := range testSigners {
+		t.Run(name, func(t *testing.T) {
+			s := &hsmLike{Signer: loadSigner(t, name)}
+			env, err := SignEnvelope(ImportPayloadType, payload, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, isRSA := s.Public().(*rsa.PublicKey); s.gotRandom != isRSA {
+				t.Fatalf("signer got randomness: %v (only RSA-PSS salts need it)", s.gotRandom)
+			}
+			id, _ := KeyID(s.Public())
+			if len(env.Signatures) != 1 || env.Signatures[0].KeyID != id {
+				t.Fatalf("signatures: %+v", env.Signatures)
+			}
+			sig, _ := base64.StdEncoding.DecodeString(env.Signatures[0].Sig)
+			if err := VerifySignature(s.Public(), ImportPayloadType, payload, sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifySignature(s.Public(), "other/type", payload, sig); !errors.Is(err, ErrSignature) {
+				t.Fatalf("signature verified under another payload type: %v", err)
+			}
+			if err := VerifySignature(s.Public(), ImportPayloadType, append(payload, ' '), sig); !errors.Is(err, ErrSignature) {
+				t.Fatalf("signature verified for another payload: %v", err)
+			}
+		})
+	}
+}
+
+func TestSignEnvelopeRefusesWeakOrOtherKeys(t *testing.T) {
+	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	r2048, _ := rsa.GenerateKey(rand.Reader, 2048)
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	for name, s := range map[string]crypto.Signer{"P-521": p521, "RSA-2048": r2048, "Ed25519": ed} {
+		if _, err := SignEnvelope(ImportPayloadType, []byte("{}"), s); !errors.Is(err, ErrSignerKey) {
+			t.Errorf("%s: want ErrSignerKey, got %v", name, err)
+		}
+	}
+	if _, err := SignEnvelope(ImportPayloadType, []byte("{}")); !errors.Is(err, ErrSignerKey) {
+		t.Errorf("no signer: %v", err)
+	}
+}
+
+// brokenSigner returns a signature that does not verify: SignEnvelope must
+// notice right after signing.
+type brokenSigner struct{ crypto.Signer }
+
+func (b brokenSigner) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, error) {
+	sig, err := b.Signer.Sign(r, d, o)
+	if err == nil {
+		sig[len(sig)-1] ^= 1
+	}
+	return sig, err
+}
+
+func TestSignEnvelopeVerifiesRightAfterSigning(t *testing.T) {
+	_, err := SignEnvelope(ImportPayloadType, []byte("{}"), brokenSigner{loadSigner(t, "test-signer-p256")})
+	if !errors.Is(err, ErrSignature) {
+		t.Fatalf("want ErrSignature, got %v", err)
+	}
+}
+
+func TestAddSignatureRefusesTheSameKeyTwice(t *testing.T) {
+	s := loadSigner(t, "test-signer-p384")
+	env, err := SignEnvelope(ImportPayloadType, []byte("{}"), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := AddSignature(env, s); !errors.Is(err, ErrSignerKey) {
+		t.Fatalf("want ErrSignerKey, got %v", err)
+	}
+	if err := AddSignature(env, loadSigner(t, "test-signer-p256")); err != nil || len(env.Signatures) != 2 {
+		t.Fatalf("second officer: %v", err)
+	}
+}
