@@ -45,6 +45,8 @@ func TestVerifyEnvelopeThreshold(t *testing.T) {
 			"signature threshold not met by trusted keys: threshold 2 cannot be met with 1 distinct trusted keys (want 1 to 1)"},
 		{"same key pinned twice, with another", sign(t, payload, a), []TrustedKey{ta, ta, tb}, 2, 0,
 			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+		{"same key signing twice counts once", dupSig(sign(t, payload, a)), []TrustedKey{ta, tb}, 2, 0,
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
 		{"untrusted signer ignored", sign(t, payload, stranger, a), []TrustedKey{ta}, 1, 1, ""},
 		{"only untrusted signers", sign(t, payload, stranger), []TrustedKey{ta, tb}, 1, 0,
 			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + strangerID[:16] + "..."},
@@ -124,4 +126,11 @@ func TestVerifyEnvelopeWrongPayloadType(t *testing.T) {
 	if _, _, err := VerifyEnvelope(env, []TrustedKey{trustOf(t, "test-signer-p384")}, 1); !errors.Is(err, bundle.ErrMalformed) {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// dupSig repeats an envelope's first signature (ParseEnvelope refuses this;
+// VerifyEnvelope must count it once anyway).
+func dupSig(env *bundle.Envelope) *bundle.Envelope {
+	env.Signatures = append(env.Signatures, env.Signatures[0])
+	return env
 }
