@@ -17,15 +17,15 @@ func TestChooseAlgorithm(t *testing.T) {
 		{"HMAC_512", "", "RSA_2048", verify.RSAESOAEPSHA256, nil},
 		{"RSA_4096", "", "RSA_2048", verify.RSAAESKeyWrapSHA256, nil},
 		{"ECC_NIST_P521", "", "RSA_2048", verify.RSAAESKeyWrapSHA256, nil},
-		{"ECC_NIST_P521", verify.RSAESOAEPSHA256, "RSA_2048", "", kmsimport.ErrMaterialTooBig},
-		{"ECC_NIST_P521", verify.RSAESOAEPSHA1, "RSA_2048", "", kmsimport.ErrMaterialTooBig},
+		{"ECC_NIST_P521", verify.RSAESOAEPSHA256, "RSA_2048", "", verify.ErrMaterialTooLarge},
+		{"ECC_NIST_P521", verify.RSAESOAEPSHA1, "RSA_2048", "", verify.ErrMaterialTooLarge},
 		{"ECC_NIST_P521", verify.RSAESOAEPSHA256, "RSA_3072", verify.RSAESOAEPSHA256, nil},
 		{"ECC_NIST_P384", verify.RSAESOAEPSHA256, "RSA_2048", verify.RSAESOAEPSHA256, nil},
 		{"RSA_2048", verify.RSAESOAEPSHA256, "RSA_4096", "", verify.ErrAlgorithmNotAllowed},
 		{"SYMMETRIC_DEFAULT", verify.RSAAESKeyWrapSHA256, "RSA_4096", "", verify.ErrAlgorithmNotAllowed},
 		{"SYMMETRIC_DEFAULT", "RSAES_PKCS1_V1_5", "RSA_4096", "", verify.ErrWrappingAlgorithm},
 		{"ML_DSA_44", "", "RSA_4096", "", verify.ErrKeySpec},
-		{"SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA1, "RSA_1024", "", kmsimport.ErrUsage},
+		{"SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA1, "RSA_1024", "", verify.ErrWrappingKey},
 	}
 	for _, c := range cases {
 		got, err := kmsimport.ChooseAlgorithm(c.spec, c.alg, c.wks)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/verify"
@@ -49,7 +48,7 @@ func keyInfo(md *types.KeyMetadata) KeyInfo {
 	if md.MultiRegionConfiguration != nil {
 		k.MultiRegionRole = string(md.MultiRegionConfiguration.MultiRegionKeyType)
 	}
-	if a, err := parseKeyARN(k.ARN); err == nil {
+	if a, err := verify.ParseARN(k.ARN); err == nil {
 		k.Region = a.Region
 		if k.Account == "" {
 			k.Account = a.Account
@@ -92,15 +91,4 @@ func (k KeyInfo) Importable(path string) error {
 		bad("KeySpec", "%s: %v", k.ARN, err)
 	}
 	return errors.Join(errs...)
-}
-
-// keyARN is a parsed KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/ID.
-type keyARN struct{ Partition, Region, Account, KeyID string }
-
-func parseKeyARN(s string) (keyARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "kms" || parts[3] == "" || parts[4] == "" || !strings.HasPrefix(parts[5], "key/") || len(parts[5]) == len("key/") {
-		return keyARN{}, fmt.Errorf("%w: %q is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)", ErrUsage, s)
-	}
-	return keyARN{Partition: parts[1], Region: parts[3], Account: parts[4], KeyID: strings.TrimPrefix(parts[5], "key/")}, nil
 }

@@ -39,18 +39,15 @@ func OpenBundle(req OpenRequest) (*Opened, error) {
 	if len(req.TrustFiles) == 0 {
 		return nil, withHint(fmt.Errorf("%w: no trusted signer key given", ErrUsage), "pass --trust with the ceremony signer's public key (from `airwrap signer export`)")
 	}
-	trusted, err := loadTrust(req.TrustFiles)
+	trusted, err := verify.LoadTrustFiles(req.TrustFiles...)
 	if err != nil {
 		return nil, withHint(err, "each --trust must be a PEM public key file written by `airwrap signer export`")
-	}
-	if req.Threshold < 1 || req.Threshold > len(trusted) {
-		return nil, fmt.Errorf("%w: threshold %d with %d trusted keys", ErrUsage, req.Threshold, len(trusted))
 	}
 	env, err := bundle.ParseEnvelope(req.Bundle)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("import bundle: %w", err), "the file is not an intact import bundle: copy it again from the air-gapped machine")
 	}
-	payload, signedBy, err := verifyEnvelope(env, trusted, req.Threshold)
+	payload, accepted, err := verify.VerifyEnvelope(env, trusted, req.Threshold)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("import bundle: %w", err),
 			"the bundle is not signed by enough of the pinned keys: check --trust and --threshold, and that the file was not altered")
@@ -61,12 +58,12 @@ func OpenBundle(req OpenRequest) (*Opened, error) {
 	}
 	var errs []error
 	if !req.AfterImport {
-		if err := checkImport(p, req.Now); err != nil {
+		if err := verify.CheckImport(p, req.Now); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if req.Params != nil {
-		if err := checkImportAgainstParams(p, req.Params); err != nil {
+		if err := verify.CheckImportAgainstParams(p, req.Params); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -76,7 +73,11 @@ func OpenBundle(req OpenRequest) (*Opened, error) {
 		}
 		return nil, fmt.Errorf("import bundle: %w", err)
 	}
-	return &Opened{Payload: p, BundleSHA256: bundle.SHA256Hex(req.Bundle), SignedBy: signedBy}, nil
+	o := &Opened{Payload: p, BundleSHA256: bundle.SHA256Hex(req.Bundle)}
+	for _, k := range accepted {
+		o.SignedBy = append(o.SignedBy, k.KeyID)
+	}
+	return o, nil
 }
 
 // ReadPayloadUnverified parses an import bundle without checking signatures:

@@ -2,8 +2,6 @@ package kmsimport
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -116,6 +114,10 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		out.Entries = append(out.Entries, e)
 	}
 	out.CreatedAt = req.Now().UTC().Truncate(time.Second)
+	// Check right after acting: the offline half will run the same check.
+	if err := verify.CheckParams(out, req.Now()); err != nil {
+		return nil, fmt.Errorf("the parameters KMS returned do not pass airwrap's checks: %w", err)
+	}
 	return out, nil
 }
 
@@ -164,7 +166,7 @@ func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bu
 	if got := aws.ToString(out.KeyId); got != k.ARN {
 		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w: GetParametersForImport answered for %q", k.ARN, ErrKeyMismatch, got)
 	}
-	if err := checkWrappingKey(out.PublicKey, wks); err != nil {
+	if _, err := verify.CheckWrappingPublicKey(out.PublicKey, wks); err != nil {
 		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w", k.ARN, err)
 	}
 	if len(out.ImportToken) == 0 || out.ParametersValidTo == nil {
@@ -184,20 +186,4 @@ func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bu
 		ImportToken:       out.ImportToken,
 		ParametersValidTo: out.ParametersValidTo.UTC(),
 	}, nil
-}
-
-// checkWrappingKey: DER SPKI of an RSA key of exactly the asked size.
-func checkWrappingKey(der []byte, wks string) error {
-	pub, err := x509.ParsePKIXPublicKey(der)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrWrappingKey, err)
-	}
-	rk, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return fmt.Errorf("%w: %T, want RSA", ErrWrappingKey, pub)
-	}
-	if want := verify.WrappingKeySpecs[wks]; rk.N.BitLen() != want {
-		return fmt.Errorf("%w: %d-bit RSA, asked for %s", ErrWrappingKey, rk.N.BitLen(), wks)
-	}
-	return nil
 }

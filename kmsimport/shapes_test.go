@@ -24,9 +24,9 @@ import (
 )
 
 const (
-	hmacARN = "arn:aws:kms:us-east-1:111122223333:key/hmac-1"
-	eccARN  = "arn:aws:kms:us-east-1:111122223333:key/ecc-1"
-	symARN  = "arn:aws:kms:us-east-1:111122223333:key/sym-1"
+	hmacARN = "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-4111-8111-111111111111"
+	eccARN  = "arn:aws:kms:us-east-1:111122223333:key/22222222-2222-4222-8222-222222222222"
+	symARN  = "arn:aws:kms:us-east-1:111122223333:key/33333333-3333-4333-8333-333333333333"
 	matID   = "1f4e0d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170"
 	matID2  = "aaaa0d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170"
 )
@@ -132,7 +132,7 @@ func TestShapeGetParametersForImportKeyWrap(t *testing.T) {
 		t.Fatal(err)
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	rsaARN := "arn:aws:kms:us-east-1:111122223333:key/rsa-1"
+	rsaARN := "arn:aws:kms:us-east-1:111122223333:key/mrk-44444444444444448444444444444444"
 	f.on("DescribeKey", 200, describeJSON(rsaARN, "RSA_4096", "SIGN_VERIFY", "PendingImport", `,"MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"PRIMARY"}`))
 	f.on("GetParametersForImport", 200, fmt.Sprintf(`{"KeyId":%q,"ImportToken":%q,"PublicKey":%q,"ParametersValidTo":%d}`,
 		rsaARN, b64("tok"), base64.StdEncoding.EncodeToString(der), time.Now().Add(24*time.Hour).Unix()))
@@ -150,7 +150,7 @@ func TestShapeGetParametersForImportKeyWrap(t *testing.T) {
 	}
 	// A public key of the wrong size is refused.
 	_, err = kmsimport.Prepare(context.Background(), f.client(t), kmsimport.PrepareRequest{KeyIDs: []string{rsaARN}, WrappingKeySpec: "RSA_4096", Rate: 1000})
-	if !errors.Is(err, kmsimport.ErrWrappingKey) {
+	if !errors.Is(err, verify.ErrWrappingKey) {
 		t.Fatalf("error %v, want ErrWrappingKey", err)
 	}
 }
