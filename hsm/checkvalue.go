@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
@@ -13,7 +14,10 @@ import (
 //   - AES: CKA_CHECK_VALUE (first 3 bytes of AES-ECB(key, zero block)); where
 //     the token lacks it, the HSM computes it with CKM_AES_ECB (3 bytes of
 //     cipher output only). Where both exist they must agree.
-//   - HMAC: first 8 bytes of HMAC-SHA-256(key, bundle.HMACCheckInput) in the HSM.
+//   - HMAC: first 8 bytes of the HMAC of bundle.HMACCheckInput with the key
+//     spec's own hash (HMAC_224: SHA-224 ... HMAC_512: SHA-512), in the HSM.
+//     The spec's own hash works on every token: SoftHSM refuses an HMAC
+//     whose key is shorter than the hash (HMAC-SHA-256 with a 28-byte key).
 func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	if k.KeySpec == "SYMMETRIC_DEFAULT" {
 		k.CheckMethod = bundle.CheckMethodAESKCV
@@ -32,24 +36,17 @@ func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 		return nil
 	}
 	k.CheckMethod = bundle.CheckMethodHMAC
-	mac, err := t.hmac(h, pkcs11.CKM_SHA256_HMAC, []byte(bundle.HMACCheckInput))
-	if ckr(err, pkcs11.CKR_KEY_SIZE_RANGE) && k.MaterialLen < sha256.Size {
-		// SoftHSM refuses HMAC-SHA-256 with keys shorter than 32 bytes
-		// (HMAC_224): use the key's own hash, SHA-224.
-		k.CheckMethod = CheckMethodHMACSHA224
-		mac, err = t.hmac(h, pkcs11.CKM_SHA224_HMAC, []byte(bundle.HMACCheckInput))
+	mech, ok := macMechanisms[verify.Rules[k.KeySpec].MACAlg]
+	if !ok {
+		return fmt.Errorf("check value of key %q: %w: key spec %q has no HMAC algorithm", k.Label, ErrUnsupported, k.KeySpec)
 	}
+	mac, err := t.hmac(h, mech, []byte(bundle.HMACCheckInput))
 	if err != nil {
 		return fmt.Errorf("check value of key %q (needs CKA_SIGN): %w", k.Label, err)
 	}
 	k.CheckValue = mac[:8]
 	return nil
 }
-
-// CheckMethodHMACSHA224 is the check value of an HMAC key whose token refuses
-// HMAC-SHA-256 with it (SoftHSM: keys under 32 bytes, i.e. HMAC_224): the
-// first 8 bytes of HMAC-SHA-224(key, bundle.HMACCheckInput), in the HSM.
-const CheckMethodHMACSHA224 = "hmac-sha224-kcv"
 
 // aesKCV is the first 3 bytes of AES-ECB(key, zero block), computed in the HSM.
 func (t *Token) aesKCV(h pkcs11.ObjectHandle) ([]byte, error) {

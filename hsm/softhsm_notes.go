@@ -21,6 +21,6 @@ package hsm
 //     So on this token airwrap wraps EC P-384 and secp256k1 keys with
 //     RSA_AES_KEY_WRAP_SHA_1 and refuses RSA and the other EC keys.
 //   - CKM_SHA256_HMAC refuses keys shorter than 32 bytes (CKR_KEY_SIZE_RANGE):
-//     HMAC_224 keys get the hmac-sha224-kcv check value.
+//     so HMAC check values use the key spec's own hash.
 //   - secp256k1 keys generate.
 //   - AES keys carry CKA_CHECK_VALUE (3 bytes of AES-ECB of a zero block).
