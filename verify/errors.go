@@ -25,4 +25,5 @@ var (
 	ErrEncryptedLen = errors.New("encrypted key material has the wrong length")
 	ErrProof        = errors.New("proof of the imported key is missing or wrong")
 	ErrTrustKey     = errors.New("trusted key is not acceptable")
+	ErrBlobSize     = errors.New("KMS takes 1 to 6144 bytes here")
 )

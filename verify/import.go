@@ -53,6 +53,12 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 			add("encrypted_key_material", err)
 		}
 	}
+	if err := checkBlob(e.ImportToken); err != nil {
+		add("import_token", err)
+	}
+	if err := checkBlob(e.EncryptedKeyMaterial); err != nil {
+		add("encrypted_key_material", err)
+	}
 	if err := CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
 		add("valid_to", err)
 	}
@@ -154,6 +160,14 @@ func checkCheckValue(e bundle.ImportEntry, r KeySpecRule) error {
 		return fmt.Errorf("%w: check_value of %d hex digits, %s gives %d", ErrInconsistent, len(k.CheckValue), want, hexLen)
 	case want == bundle.CheckMethodSPKISHA256 && e.Proof.PublicKey != nil && k.CheckValue != bundle.SHA256Hex(e.Proof.PublicKey):
 		return fmt.Errorf("%w: check_value is not the SHA-256 of proof.public_key", ErrProof)
+	}
+	return nil
+}
+
+// checkBlob: ImportKeyMaterial takes each blob of 1..6144 bytes.
+func checkBlob(b []byte) error {
+	if len(b) < MinEncryptedBlobSize || len(b) > MaxEncryptedBlobSize {
+		return fmt.Errorf("%w: %d bytes", ErrBlobSize, len(b))
 	}
 	return nil
 }

@@ -71,6 +71,9 @@ func TestCheckImport(t *testing.T) {
 		{"same key twice", func(e []bundle.ImportEntry) { e[1].KeyARN = e[0].KeyARN }, ErrDuplicateKey,
 			"entries[1].key_arn: the same KMS key appears twice: also entries[0]"},
 		{"bad ARN", func(e []bundle.ImportEntry) { e[0].KeyARN = "payments" }, ErrARN, ""},
+		{"token too long for KMS", func(e []bundle.ImportEntry) { e[0].ImportToken = make([]byte, 6145) }, ErrBlobSize,
+			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
+		{"empty material", func(e []bundle.ImportEntry) { e[1].EncryptedKeyMaterial = nil }, ErrBlobSize, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -71,6 +71,9 @@ func checkParamsEntry(i int, e bundle.ParamsEntry, now time.Time) []error {
 	} else if _, err := CheckWrappingPublicKey(e.PublicKey, e.WrappingKeySpec); err != nil {
 		add("public_key", err)
 	}
+	if err := checkBlob(e.ImportToken); err != nil {
+		add("import_token", err)
+	}
 	if !e.ParametersValidTo.After(now) {
 		add("parameters_valid_to", fmt.Errorf("%w: at %s (run airwrap-online prepare again and carry the new parameters across)",
 			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))

@@ -50,6 +50,8 @@ func TestCheckParams(t *testing.T) {
 			`entries[0].wrapping_key_spec: wrapping public key is not acceptable: unknown wrapping key spec "SM2" (want RSA_2048, RSA_3072 or RSA_4096)`},
 		{"wrapping key size mismatch", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "RSA_4096" }, ErrWrappingKey,
 			"entries[0].public_key: wrapping public key is not acceptable: RSA 2048 bits, but the wrapping key spec says RSA_4096"},
+		{"token too long for KMS", func(p *bundle.Params) { p.Entries[0].ImportToken = make([]byte, 6145) }, ErrBlobSize,
+			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
 		{"expired", func(p *bundle.Params) { p.Entries[0].ParametersValidTo = now.Add(-time.Minute) }, ErrParamsExpired,
 			"entries[0].parameters_valid_to: import parameters have expired: at 2026-11-27T11:59:00Z (run airwrap-online prepare again and carry the new parameters across)"},
 	}
