@@ -107,7 +107,7 @@ func (t *treeReader) value(path string, depth int) (*node, bool) {
 		return &node{kind: kindString, s: v}, true
 	case json.Delim:
 		if depth >= t.max {
-			t.p.add(path, "nested deeper than %d levels", t.max)
+			t.p.add(path, "nested deeper than this format allows (depth %d)", t.max)
 			return nil, false
 		}
 		if v == '{' {
