@@ -103,7 +103,7 @@ type HSMKeyRef struct {
 // Check value methods (SPEC.md, "Check values").
 const (
 	CheckMethodAESKCV     = "aes-kcv"     // CKA_CHECK_VALUE: first 3 bytes of AES-ECB(key, zero block)
-	CheckMethodHMAC       = "hmac-kcv"    // first 8 bytes of HMAC-SHA-256(key, "airwrap check value v1") computed in the HSM
+	CheckMethodHMAC       = "hmac-kcv"    // first 8 bytes of HMAC(key, "airwrap check value v1") with the key spec's own hash (HMAC_224: SHA-224 ... HMAC_512: SHA-512), computed in the HSM
 	CheckMethodSPKISHA256 = "spki-sha256" // SHA-256 of the DER SubjectPublicKeyInfo
 )
 
