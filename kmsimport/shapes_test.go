@@ -234,3 +234,50 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 		t.Fatalf("mismatch: %+v, %v", res, err)
 	}
 }
+
+// DependencyTimeoutException and KMSInternalException are retried like
+// throttling; once retries run out the error says what to do.
+func TestShapeRetryableKMSErrors(t *testing.T) {
+	f := newFake(t)
+	f.on("DescribeKey", 400, `{"__type":"DependencyTimeoutException","message":"timed out"}`)
+	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
+	if _, err := kmsimport.Status(context.Background(), f.client(t), []string{symARN}, time.Now()); err != nil {
+		t.Fatalf("after one DependencyTimeoutException: %v", err)
+	}
+	if n := len(f.bodies("DescribeKey")); n != 2 {
+		t.Fatalf("%d DescribeKey requests, want 2", n)
+	}
+
+	f2 := newFake(t)
+	f2.on("DescribeKey", 400, `{"__type":"KMSInternalException","message":"internal"}`)
+	_, err := kmsimport.Status(context.Background(), f2.client(t), []string{symARN}, time.Now())
+	if !errors.Is(err, kmsimport.ErrTransient) || !slices.Contains(kmsimport.Hints(err), "re-run the same command: it is safe to repeat") {
+		t.Fatalf("after retries ran out: %v %q", err, kmsimport.Hints(err))
+	}
+	if n := len(f2.bodies("DescribeKey")); n != 2 {
+		t.Fatalf("%d DescribeKey requests, want 2 (MaxAttempts)", n)
+	}
+}
+
+// Errors any call can return, in operator terms.
+func TestShapeCommonErrors(t *testing.T) {
+	for _, c := range []struct {
+		code string
+		want error
+		hint string
+	}{
+		{"NotFoundException", kmsimport.ErrNotFound, "check the account, Region and endpoint"},
+		{"KMSInvalidStateException", kmsimport.ErrKeyState, "it must be PendingImport or Enabled"},
+		{"DisabledException", kmsimport.ErrKeyState, "it must be PendingImport or Enabled"},
+		{"UnsupportedOperationException", kmsimport.ErrUnsupported, "origin EXTERNAL"},
+	} {
+		f := newFake(t)
+		f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
+		f.on("ImportKeyMaterial", 400, `{"__type":"`+c.code+`","message":"m"}`)
+		e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)
+		_, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
+		if !errors.Is(err, c.want) || !strings.Contains(strings.Join(kmsimport.Hints(err), "\n"), c.hint) {
+			t.Errorf("%s: %v, hints %q", c.code, err, kmsimport.Hints(err))
+		}
+	}
+}
