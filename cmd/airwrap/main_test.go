@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -83,6 +84,8 @@ func setupToken(env *testscript.Env) error {
 	env.Setenv(envModule, module)
 	env.Setenv(envToken, "airwrap-test")
 	env.Setenv(envPIN, pin)
+	// a key material expiry a month ahead, whenever the tests run
+	env.Setenv("VALIDTO", time.Now().Add(30*24*time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339))
 	env.Values[stateKey{}] = &scriptState{wrapping: map[string][]wrappingKeyEntry{}}
 	return nil
 }

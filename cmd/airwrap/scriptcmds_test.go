@@ -6,12 +6,14 @@ import (
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -191,13 +193,20 @@ func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, mater
 		if len(material) != rule.RawLen {
 			ts.Fatalf("entry %d: %d bytes of HMAC material, want %d", i, len(material), rule.RawLen)
 		}
-		m := hmac.New(sha256.New, material)
+		// The key spec's own hash (hsm/checkvalue.go), for the check value and the proof.
+		newHash := map[string]func() hash.Hash{"HMAC_224": sha256.New224, "HMAC_256": sha256.New, "HMAC_384": sha512.New384, "HMAC_512": sha512.New}[e.KeySpec]
+		m := hmac.New(newHash, material)
 		m.Write([]byte(bundle.HMACCheckInput))
-		if e.HSMKey.CheckMethod == bundle.CheckMethodHMAC && !bytes.Equal(m.Sum(nil)[:8], cv) {
+		if e.HSMKey.CheckMethod != bundle.CheckMethodHMAC || !bytes.Equal(m.Sum(nil)[:8], cv) {
 			ts.Fatalf("entry %d: HMAC check value mismatch", i)
 		}
-		if len(e.Proof.Challenge) != 32 || len(e.Proof.MAC) == 0 {
+		if len(e.Proof.Challenge) != 32 || e.Proof.MACAlgorithm != rule.MACAlg {
 			ts.Fatalf("entry %d: no HMAC proof", i)
+		}
+		m = hmac.New(newHash, material)
+		m.Write(e.Proof.Challenge)
+		if !bytes.Equal(m.Sum(nil), e.Proof.MAC) {
+			ts.Fatalf("entry %d: the HSM's MAC of the challenge is not %s of it under the unwrapped material", i, rule.MACAlg)
 		}
 	case verify.KindEC, verify.KindRSA:
 		spki := publicFromPKCS8(ts, material)
