@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -42,7 +43,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	before := make([]KeyInfo, n)
 	var errs []error
 	for i, e := range p.Entries {
-		info, err := precheck(ctx, api, fmt.Sprintf("entries[%d]", i), e)
+		info, err := precheck(ctx, api, fmt.Sprintf("entries[%d]", i), e, req.Now())
 		before[i] = info
 		if err != nil {
 			errs = append(errs, err)
@@ -87,7 +88,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 
 // precheck: the key exists, is the one the entry names, has the entry's key
 // spec and can take imported material.
-func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry) (KeyInfo, error) {
+func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry, now time.Time) (KeyInfo, error) {
 	info, err := describe(ctx, api, e.KeyARN)
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", path, err)
@@ -101,6 +102,10 @@ func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry) (
 	}
 	if err := info.Importable(path); err != nil {
 		errs = append(errs, err)
+	}
+	// ImportKeyMaterial always carries an explicit expiration model.
+	if err := verify.CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
+		errs = append(errs, fmt.Errorf("%s.valid_to: %w", path, err))
 	}
 	return info, errors.Join(errs...)
 }
