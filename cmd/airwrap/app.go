@@ -68,6 +68,8 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Flags:           globalFlags(),
 		Commands:        commands(),
 		HideHelpCommand: true,
+		// A name like "Officer, A." is one --operator, not two.
+		DisableSliceFlagSeparator: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &usageError{err}
 		},
