@@ -94,7 +94,8 @@ func ReadPayloadUnverified(data []byte) (*bundle.ImportPayload, error) {
 	return bundle.ParseImportPayload(payload)
 }
 
-// KeyARNs lists the key ARNs a parameters bundle or an import bundle names.
+// KeyARNs lists the key ARNs a parameters bundle, AWS CLI parameters JSON or
+// an import bundle names.
 func KeyARNs(data []byte) ([]string, error) {
 	var out []string
 	switch k := bundle.Detect(data); k {
@@ -114,8 +115,14 @@ func KeyARNs(data []byte) ([]string, error) {
 		for _, e := range p.Entries {
 			out = append(out, e.KeyARN)
 		}
+	case bundle.KindAWSCLI:
+		p, err := bundle.ParseAWSCLIParams(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.KeyID)
 	default:
-		return nil, fmt.Errorf("%w: not a parameters bundle or an import bundle (%s)", ErrUsage, k)
+		return nil, fmt.Errorf("%w: not a parameters bundle, AWS CLI parameters or an import bundle (%s)", ErrUsage, k)
 	}
 	return out, nil
 }
