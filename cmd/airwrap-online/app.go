@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,7 +35,11 @@ func usagef(format string, args ...any) error {
 // run is the whole program; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(hoistArgs(app, args))
+	// Ctrl-C cancels the AWS calls in flight; outputs are only ever written
+	// whole, so an interrupted run leaves nothing half-written.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := app.RunContext(ctx, hoistArgs(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -102,7 +109,7 @@ func kmsClient(c *cli.Context) (kmsimport.API, error) {
 	if c.Int("max-attempts") < 1 {
 		return nil, usagef("--max-attempts must be at least 1")
 	}
-	return kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{
+	return kmsimport.NewClient(c.Context, kmsimport.ClientOptions{
 		Profile:     c.String("profile"),
 		Region:      c.String("region"),
 		EndpointURL: c.String("endpoint-url"),

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -79,7 +78,7 @@ func prepareAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	params, err := kmsimport.Prepare(context.Background(), api, req)
+	params, err := kmsimport.Prepare(c.Context, api, req)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -85,7 +84,7 @@ func statusAction(c *cli.Context) error {
 		return err
 	}
 	now := time.Now()
-	st, err := kmsimport.Status(context.Background(), api, ids, now)
+	st, err := kmsimport.Status(c.Context, api, ids, now)
 	if err != nil {
 		return err
 	}

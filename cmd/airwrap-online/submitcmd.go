@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +80,7 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, serr := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{
+	rc, serr := kmsimport.Submit(c.Context, api, kmsimport.SubmitRequest{
 		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: c.Bool("dry-run"), Progress: progress{c.App.ErrWriter},
 	})
 	if receiptPath != "" && rc != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -76,7 +75,7 @@ func verifyImportAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, verr := kmsimport.VerifyImport(context.Background(), api, payload, rc, rand.Reader)
+	res, verr := kmsimport.VerifyImport(c.Context, api, payload, rc, rand.Reader)
 	if err := emit(c, res, func(w io.Writer) {
 		for _, r := range res {
 			verdict := "NOT PROVEN"
