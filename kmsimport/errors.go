@@ -15,8 +15,6 @@ var (
 	ErrUsage            = errors.New("invalid request")
 	ErrKeyNotImportable = errors.New("KMS key cannot take imported material")
 	ErrKeyMismatch      = errors.New("KMS key does not match the bundle")
-	ErrMaterialTooBig   = errors.New("key material would not fit this wrapping key and algorithm")
-	ErrWrappingKey      = errors.New("KMS returned an unacceptable wrapping public key")
 
 	// ImportKeyMaterial outcomes, in operator terms.
 	ErrExpiredImportToken   = errors.New("the import token has expired")
