@@ -222,6 +222,12 @@ func TestSubmitDroppedConnection(t *testing.T) {
 	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) || !strings.Contains(rc.Entries[1].Note, "answer was lost") {
 		t.Fatalf("outcomes %v, note %q", got, rc.Entries[1].Note)
 	}
+	if got := e.tr.Reached("ImportKeyMaterial"); got[keys[0]] != 1 || got[keys[1]] != 2 || got[keys[2]] != 1 {
+		t.Fatalf("ImportKeyMaterial reached %v: the dropped one twice (same material), the others once", got)
+	}
+	for _, k := range keys {
+		e.roundTrip(t, k)
+	}
 
 	keys, pl = e.batch(t, 3)
 	e.tr.Reset()
