@@ -42,6 +42,11 @@ func (f Fault) String() string {
 	return fmt.Sprintf("fault(%d)", int(f))
 }
 
+// defaultBase is a transport of its own: httptest.Server.Close closes the
+// idle connections of http.DefaultTransport, which would race with requests
+// other tests forward at the same time.
+var defaultBase http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+
 // ErrDropped is the transport error DropAfterForward returns.
 var ErrDropped = errors.New("kmstest: connection dropped after the request was forwarded")
 
@@ -63,14 +68,15 @@ type rule struct {
 // Transport records every request and injects faults. Put it in an
 // http.Client between a KMS client and a real emulator.
 type Transport struct {
-	Base http.RoundTripper // nil: http.DefaultTransport
+	Base http.RoundTripper // nil: a clone of http.DefaultTransport
 
 	mu       sync.Mutex
 	requests []Request
 	rules    []*rule
 }
 
-// NewTransport returns a Transport forwarding to http.DefaultTransport.
+// NewTransport returns a Transport forwarding through its own clone of
+// http.DefaultTransport.
 func NewTransport() *Transport { return &Transport{} }
 
 // Client returns an http.Client using this Transport.
@@ -181,7 +187,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	base := t.Base
 	if base == nil {
-		base = http.DefaultTransport
+		base = defaultBase
 	}
 	resp, err := base.RoundTrip(req)
 	if err != nil {
