@@ -1,0 +1,151 @@
+package bench
+
+import (
+	"crypto/rsa"
+	"math/big"
+	"testing"
+
+	"github.com/miekg/pkcs11"
+)
+
+// floor is a bare miekg/pkcs11 session on the same token the hsm package has
+// open: the PKCS#11 calls a wrap or a signature cannot do without, and
+// nothing else. The module is already initialised and logged in by hsm.Open
+// (PKCS#11 login is per application), so this only opens a session.
+type floor struct {
+	ctx *pkcs11.Ctx
+	sh  pkcs11.SessionHandle
+}
+
+func newFloor(b *testing.B, h *hsmToken) *floor {
+	b.Helper()
+	ctx := pkcs11.New(h.st.Module)
+	if ctx == nil {
+		b.Fatalf("load %s", h.st.Module)
+	}
+	if err := ctx.Initialize(); err != nil && !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+		b.Fatal(err)
+	}
+	slots, err := ctx.GetSlotList(true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var slot uint
+	found := false
+	for _, s := range slots {
+		ti, err := ctx.GetTokenInfo(s)
+		if err == nil && trim(ti.Label) == h.st.Label {
+			slot, found = s, true
+		}
+	}
+	if !found {
+		b.Fatalf("token %q not found", h.st.Label)
+	}
+	sh, err := ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := ctx.Login(sh, pkcs11.CKU_USER, h.st.PIN); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
+		b.Fatal(err)
+	}
+	f := &floor{ctx: ctx, sh: sh}
+	// Close the session only: hsm.Token owns C_Finalize.
+	b.Cleanup(func() { _ = ctx.CloseSession(sh); ctx.Destroy() })
+	return f
+}
+
+func isCKR(err error, rv uint) bool {
+	e, ok := err.(pkcs11.Error)
+	return ok && uint(e) == rv
+}
+
+func trim(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == 0) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// handle finds the one object of class with label (setup, not timed).
+func (f *floor) handle(b *testing.B, class uint, label string) pkcs11.ObjectHandle {
+	b.Helper()
+	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class), pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)}
+	if err := f.ctx.FindObjectsInit(f.sh, tmpl); err != nil {
+		b.Fatal(err)
+	}
+	hs, _, err := f.ctx.FindObjects(f.sh, 2)
+	_ = f.ctx.FindObjectsFinal(f.sh)
+	if err != nil || len(hs) != 1 {
+		b.Fatalf("find %q: %d objects, %v", label, len(hs), err)
+	}
+	return hs[0]
+}
+
+// pub creates the session RSA public key object a wrap needs (the minimum template).
+func (f *floor) pub(k *rsa.PublicKey) (pkcs11.ObjectHandle, error) {
+	return f.ctx.CreateObject(f.sh, []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PUBLIC_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_RSA),
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false),
+		pkcs11.NewAttribute(pkcs11.CKA_MODULUS, k.N.Bytes()),
+		pkcs11.NewAttribute(pkcs11.CKA_PUBLIC_EXPONENT, big.NewInt(int64(k.E)).Bytes()),
+		pkcs11.NewAttribute(pkcs11.CKA_WRAP, true),
+	})
+}
+
+var oaepSHA1 = []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_RSA_PKCS_OAEP,
+	pkcs11.NewOAEPParams(pkcs11.CKM_SHA_1, pkcs11.CKG_MGF1_SHA1, pkcs11.CKZ_DATA_SPECIFIED, nil))}
+
+// wrapOAEP: create the public key object, C_WrapKey(RSA-OAEP), destroy.
+func (f *floor) wrapOAEP(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte, error) {
+	pub, err := f.pub(k)
+	if err != nil {
+		return nil, err
+	}
+	defer f.ctx.DestroyObject(f.sh, pub)
+	return f.ctx.WrapKey(f.sh, oaepSHA1, pub, target)
+}
+
+// kwpSoftHSM is SoftHSM 2.6.1's AES key wrap with padding (0x210A).
+const kwpSoftHSM = 0x210A
+
+// wrapRSAAES: create the public key object, generate an ephemeral AES-256
+// session key, C_WrapKey(KWP) of the target under it, C_WrapKey(RSA-OAEP) of
+// the AES key, destroy both: RSA_AES_KEY_WRAP in two steps, as SoftHSM needs.
+func (f *floor) wrapRSAAES(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte, error) {
+	pub, err := f.pub(k)
+	if err != nil {
+		return nil, err
+	}
+	defer f.ctx.DestroyObject(f.sh, pub)
+	eph, err := f.ctx.GenerateKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_KEY_GEN, nil)}, []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE_LEN, 32),
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false),
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_WRAP, true),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer f.ctx.DestroyObject(f.sh, eph)
+	kwp, err := f.ctx.WrapKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(kwpSoftHSM, nil)}, eph, target)
+	if err != nil {
+		return nil, err
+	}
+	rsaPart, err := f.ctx.WrapKey(f.sh, oaepSHA1, pub, eph)
+	if err != nil {
+		return nil, err
+	}
+	return append(rsaPart, kwp...), nil
+}
+
+// sign: C_SignInit + C_Sign(CKM_ECDSA) over a digest.
+func (f *floor) sign(key pkcs11.ObjectHandle, digest []byte) ([]byte, error) {
+	if err := f.ctx.SignInit(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)}, key); err != nil {
+		return nil, err
+	}
+	return f.ctx.Sign(f.sh, digest)
+}
