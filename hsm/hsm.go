@@ -14,6 +14,11 @@ type Config struct {
 	TokenLabel   string // exactly one token must carry this label
 	PIN          []byte // user PIN; Open zeroes it after login
 	KWPMechanism uint   // 0: choose automatically (see SelfTest); else a vendor mechanism id for AES key wrap with padding
+	// InitParams, when set, is passed to C_Initialize in
+	// CK_C_INITIALIZE_ARGS.pReserved as a NUL-terminated string. NSS
+	// softokn needs it (e.g. "configdir='sql:/path/to/db' certPrefix=''
+	// keyPrefix='' secmod='secmod.db' flags="); most modules need nothing.
+	InitParams string
 }
 
 // Sentinel errors (errors.Is).

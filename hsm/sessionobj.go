@@ -102,8 +102,13 @@ func rsaAESMech(h crypto.Hash) *pkcs11.Mechanism {
 	})
 }
 
-// wrapKey is the one place airwrap calls C_WrapKey (so a length-query
-// strategy for tokens that answer it wrongly can go here later).
+// wrapKey is the one place airwrap calls C_WrapKey. Where the token's
+// length query is too short (CKR_BUFFER_TOO_SMALL on the second call, NSS's
+// CKM_AES_KEY_WRAP_KWP), it wraps again into a larger buffer (sizedwrap.go).
 func (t *Token) wrapKey(m *pkcs11.Mechanism, wrapping, target pkcs11.ObjectHandle) ([]byte, error) {
-	return t.p.WrapKey(t.sh, []*pkcs11.Mechanism{m}, wrapping, target)
+	out, err := t.p.WrapKey(t.sh, []*pkcs11.Mechanism{m}, wrapping, target)
+	if ckr(err, pkcs11.CKR_BUFFER_TOO_SMALL) && len(m.Parameter) == 0 {
+		return t.wrapSized(m, wrapping, target)
+	}
+	return out, err
 }

@@ -29,7 +29,7 @@ type Token struct {
 // A wrong PIN is returned as ErrPINIncorrect and never retried.
 func Open(cfg Config) (*Token, error) {
 	defer clear(cfg.PIN)
-	m, err := loadModule(cfg.ModulePath)
+	m, err := loadModule(cfg.ModulePath, cfg.InitParams)
 	if err != nil {
 		return nil, err
 	}
