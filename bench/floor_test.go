@@ -23,7 +23,11 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 	if ctx == nil {
 		b.Fatalf("load %s", h.st.Module)
 	}
-	if err := ctx.Initialize(); err != nil && !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+	initialized := false
+	switch err := ctx.Initialize(); {
+	case err == nil:
+		initialized = true
+	case !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED):
 		b.Fatal(err)
 	}
 	slots, err := ctx.GetSlotList(true)
@@ -49,8 +53,13 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 		b.Fatal(err)
 	}
 	f := &floor{ctx: ctx, sh: sh}
-	// Close the session only: hsm.Token owns C_Finalize.
-	b.Cleanup(func() { _ = ctx.CloseSession(sh); ctx.Destroy() })
+	b.Cleanup(func() {
+		_ = ctx.CloseSession(sh)
+		if initialized { // else an open hsm.Token owns C_Finalize
+			_ = ctx.Finalize()
+		}
+		ctx.Destroy()
+	})
 	return f
 }
 

@@ -1,0 +1,204 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/miekg/pkcs11"
+)
+
+// BenchmarkBatch is a whole batch ceremony of n keys (1,000 unless
+// AIRWRAP_BENCH_KEYS says otherwise): `wrap` end to end on SoftHSM against
+// the floor on the same token, signing and verifying the bundle, `submit`
+// to local-kms, the AWS CLI loop, and the binaries' peak RSS. Run it with
+// -benchtime=1x: one iteration of each is already n keys.
+func BenchmarkBatch(b *testing.B) {
+	bt := newBatch(b)
+	var bundlePath string
+
+	b.Run("wrap/airwrap", func(b *testing.B) {
+		for b.Loop() {
+			dir := b.TempDir()
+			res, err := bt.wrap(bt.main, dir, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			bundlePath = res.BundlePath
+		}
+		perKey(b, bt.n)
+		fi, err := os.Stat(bundlePath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fi.Size())/float64(bt.n), "bundle-bytes/key")
+		keep := filepath.Join(bt.st.Dir, "import.json") // outlives this sub-benchmark's TempDir
+		copyFile(b, bundlePath, keep)
+		bundlePath = keep
+	})
+
+	b.Run("wrap/floor", func(b *testing.B) {
+		tok, err := hsm.Open(bt.config()) // keeps the module initialised and logged in
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer tok.Close()
+		f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
+		targets := f.secretHandles(b, bt.main.labels)
+		for b.Loop() {
+			for i, h := range targets {
+				if _, err := f.wrapOAEP(bt.main.pubs[i], h); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		perKey(b, bt.n)
+	})
+	if bundlePath == "" {
+		b.Fatal("no bundle: wrap/airwrap did not run (keep it in -bench)")
+	}
+	data, err := os.ReadFile(bundlePath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env, err := bundle.ParseEnvelope(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	trusted := []verify.TrustedKey{bt.trusted(b)}
+	payload, _, err := verify.VerifyEnvelope(env, trusted, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	b.Run("bundle/sign", func(b *testing.B) {
+		tok, err := hsm.Open(bt.config())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer tok.Close()
+		s, err := tok.FindSigner("signer")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bundle/verify", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := verify.VerifyEnvelope(env, trusted, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	p, err := bundle.ParseImportPayload(payload)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("submit/airwrap", func(b *testing.B) {
+		// Iterations after the first re-import the same material ("already-imported").
+		for b.Loop() {
+			rc, err := kmsimport.Submit(context.Background(), bt.api, kmsimport.SubmitRequest{Payload: p, BundleSHA256: bundle.SHA256Hex(data)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(rc.Entries) != bt.n {
+				b.Fatalf("receipt has %d entries", len(rc.Entries))
+			}
+		}
+		perKey(b, bt.n)
+	})
+
+	b.Run("submit/awscli-loop", func(b *testing.B) {
+		dir := b.TempDir()
+		res, err := bt.wrap(bt.sample, dir, filepath.Join(dir, "aws"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		script := awscliScript(b, bt, dir, res.AWSCLICommands)
+		for b.Loop() {
+			runScript(b, script)
+		}
+		perKey(b, cliKeys)
+	})
+
+	b.Run("rss/wrap", func(b *testing.B) {
+		bins := buildBinaries(b)
+		for b.Loop() {
+			rss := bt.wrapRSS(b, bins)
+			b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
+		}
+	})
+	b.Run("rss/submit", func(b *testing.B) {
+		bins := buildBinaries(b)
+		for b.Loop() {
+			rss := bt.submitRSS(b, bins, bundlePath)
+			b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
+		}
+	})
+}
+
+// perKey reports the time per key of one iteration over n keys.
+func perKey(b *testing.B, n int) {
+	if b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(n)/float64(time.Millisecond), "ms/key")
+}
+
+func copyFile(b *testing.B, from, to string) {
+	b.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// secretHandles finds the secret keys with these labels in one scan (setup).
+func (f *floor) secretHandles(b *testing.B, labels []string) []pkcs11.ObjectHandle {
+	b.Helper()
+	if err := f.ctx.FindObjectsInit(f.sh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY)}); err != nil {
+		b.Fatal(err)
+	}
+	var all []pkcs11.ObjectHandle
+	for {
+		hs, _, err := f.ctx.FindObjects(f.sh, 256)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(hs) == 0 {
+			break
+		}
+		all = append(all, hs...)
+	}
+	_ = f.ctx.FindObjectsFinal(f.sh)
+	byLabel := map[string]pkcs11.ObjectHandle{}
+	for _, h := range all {
+		a, err := f.ctx.GetAttributeValue(f.sh, h, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, nil)})
+		if err == nil {
+			byLabel[string(a[0].Value)] = h
+		}
+	}
+	out := make([]pkcs11.ObjectHandle, len(labels))
+	for i, l := range labels {
+		h, ok := byLabel[l]
+		if !ok {
+			b.Fatalf("no secret key %q", l)
+		}
+		out[i] = h
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package bench
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+// batchSizeEnv overrides the batch size (default 1,000) for a quick look.
+const batchSizeEnv = "AIRWRAP_BENCH_KEYS"
+
+// cliKeys is how many keys the AWS CLI loop imports: the CLI takes about a
+// second per key, so the loop runs on a sample and reports per key.
+const cliKeys = 20
+
+func batchSize(b *testing.B) int {
+	b.Helper()
+	s := os.Getenv(batchSizeEnv)
+	if s == "" {
+		return 1000
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: want a positive number", batchSizeEnv, s)
+	}
+	return n
+}
+
+// batch is a SoftHSM token with one AES-256 key per KMS key and a signer,
+// and a local-kms with EXTERNAL keys whose import parameters airwrap-online
+// fetched (RSAES_OAEP_SHA_1 under RSA_2048: all local-kms can unwrap). Each
+// GetParametersForImport gives its own wrapping key, as KMS does.
+type batch struct {
+	st     *softhsmtest.Token
+	srv    *kmstest.Server
+	api    *kms.Client
+	n      int
+	main   keySet // the n-key batch
+	sample keySet // cliKeys more, for the AWS CLI loop
+}
+
+type keySet struct {
+	params []byte
+	keys   []ceremony.KeySelect
+	labels []string
+	pubs   []*rsa.PublicKey
+}
+
+func newBatch(b *testing.B) *batch {
+	b.Helper()
+	bt := &batch{n: batchSize(b)}
+	bt.srv = kmstest.Start(b)
+	bt.srv.SetEnv(b)
+	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: bt.srv.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt.api = api
+	bt.st = softhsmtest.New(b)
+	tok, err := hsm.Open(bt.config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tok.Close()
+	start := time.Now()
+	bt.main = bt.keySet(b, tok, "aes", bt.n)
+	bt.sample = bt.keySet(b, tok, "cli", cliKeys)
+	if _, err := tok.GenerateSigner("signer", hsm.SignerECDSAP384); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup: %d KMS keys with parameters and %d SoftHSM keys in %s", bt.n+cliKeys, bt.n+cliKeys, time.Since(start).Round(time.Second))
+	return bt
+}
+
+func (bt *batch) config() hsm.Config {
+	return hsm.Config{ModulePath: bt.st.Module, TokenLabel: bt.st.Label, PIN: []byte(bt.st.PIN)}
+}
+
+func (bt *batch) open() (ceremony.Token, error) {
+	t, err := hsm.Open(bt.config())
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// keySet creates n EXTERNAL KMS keys, fetches their parameters with pacing
+// off, and generates an AES-256 key on the token for each.
+func (bt *batch) keySet(b *testing.B, tok *hsm.Token, prefix string, n int) keySet {
+	b.Helper()
+	ctx := context.Background()
+	var ks keySet
+	var ids []string
+	for i := range n {
+		info, err := kmsimport.CreateKey(ctx, bt.api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "airwrap bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, info.ARN)
+		label := fmt.Sprintf("%s-%04d", prefix, i)
+		if _, err := tok.GenerateKey(label, "SYMMETRIC_DEFAULT"); err != nil {
+			b.Fatal(err)
+		}
+		ks.keys = append(ks.keys, ceremony.KeySelect{ARN: info.ARN, Label: label})
+		ks.labels = append(ks.labels, label)
+	}
+	p, err := kmsimport.Prepare(ctx, bt.api, kmsimport.PrepareRequest{
+		KeyIDs: ids, WrappingAlgorithm: verify.RSAESOAEPSHA1, WrappingKeySpec: "RSA_2048", Rate: 1e6, ToolVersion: "bench",
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ks.params, err = bundle.MarshalParams(p); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range p.Entries {
+		pub, err := x509.ParsePKIXPublicKey(e.PublicKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ks.pubs = append(ks.pubs, pub.(*rsa.PublicKey))
+	}
+	return ks
+}
+
+// wrap runs the ceremony on ks into dir.
+func (bt *batch) wrap(ks keySet, dir, awscli string) (*ceremony.Result, error) {
+	return ceremony.Wrap(context.Background(), ceremony.Options{
+		Params: ks.params, ParamsPath: "params.json", Keys: ks.keys, NoExpiry: true,
+		SignerLabel: "signer", Operators: []string{"Bench Officer"},
+		Out: dir + "/import.json", AWSCLIDir: awscli, ToolVersion: "bench", Open: bt.open,
+	})
+}
