@@ -89,7 +89,7 @@ func buildBinaries(b *testing.B) binaries {
 	bins := binaries{filepath.Join(dir, "airwrap"), filepath.Join(dir, "airwrap-online")}
 	for _, c := range []struct {
 		out, pkg string
-		cgo     string
+		cgo      string
 	}{{bins.offline, "../cmd/airwrap", "1"}, {bins.online, "../cmd/airwrap-online", "0"}} {
 		cmd := exec.Command("go", "build", "-o", c.out, c.pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED="+c.cgo)
