@@ -70,6 +70,9 @@ func verifyImportAction(c *cli.Context) error {
 		if rc, err = kmsimport.ParseReceipt(b); err != nil {
 			return err
 		}
+		if rc.BundleSHA256 != bundle.SHA256Hex(data) {
+			return errReceiptMismatch{rp, path}
+		}
 	}
 	api, err := kmsClient(c)
 	if err != nil {
@@ -91,4 +94,15 @@ func verifyImportAction(c *cli.Context) error {
 		return err
 	}
 	return verr
+}
+
+// errReceiptMismatch: the receipt was written for another bundle.
+type errReceiptMismatch struct{ receipt, bundle string }
+
+func (e errReceiptMismatch) Error() string {
+	return fmt.Sprintf("%s is the receipt of another bundle than %s", e.receipt, e.bundle)
+}
+
+func (e errReceiptMismatch) Hint() string {
+	return "pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out"
 }
