@@ -112,30 +112,35 @@ func daysLeft(t *time.Time, now time.Time) *int {
 	return &d
 }
 
-// Expiring is one key material that expires soon.
+// Expiring is one key material that expires soon, or a key that holds none.
 type Expiring struct {
-	KeyARN        string    `json:"key_arn"`
-	KeyMaterialID string    `json:"key_material_id,omitempty"`
-	ValidTo       time.Time `json:"valid_to"`
+	KeyARN        string     `json:"key_arn"`
+	KeyMaterialID string     `json:"key_material_id,omitempty"`
+	ValidTo       *time.Time `json:"valid_to,omitempty"` // nil: the key holds no material
 }
 
 // ExpiringWithin lists every material (or key, when materials are unknown)
-// whose ValidTo falls before now + days.
+// whose ValidTo falls before now + days, and every key in PendingImport: its
+// material has already expired and been deleted, or was never imported.
 func ExpiringWithin(st []KeyStatus, days int, now time.Time) []Expiring {
 	limit := now.Add(time.Duration(days) * 24 * time.Hour)
 	var out []Expiring
 	for _, k := range st {
+		if k.State == string(types.KeyStatePendingImport) {
+			out = append(out, Expiring{KeyARN: k.ARN})
+			continue
+		}
 		found := false
 		for _, m := range k.Materials {
 			if m.ValidTo != nil {
 				found = true
 				if m.ValidTo.Before(limit) {
-					out = append(out, Expiring{KeyARN: k.ARN, KeyMaterialID: m.KeyMaterialID, ValidTo: *m.ValidTo})
+					out = append(out, Expiring{KeyARN: k.ARN, KeyMaterialID: m.KeyMaterialID, ValidTo: m.ValidTo})
 				}
 			}
 		}
 		if !found && k.ValidTo != nil && k.ValidTo.Before(limit) {
-			out = append(out, Expiring{KeyARN: k.ARN, KeyMaterialID: k.CurrentKeyMaterialID, ValidTo: *k.ValidTo})
+			out = append(out, Expiring{KeyARN: k.ARN, KeyMaterialID: k.CurrentKeyMaterialID, ValidTo: k.ValidTo})
 		}
 	}
 	return out

@@ -42,10 +42,12 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 	if kp.State != "PendingImport" || len(kp.Materials) != 0 {
 		t.Fatalf("pending key: %+v", kp)
 	}
-	if got := kmsimport.ExpiringWithin(st, 31, now); len(got) != 1 || got[0].KeyARN != keys[0] {
+	// The pending key holds no material: always reported.
+	if got := kmsimport.ExpiringWithin(st, 31, now); len(got) != 2 || got[0].KeyARN != keys[0] || got[0].ValidTo == nil ||
+		got[1].KeyARN != pending || got[1].ValidTo != nil {
 		t.Fatalf("within 31 days: %+v", got)
 	}
-	if got := kmsimport.ExpiringWithin(st, 29, now); len(got) != 0 {
+	if got := kmsimport.ExpiringWithin(st, 29, now); len(got) != 1 || got[0].KeyARN != pending {
 		t.Fatalf("within 29 days: %+v", got)
 	}
 

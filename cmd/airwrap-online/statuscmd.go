@@ -18,7 +18,7 @@ type errExpiring struct {
 }
 
 func (e errExpiring) Error() string {
-	return fmt.Sprintf("%d key material(s) expire within %d days", e.n, e.days)
+	return fmt.Sprintf("%d key material(s) expire within %d days or are already gone", e.n, e.days)
 }
 
 func (e errExpiring) Hint() string {
@@ -34,7 +34,8 @@ func statusCommand() *cli.Command {
 needed to read the key ARNs). For each key: state, origin, expiration model,
 ValidTo and days left, and every key material (ListKeyRotations with
 ALL_KEY_MATERIAL; endpoints without it show the current material only).
---fail-within DAYS exits 1 when any material expires within DAYS, for
+--fail-within DAYS exits 1 when any material expires within DAYS, or a key
+holds none (PendingImport: expired and deleted, or never imported), for
 monitoring.
 
 Example:
@@ -131,6 +132,10 @@ func printStatus(w io.Writer, out statusOut) {
 		}
 	}
 	for _, e := range out.Expiring {
+		if e.ValidTo == nil {
+			field(w, 0, "no material", e.KeyARN+" (PendingImport: expired and deleted, or never imported)")
+			continue
+		}
 		field(w, 0, "expiring", fmt.Sprintf("%s %s on %s", e.KeyARN, e.KeyMaterialID, e.ValidTo.Format(time.RFC3339)))
 	}
 }
