@@ -24,7 +24,7 @@ var (
 	ErrKeyState             = errors.New("the KMS key is not in a state that allows this")
 	ErrNotFound             = errors.New("KMS key not found")
 	ErrUnsupported          = errors.New("KMS does not support this operation for this key")
-	ErrTransient            = errors.New("KMS did not answer in time (throttling, 5xx or a dropped connection)")
+	ErrTransient            = errors.New("KMS could not be reached or did not answer (throttling, 5xx or a connection problem)")
 	ErrProofMismatch        = errors.New("KMS does not hold the material the bundle describes")
 )
 
@@ -128,7 +128,7 @@ func explainCommon(arn string, err error) error {
 			"only keys created with origin EXTERNAL take imported material")
 	case isTransient(err):
 		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrTransient, err),
-			"re-run the same command: it is safe to repeat")
+			"re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)")
 	case errors.As(err, &denied) && denied.ErrorCode() == "AccessDeniedException":
 		return withHint(fmt.Errorf("%s: %w", arn, err), "check the credentials and the key policy")
 	}

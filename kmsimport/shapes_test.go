@@ -251,7 +251,7 @@ func TestShapeRetryableKMSErrors(t *testing.T) {
 	f2 := newFake(t)
 	f2.on("DescribeKey", 400, `{"__type":"KMSInternalException","message":"internal"}`)
 	_, err := kmsimport.Status(context.Background(), f2.client(t), []string{symARN}, time.Now())
-	if !errors.Is(err, kmsimport.ErrTransient) || !slices.Contains(kmsimport.Hints(err), "re-run the same command: it is safe to repeat") {
+	if !errors.Is(err, kmsimport.ErrTransient) || !slices.Contains(kmsimport.Hints(err), "re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)") {
 		t.Fatalf("after retries ran out: %v %q", err, kmsimport.Hints(err))
 	}
 	if n := len(f2.bodies("DescribeKey")); n != 2 {

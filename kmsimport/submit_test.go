@@ -188,7 +188,7 @@ func TestSubmitBatchCompletesOnRerun(t *testing.T) {
 	if !errors.Is(err, kmsimport.ErrTransient) {
 		t.Fatalf("first run error %v, want ErrTransient", err)
 	}
-	if hs := kmsimport.Hints(err); !slices.Contains(hs, "re-run the same command: it is safe to repeat") {
+	if hs := kmsimport.Hints(err); !slices.Contains(hs, "re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)") {
 		t.Errorf("hints %q", hs)
 	}
 	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "failed", "failed"}) {
