@@ -29,18 +29,21 @@ func (t *Token) GenerateKey(label, keySpec string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
+	var made []pkcs11.ObjectHandle
 	switch rule.Kind {
 	case verify.KindSymmetric, verify.KindHMAC:
-		_, err = t.generateSecret(label, id, rule)
+		var h pkcs11.ObjectHandle
+		h, err = t.generateSecret(label, id, rule)
+		made = append(made, h)
 	case verify.KindRSA:
-		err = t.generatePair(label, id, rsaPublicTemplate(rule.RSABits), importablePrivate(pkcs11.CKK_RSA),
+		made, err = t.generatePair(label, id, rsaPublicTemplate(rule.RSABits), importablePrivate(pkcs11.CKK_RSA),
 			pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN, keySpec)
 	case verify.KindEC:
 		c, ok := curveByName(rule.Curve)
 		if !ok {
 			return nil, fmt.Errorf("%w: no curve parameters for %s", ErrUnsupported, keySpec)
 		}
-		err = t.generatePair(label, id, ecPublicTemplate(c), importablePrivate(pkcs11.CKK_EC),
+		made, err = t.generatePair(label, id, ecPublicTemplate(c), importablePrivate(pkcs11.CKK_EC),
 			pkcs11.CKM_EC_KEY_PAIR_GEN, keySpec)
 	default:
 		err = fmt.Errorf("%w: %s", verify.ErrKeySpec, keySpec)
@@ -48,7 +51,16 @@ func (t *Token) GenerateKey(label, keySpec string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.findKey(label)
+	k, err := t.findKey(label)
+	if err != nil {
+		// A key airwrap cannot describe (e.g. no HMAC-SHA-224 on the token
+		// for its check value) is of no use: leave nothing behind.
+		for _, h := range made {
+			t.destroy(h, &err)
+		}
+		return nil, fmt.Errorf("generated %s key %q removed again: %w", keySpec, label, err)
+	}
+	return k, nil
 }
 
 func (t *Token) generateSecret(label string, id []byte, rule verify.KeySpecRule) (pkcs11.ObjectHandle, error) {
@@ -67,14 +79,14 @@ func (t *Token) generateSecret(label string, id []byte, rule verify.KeySpecRule)
 	return h, nil
 }
 
-func (t *Token) generatePair(label string, id []byte, pub, priv []*pkcs11.Attribute, mech uint, spec string) error {
+func (t *Token) generatePair(label string, id []byte, pub, priv []*pkcs11.Attribute, mech uint, spec string) ([]pkcs11.ObjectHandle, error) {
 	pub = append(pub, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label), pkcs11.NewAttribute(pkcs11.CKA_ID, id))
 	priv = append(priv, tokenKeyAttrs(label, id)...)
-	_, _, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, priv)
+	ph, sh, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, priv)
 	if err != nil {
-		return fmt.Errorf("generate %s key pair %q: %w", spec, label, mapGenErr(err))
+		return nil, fmt.Errorf("generate %s key pair %q: %w", spec, label, mapGenErr(err))
 	}
-	return nil
+	return []pkcs11.ObjectHandle{ph, sh}, nil
 }
 
 // mapGenErr marks the token's "cannot do this" answers as ErrUnsupported.

@@ -1,0 +1,132 @@
+package crosstoken
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/hsmtest"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// algorithms are the four non-deprecated KMS wrapping algorithms.
+var algorithms = []string{verify.RSAESOAEPSHA1, verify.RSAESOAEPSHA256, verify.RSAAESKeyWrapSHA1, verify.RSAAESKeyWrapSHA256}
+
+// tokenTable is what each token really does, measured: which algorithms
+// SelfTest must find working, which key specs the token can hold, and which
+// it must refuse to generate. SoftHSM 2.6.1's row is held in hsm's own
+// TestSelfTestSoftHSM (another process: see doc.go).
+var tokenTable = []struct {
+	kind     string
+	new      func(testing.TB) *hsmtest.Token
+	works    map[string]bool
+	holds    []string
+	cannot   []string // GenerateKey gives ErrUnsupported and leaves nothing
+	kwp      uint     // the AES key wrap with padding SelfTest must choose
+	oaepPriv bool     // wraps private keys with plain RSA-OAEP
+}{
+	{
+		kind: hsmtest.KindOpencryptoki, new: hsmtest.Opencryptoki,
+		// No AES key wrap at all, so no RSA_AES_KEY_WRAP_*.
+		works: map[string]bool{verify.RSAESOAEPSHA1: true, verify.RSAESOAEPSHA256: true},
+		holds: []string{"SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_384", "HMAC_512", "RSA_2048"},
+		// No EC key generation; no CKM_SHA224_HMAC for the HMAC_224 check value.
+		cannot: []string{"HMAC_224", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"},
+	},
+	{
+		kind: hsmtest.KindNSS, new: hsmtest.NSS,
+		works: map[string]bool{verify.RSAESOAEPSHA1: true, verify.RSAESOAEPSHA256: true,
+			verify.RSAAESKeyWrapSHA1: true, verify.RSAAESKeyWrapSHA256: true},
+		holds: []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
+			"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521"},
+		cannot:   []string{"ECC_SECG_P256K1"},
+		kwp:      hsm.CKMAESKeyWrapKWP,
+		oaepPriv: true,
+	},
+}
+
+// TestCapabilitiesMatchReality runs SelfTest on each token, holds its report
+// to the table, then for every key spec the token holds and every algorithm
+// KMS allows for it: wraps for real where the report says OK (unwrapped
+// independently: Go's standard library for RSA-OAEP, OpenSSL for RSA-AES,
+// and the result checked against the key's check value or public key), and
+// expects ErrUnsupported where it says not OK.
+func TestCapabilitiesMatchReality(t *testing.T) {
+	wk, err := rsa.GenerateKey(rand.Reader, 3072) // OAEP-SHA-256 carries 318 bytes: every EC PKCS#8
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range tokenTable {
+		t.Run(row.kind, func(t *testing.T) {
+			tok := open(t, row.new(t))
+			caps, err := tok.SelfTest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, alg := range algorithms {
+				r, ok := caps.Result(alg)
+				if !ok || r.OK != row.works[alg] {
+					t.Errorf("SelfTest says %s OK=%v (%s), the token really does OK=%v", alg, r.OK, r.Reason, row.works[alg])
+				}
+				if !r.OK && r.Reason == "" {
+					t.Errorf("%s not OK without a reason", alg)
+				}
+			}
+			if caps.KWPMechanism != row.kwp || caps.OAEPPrivateKeys != row.oaepPriv || (row.kwp != 0 && !caps.KWPPadsCorrectly) {
+				t.Errorf("KWP %s pads correctly %v, OAEP private keys %v; want %s, true, %v",
+					caps.KWPMechanismName, caps.KWPPadsCorrectly, caps.OAEPPrivateKeys, hsm.MechanismName(row.kwp), row.oaepPriv)
+			}
+			for _, spec := range row.holds {
+				key := generate(t, tok, spec)
+				for _, alg := range algorithms {
+					if !verify.AlgorithmAllowed(spec, alg) {
+						continue
+					}
+					blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg, caps)
+					switch {
+					case !row.works[alg] && errors.Is(err, hsm.ErrUnsupported):
+						continue // refused, as the report says
+					case !row.works[alg]:
+						t.Errorf("%s %s: the self-test says not OK, Wrap gave %v", spec, alg, err)
+						continue
+					case err != nil:
+						t.Errorf("%s %s: %v", spec, alg, err)
+						continue
+					}
+					material := unwrap(t, wk, alg, blob)
+					checkMaterial(t, key, material)
+					t.Logf("%-17s %-24s %4d bytes wrapped, %4d of material: checked", spec, alg, len(blob), len(material))
+				}
+			}
+			for _, spec := range row.cannot {
+				before := count(t, tok)
+				if _, err := tok.GenerateKey("cannot-"+spec, spec); !errors.Is(err, hsm.ErrUnsupported) {
+					t.Errorf("%s: GenerateKey gave %v, want ErrUnsupported", spec, err)
+				}
+				if after := count(t, tok); after != before {
+					t.Errorf("%s: %d objects before the refused GenerateKey, %d after", spec, before, after)
+				}
+			}
+		})
+	}
+}
+
+// unwrap undoes a KMS wrapping algorithm without airwrap's code.
+func unwrap(t *testing.T, wk *rsa.PrivateKey, alg string, blob []byte) []byte {
+	t.Helper()
+	h, err := verify.AlgorithmHash(alg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if verify.IsOAEP(alg) {
+		m, err := softhsmtest.UnwrapOAEP(wk, h, blob)
+		if err != nil {
+			t.Fatalf("%s: Go's RSA-OAEP(%v) does not unwrap the token's output: %v", alg, h, err)
+		}
+		return m
+	}
+	return softhsmtest.UnwrapRSAAESWithOpenSSL(t, wk, h, blob)
+}

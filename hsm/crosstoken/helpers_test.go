@@ -1,0 +1,120 @@
+package crosstoken
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/aes"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"hash"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/hsmtest"
+)
+
+// open opens a harness token with hsm.Open and closes it at the end.
+func open(t *testing.T, ht *hsmtest.Token) *hsm.Token {
+	t.Helper()
+	return openKWP(t, ht, 0)
+}
+
+func openKWP(t *testing.T, ht *hsmtest.Token, kwp uint) *hsm.Token {
+	t.Helper()
+	tok, err := hsm.Open(hsm.Config{ModulePath: ht.Module, TokenLabel: ht.Label, PIN: []byte(ht.PIN),
+		InitParams: ht.InitParams, KWPMechanism: kwp})
+	if err != nil {
+		t.Fatalf("open %s token: %v", ht.Kind, err)
+	}
+	t.Cleanup(func() {
+		if err := tok.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return tok
+}
+
+func count(t *testing.T, tok *hsm.Token) int {
+	t.Helper()
+	n, err := tok.ObjectCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// generate makes a real key on the token (material never seen by the test
+// until it unwraps what the token wrapped).
+func generate(t *testing.T, tok *hsm.Token, spec string) *hsm.Key {
+	t.Helper()
+	k, err := tok.GenerateKey("key-"+spec, spec)
+	if err != nil {
+		t.Fatalf("generate %s: %v", spec, err)
+	}
+	if k.KeySpec != spec || !k.Extractable || !k.Sensitive || len(k.CheckValue) == 0 {
+		t.Fatalf("generated %s key: %+v", spec, k)
+	}
+	return k
+}
+
+// wrapCounted wraps and checks no object was left behind.
+func wrapCounted(t *testing.T, tok *hsm.Token, k *hsm.Key, wk *rsa.PublicKey, alg string, caps *hsm.Capabilities) ([]byte, error) {
+	t.Helper()
+	before := count(t, tok)
+	out, err := tok.Wrap(k, wk, alg, caps)
+	if after := count(t, tok); after != before {
+		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
+	}
+	return out, err
+}
+
+// checkMaterial holds unwrapped material to what the token says of the
+// key, computed here: the AES or HMAC check value of a secret key, the
+// public key of a private key's PKCS#8.
+func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
+	t.Helper()
+	switch k.CheckMethod {
+	case bundle.CheckMethodAESKCV:
+		b, err := aes.NewCipher(m)
+		if err != nil {
+			t.Fatalf("%s: unwrapped material is no AES key: %v", k.Label, err)
+		}
+		out := make([]byte, 16)
+		b.Encrypt(out, out)
+		if !bytes.Equal(out[:3], k.CheckValue) {
+			t.Fatalf("%s: unwrapped key's KCV %x, the token's %x", k.Label, out[:3], k.CheckValue)
+		}
+	case bundle.CheckMethodHMAC:
+		h := map[int]func() hash.Hash{28: sha256.New224, 32: sha256.New, 48: sha512.New384, 64: sha512.New}[len(m)]
+		if h == nil {
+			t.Fatalf("%s: %d bytes of HMAC material", k.Label, len(m))
+		}
+		mac := hmac.New(h, m)
+		mac.Write([]byte(bundle.HMACCheckInput))
+		if got := mac.Sum(nil)[:8]; !bytes.Equal(got, k.CheckValue) {
+			t.Fatalf("%s: unwrapped key's HMAC check value %x, the token's %x", k.Label, got, k.CheckValue)
+		}
+	case bundle.CheckMethodSPKISHA256:
+		priv, err := x509.ParsePKCS8PrivateKey(m)
+		if err != nil {
+			t.Fatalf("%s: unwrapped material is not PKCS#8: %v", k.Label, err)
+		}
+		spki, err := x509.MarshalPKIXPublicKey(priv.(crypto.Signer).Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(spki, k.PublicKey) {
+			t.Fatalf("%s: unwrapped private key's public key is not the token's", k.Label)
+		}
+		if k.MaterialLen != len(m) {
+			// An estimate (rsaPKCS8Len): RSA PKCS#8 lengths vary by key.
+			t.Logf("%s: MaterialLen %d, PKCS#8 is %d bytes", k.Label, k.MaterialLen, len(m))
+		}
+	default:
+		t.Fatalf("%s: check method %q", k.Label, k.CheckMethod)
+	}
+}
