@@ -91,6 +91,8 @@ type Key struct {
 	MaterialLen int    // length of the bytes C_WrapKey will wrap (raw for secret keys, PKCS#8 DER length estimate for private keys; exact after Wrap)
 	Signer      bool   // a ceremony signing key made by GenerateSigner (CKA_ID starts with SignerIDPrefix)
 	Curve       string // EC keys: Go/OpenSSL curve name
+
+	at handleCache // where this Token found the key (see handle.go)
 }
 
 // Signer is an HSM-resident ceremony signing key usable for DSSE.

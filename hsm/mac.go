@@ -25,7 +25,7 @@ func (t *Token) MAC(key *Key, macAlgorithm string, data []byte) ([]byte, error) 
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	h, _, err := t.keyHandle(key.Label, key.ID)
+	h, _, _, err := t.current(key)
 	if err != nil {
 		return nil, err
 	}

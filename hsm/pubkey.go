@@ -37,7 +37,7 @@ func (t *Token) describeRSA(h pkcs11.ObjectHandle, k *Key) error {
 
 // describeEC maps an EC private key to a key spec by its curve OID, and takes
 // its public point from the public object with the same CKA_ID.
-func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key) error {
+func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key, checkValue bool) error {
 	params := t.attrs(h, pkcs11.CKA_EC_PARAMS)[pkcs11.CKA_EC_PARAMS]
 	c, ok := curveByParams(params)
 	if !ok {
@@ -46,6 +46,9 @@ func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key) error {
 	k.KeySpec = ecSpec(c.name)
 	k.Curve = c.name
 	k.MaterialLen = ecPKCS8Len(c)
+	if !checkValue {
+		return nil
+	}
 	point, err := t.ecPoint(k.ID)
 	if err != nil || point == nil {
 		return err // no public object: no check value, the CLI says so

@@ -125,7 +125,7 @@ func (t *Token) findSigner(label string) (Signer, error) {
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	switch kt {
 	case pkcs11.CKK_EC:
-		if err := t.describeEC(h, k); err != nil {
+		if err := t.describeEC(h, k, true); err != nil {
 			return nil, err
 		}
 		s.alg = map[string]string{"P-384": SignerECDSAP384, "P-256": SignerECDSAP256}[k.Curve]

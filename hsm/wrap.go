@@ -1,7 +1,6 @@
 package hsm
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"errors"
@@ -28,18 +27,9 @@ func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, algorithm string, cap
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	target, class, err := t.keyHandle(key.Label, key.ID)
+	target, class, now, err := t.current(key)
 	if err != nil {
 		return nil, err
-	}
-	// Describe the object again: it must still be the key the caller saw.
-	now, err := t.describe(target, class)
-	if err != nil {
-		return nil, err
-	}
-	if now.KeySpec != key.KeySpec || (key.CheckValue != nil && !bytes.Equal(now.CheckValue, key.CheckValue)) {
-		return nil, fmt.Errorf("key %q on the token is now %s with check value %x, not %s with %x: find it again",
-			key.Label, now.KeySpec, now.CheckValue, key.KeySpec, key.CheckValue)
 	}
 	if !now.Extractable {
 		return nil, fmt.Errorf("%w: %q (CKA_EXTRACTABLE false): it can never be imported into KMS; generate an extractable key for import", ErrNotExtractable, key.Label)

@@ -1,0 +1,105 @@
+package hsm
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/verify"
+	"github.com/miekg/pkcs11"
+)
+
+// TestFindKeysAnswersAsFindKey: one batch lookup gives, label by label,
+// what FindKey gives: the same keys, ErrKeyNotFound, ErrDuplicateLabel.
+func TestFindKeysAnswersAsFindKey(t *testing.T) {
+	tok, _ := openTest(t)
+	for _, k := range []struct{ label, spec string }{{"aes", "SYMMETRIC_DEFAULT"}, {"mac", "HMAC_256"}, {"ec", "ECC_NIST_P256"}} {
+		if _, err := tok.GenerateKey(k.label, k.spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
+	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
+	labels := []string{"aes", "missing", "mac", "dup", "ec"}
+	keys, errs := tok.FindKeys(labels)
+	for i, l := range labels {
+		want, werr := tok.FindKey(l)
+		switch {
+		case werr != nil:
+			if keys[i] != nil || errs[i] == nil {
+				t.Errorf("%s: FindKeys gave %v, %v; FindKey %v", l, keys[i], errs[i], werr)
+			}
+			for _, sentinel := range []error{ErrKeyNotFound, ErrDuplicateLabel} {
+				if errors.Is(werr, sentinel) != errors.Is(errs[i], sentinel) {
+					t.Errorf("%s: FindKeys error %v, FindKey error %v", l, errs[i], werr)
+				}
+			}
+		case errs[i] != nil:
+			t.Errorf("%s: %v", l, errs[i])
+		case keys[i].KeySpec != want.KeySpec || !bytes.Equal(keys[i].ID, want.ID) || !bytes.Equal(keys[i].CheckValue, want.CheckValue) || keys[i].Label != l:
+			t.Errorf("%s: FindKeys %+v, FindKey %+v", l, keys[i], want)
+		}
+	}
+	if !errors.Is(errs[1], ErrKeyNotFound) || !errors.Is(errs[3], ErrDuplicateLabel) {
+		t.Fatalf("missing: %v; dup: %v", errs[1], errs[3])
+	}
+}
+
+// TestWrapRefusesReplacedKey: a key found, then destroyed and replaced by
+// another with the same label and id, is not wrapped in its place, whether
+// or not the token hands out the old handle again.
+func TestWrapRefusesReplacedKey(t *testing.T) {
+	tok, _ := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
+	k := findKey(t, tok, "k")
+	wrapping := goRSA(t, 2048)
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+		t.Fatal(err)
+	}
+	tok.mu.Lock()
+	err = tok.p.DestroyObject(tok.sh, k.at.h)
+	tok.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err == nil {
+		t.Fatal("wrapped the replacement key in place of the one found")
+	}
+	// Found again, it is the new key and wraps.
+	if _, err := wrapCounted(t, tok, findKey(t, tok, "k"), &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWrapKeyFromAnotherSession: a Key another Token found is searched for
+// again and still wraps.
+func TestWrapKeyFromAnotherSession(t *testing.T) {
+	tok, st := openTest(t)
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.GenerateKey("k", "SYMMETRIC_DEFAULT"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := other.FindKey("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapping := goRSA(t, 2048)
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
