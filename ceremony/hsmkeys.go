@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -14,8 +15,9 @@ import (
 // entry before anything is wrapped, reporting every problem at once.
 func (r *run) checkKeys(context.Context) error {
 	var errs []error
+	find := r.keyFinder()
 	for _, e := range r.p.entries {
-		if err := r.checkKey(e); err != nil {
+		if err := r.checkKey(e, find); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -38,8 +40,8 @@ func (r *run) checkKeys(context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (r *run) checkKey(e *entry) error {
-	key, err := r.tok.FindKey(e.label)
+func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
+	key, err := find(e.label)
 	if err != nil {
 		return fmt.Errorf("%s: --key %q: %w", e.path, e.label, err)
 	}
