@@ -107,7 +107,7 @@ func rsaAESMech(h crypto.Hash) *pkcs11.Mechanism {
 // CKM_AES_KEY_WRAP_KWP), it wraps again into a larger buffer (sizedwrap.go).
 func (t *Token) wrapKey(m *pkcs11.Mechanism, wrapping, target pkcs11.ObjectHandle) ([]byte, error) {
 	out, err := t.p.WrapKey(t.sh, []*pkcs11.Mechanism{m}, wrapping, target)
-	if ckr(err, pkcs11.CKR_BUFFER_TOO_SMALL) && len(m.Parameter) == 0 {
+	if ckr(err, pkcs11.CKR_BUFFER_TOO_SMALL) && parameterless(m) {
 		return t.wrapSized(m, wrapping, target)
 	}
 	return out, err

@@ -25,7 +25,7 @@ const kwpSlack = 16
 // wrapSized is C_WrapKey into a buffer of (length query + kwpSlack) bytes,
 // for parameterless mechanisms only. The caller holds t.mu.
 func (t *Token) wrapSized(m *pkcs11.Mechanism, wrapping, target pkcs11.ObjectHandle) ([]byte, error) {
-	if len(m.Parameter) != 0 {
+	if !parameterless(m) {
 		return nil, fmt.Errorf("caller-sized C_WrapKey takes no mechanism parameters: %w", pkcs11.Error(pkcs11.CKR_BUFFER_TOO_SMALL))
 	}
 	raw, err := t.mod.rawLib()
@@ -58,4 +58,11 @@ func (m *module) rawLib() (*rawLib, error) {
 		m.raw = r
 	}
 	return m.raw, nil
+}
+
+// parameterless tells the AES key wraps (sent with no parameter) from the
+// two parameterised mechanisms airwrap wraps with; miekg keeps OAEP
+// parameters out of Mechanism.Parameter until the call, so the id decides.
+func parameterless(m *pkcs11.Mechanism) bool {
+	return len(m.Parameter) == 0 && m.Mechanism != pkcs11.CKM_RSA_PKCS_OAEP && m.Mechanism != pkcs11.CKM_RSA_AES_KEY_WRAP
 }
