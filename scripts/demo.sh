@@ -111,7 +111,7 @@ run airwrap-online submit import.json --trust ceremony-signer.pem --params "$usb
 
 step "Online: status and proof of what was imported"
 run airwrap-online status import.json
-run airwrap-online verify-import import.json --receipt receipt.json
+run airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
 
 step "Online: the imported key in use"
 if [ -x /usr/bin/aws ]; then
