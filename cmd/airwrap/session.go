@@ -15,14 +15,16 @@ import (
 
 // Environment variables.
 const (
-	envModule = "AIRWRAP_PKCS11_MODULE"
-	envToken  = "AIRWRAP_TOKEN"
-	envPIN    = "AIRWRAP_PIN"
+	envModule     = "AIRWRAP_PKCS11_MODULE"
+	envInitParams = "AIRWRAP_PKCS11_INIT_PARAMS"
+	envToken      = "AIRWRAP_TOKEN"
+	envPIN        = "AIRWRAP_PIN"
 )
 
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "module", Usage: "`PATH` of the HSM's PKCS#11 library", EnvVars: []string{envModule}},
+		&cli.StringFlag{Name: "module-init-params", Usage: "`STRING` the module needs in C_Initialize's pReserved (NSS softokn: \"configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db' flags=\"; most modules need none)", EnvVars: []string{envInitParams}},
 		&cli.StringFlag{Name: "token", Usage: "`LABEL` of the token to use (exactly one token must carry it)", EnvVars: []string{envToken}},
 		&cli.StringFlag{Name: "pin-file", Usage: "read the user PIN from `FILE` (else $" + envPIN + ", else a prompt without echo)"},
 		&cli.StringFlag{Name: "kwp-mechanism", Usage: "PKCS#11 mechanism `ID` (hex 0x... or decimal) for AES key wrap with padding, for HSMs with a vendor id"},
@@ -51,7 +53,8 @@ func openToken(c *cli.Context) (*hsm.Token, error) {
 		return nil, err
 	}
 	// hsm.Open zeroes pin after login.
-	return hsm.Open(hsm.Config{ModulePath: module, TokenLabel: label, PIN: pin, KWPMechanism: kwp})
+	return hsm.Open(hsm.Config{ModulePath: module, TokenLabel: label, PIN: pin, KWPMechanism: kwp,
+		InitParams: c.String("module-init-params")})
 }
 
 // checkHSMFlags reports missing HSM flags before any other work.
