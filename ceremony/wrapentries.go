@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -14,14 +15,17 @@ const challengeLen = 32
 // wrapAll wraps every entry in the HSM and gathers the import proofs.
 func (r *run) wrapAll(ctx context.Context) error {
 	n := len(r.p.entries)
+	bar := progress.New(r.o.Progress, "airwrap: wrapping", n)
+	defer bar.Done()
 	for i, e := range r.p.entries {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r.progress("wrapping %d/%d: %s with HSM key %q (%s)", i+1, n, e.arn, e.label, e.alg)
+		bar.Plain(fmt.Sprintf("airwrap: wrapping %d/%d: %s with HSM key %q (%s)", i+1, n, e.arn, e.label, e.alg))
 		if err := r.wrapOne(e); err != nil {
 			return err
 		}
+		bar.Step()
 	}
 	return nil
 }

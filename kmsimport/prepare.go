@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -102,6 +103,8 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	}
 	pace := newPacer(req.Rate)
 	out := &bundle.Params{Type: bundle.ParamsType, ToolVersion: req.ToolVersion}
+	bar := progressbar.New(progress, "parameters", n)
+	defer bar.Done()
 	for i, p := range plan {
 		if err := pace.wait(ctx); err != nil {
 			return nil, err
@@ -110,7 +113,8 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		if err != nil {
 			return nil, fmt.Errorf("keys[%d]: %w", i, err)
 		}
-		fmt.Fprintf(progress, "[%d/%d] %s: %s %s, valid until %s\n", i+1, n, e.KeyARN, e.WrappingAlgorithm, e.WrappingKeySpec, e.ParametersValidTo.Format(time.RFC3339))
+		bar.Plain(fmt.Sprintf("[%d/%d] %s: %s %s, valid until %s", i+1, n, e.KeyARN, e.WrappingAlgorithm, e.WrappingKeySpec, e.ParametersValidTo.Format(time.RFC3339)))
+		bar.Step()
 		out.Entries = append(out.Entries, e)
 	}
 	out.CreatedAt = req.Now().UTC().Truncate(time.Second)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -58,6 +59,8 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 
 	// Phase 2: import, one entry at a time.
+	bar := progressbar.New(progress, "importing", n)
+	defer bar.Done()
 	for i, e := range p.Entries {
 		var re ReceiptEntry
 		var err error
@@ -77,7 +80,12 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		if re.Note != "" {
 			line += ": " + re.Note
 		}
-		fmt.Fprintln(progress, line)
+		if err != nil || re.Note != "" {
+			bar.Print(line) // above the bar on a terminal too
+		} else {
+			bar.Plain(line)
+		}
+		bar.Step()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("entries[%d]: %w", i, err))
 		}

@@ -28,6 +28,9 @@ func field(w io.Writer, indent int, name, value string) {
 // progress is where progress lines go: stderr, escaped line by line.
 type progress struct{ w io.Writer }
 
+// Raw is the writer underneath, where a progress bar is drawn on a terminal.
+func (p progress) Raw() io.Writer { return p.w }
+
 func (p progress) Write(b []byte) (int, error) {
 	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
 		if _, err := fmt.Fprintf(p.w, "airwrap-online: %s\n", escape(line)); err != nil {
