@@ -49,6 +49,7 @@ func Opencryptoki(t testing.TB) *Token {
 	if module == "" {
 		t.Fatalf("hsmtest: opencryptoki (libopencryptoki.so) not found in %v; %s", ockModulePaths, InstallHint)
 	}
+	// Best effort: a SoftHSM already unloaded again is not seen here.
 	if loaded := softhsmLoaded(); loaded != "" {
 		t.Fatalf("hsmtest: this process has loaded SoftHSM (%s): opencryptoki 3.8.1 then crashes (SIGSEGV in its TPM stdll, "+
 			"libpkcs11_tpm.so) when it is initialised a second time; run opencryptoki tests in a test package that does not use SoftHSM", loaded)
@@ -58,6 +59,12 @@ func Opencryptoki(t testing.TB) *Token {
 		t.Fatalf("hsmtest: %v", err)
 	}
 	t.Cleanup(unlock)
+	return swtokLocked(t, module)
+}
+
+// swtokLocked is Opencryptoki once the lock is held.
+func swtokLocked(t testing.TB, module string) *Token {
+	t.Helper()
 	stop, err := ensureSlotd()
 	if err != nil {
 		t.Fatalf("hsmtest: %v; %s", err, InstallHint)
