@@ -10,6 +10,15 @@ import (
 // Staged collects several outputs that must all land or none: Commit writes
 // every one to a temporary file first, then links them all to their final
 // names, and on any failure removes what this run linked.
+//
+// On Linux the temporary files are unnamed (O_TMPFILE) and get their only
+// name from linkat(2), so a process killed at any point leaves no temporary
+// file behind; elsewhere, or where the file system cannot, a named
+// temporary file is used and a kill can leave one (".NAME.tmp-*").
+//
+// Commit links the files in the reverse order of Add: the first file added
+// is the last to appear. Add first the file whose presence means "done"
+// (the bundle): if a kill lands between two links, that file is absent.
 type Staged struct {
 	files []stagedFile
 }
@@ -18,8 +27,12 @@ type stagedFile struct {
 	path string
 	data []byte
 	perm os.FileMode
-	tmp  string // temporary name once written
+	anon *os.File // unnamed temporary file, open until linked (Linux)
+	tmp  string   // named temporary file, where unnamed ones are impossible
 }
+
+// noAnonymous forces named temporary files (tests of the fallback).
+var noAnonymous bool
 
 // Add stages data for path with permissions perm. Nothing is written until Commit.
 func (s *Staged) Add(path string, data []byte, perm os.FileMode) {
@@ -78,11 +91,12 @@ func (s *Staged) Commit() (err error) {
 			syncDirs(linked)
 		}
 	}()
-	for _, f := range s.files {
+	for i := len(s.files) - 1; i >= 0; i-- {
+		f := &s.files[i]
 		if err := hook("link", f.path); err != nil {
 			return err
 		}
-		if err := os.Link(f.tmp, f.path); err != nil {
+		if err := f.link(); err != nil {
 			if errors.Is(err, os.ErrExist) {
 				return fmt.Errorf("%s: %w", f.path, ErrExists)
 			}
@@ -101,16 +115,29 @@ func (f *stagedFile) writeTemp() (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	tf, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.path, err)
-	}
-	f.tmp = tf.Name()
-	defer func() {
-		if cerr := tf.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("%s: %w", f.path, cerr)
+	var tf *os.File
+	if !noAnonymous {
+		var ok bool
+		tf, ok, err = openAnonymous(dir, f.perm)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.path, err)
 		}
-	}()
+		if ok {
+			f.anon = tf // closed by removeTemps, after the link
+		}
+	}
+	if f.anon == nil {
+		tf, err = os.CreateTemp(dir, "."+base+".tmp-*")
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.path, err)
+		}
+		f.tmp = tf.Name()
+		defer func() {
+			if cerr := tf.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("%s: %w", f.path, cerr)
+			}
+		}()
+	}
 	if err := tf.Chmod(f.perm); err != nil {
 		return fmt.Errorf("%s: %w", f.path, err)
 	}
@@ -126,9 +153,22 @@ func (f *stagedFile) writeTemp() (err error) {
 	return nil
 }
 
+// link gives the written temporary file its final name; it fails if the
+// name exists.
+func (f *stagedFile) link() error {
+	if f.anon != nil {
+		return linkAnonymous(f.anon, f.path)
+	}
+	return os.Link(f.tmp, f.path)
+}
+
 func (s *Staged) removeTemps() {
 	var tmps []string
 	for i := range s.files {
+		if s.files[i].anon != nil {
+			_ = s.files[i].anon.Close()
+			s.files[i].anon = nil
+		}
 		if s.files[i].tmp != "" {
 			_ = os.Remove(s.files[i].tmp)
 			tmps = append(tmps, s.files[i].tmp)
