@@ -1,0 +1,82 @@
+package crosstoken
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/hsmtest"
+)
+
+// signerTable: which ceremony signing keys each token can make (measured).
+var signerTable = []struct {
+	kind   string
+	new    func(testing.TB) *hsmtest.Token
+	works  []string
+	cannot []string
+}{
+	{hsmtest.KindOpencryptoki, hsmtest.Opencryptoki,
+		[]string{hsm.SignerRSAPSS3072}, []string{hsm.SignerECDSAP384, hsm.SignerECDSAP256}},
+	{hsmtest.KindNSS, hsmtest.NSS,
+		[]string{hsm.SignerECDSAP384, hsm.SignerECDSAP256, hsm.SignerRSAPSS3072}, nil},
+}
+
+// TestSigners: a ceremony needs a signing key in the HSM. Each token makes
+// the ones the table says, and their signatures verify with Go's standard
+// library; the others are refused with ErrUnsupported.
+func TestSigners(t *testing.T) {
+	for _, row := range signerTable {
+		t.Run(row.kind, func(t *testing.T) {
+			tok := open(t, row.new(t))
+			for _, alg := range row.works {
+				s, err := tok.GenerateSigner("signer-"+alg, alg)
+				if err != nil {
+					t.Fatalf("%s: %v", alg, err)
+				}
+				verifySigner(t, s)
+			}
+			for _, alg := range row.cannot {
+				before := count(t, tok)
+				if _, err := tok.GenerateSigner("signer-"+alg, alg); !errors.Is(err, hsm.ErrUnsupported) {
+					t.Errorf("%s: %v, want ErrUnsupported", alg, err)
+				}
+				if after := count(t, tok); after != before {
+					t.Errorf("%s: %d objects before the refused GenerateSigner, %d after", alg, before, after)
+				}
+			}
+		})
+	}
+}
+
+func verifySigner(t *testing.T, s hsm.Signer) {
+	t.Helper()
+	msg := []byte("airwrap signer test")
+	switch pub := s.Public().(type) {
+	case *ecdsa.PublicKey:
+		h, sum := crypto.SHA384, sha512.Sum384(msg)
+		d := sum[:]
+		if pub.Curve.Params().BitSize == 256 {
+			s256 := sha256.Sum256(msg)
+			h, d = crypto.SHA256, s256[:]
+		}
+		sig, err := s.Sign(rand.Reader, d, h)
+		if err != nil || !ecdsa.VerifyASN1(pub, d, sig) {
+			t.Fatalf("%s: signature does not verify (%v)", s.Algorithm(), err)
+		}
+	case *rsa.PublicKey:
+		d := sha256.Sum256(msg)
+		opts := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+		sig, err := s.Sign(rand.Reader, d[:], opts)
+		if err != nil || rsa.VerifyPSS(pub, crypto.SHA256, d[:], sig, opts) != nil {
+			t.Fatalf("%s: signature does not verify (%v)", s.Algorithm(), err)
+		}
+	default:
+		t.Fatalf("%s: public key %T", s.Algorithm(), pub)
+	}
+}
