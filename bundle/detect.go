@@ -13,6 +13,8 @@ const (
 	KindParams       // a parameters bundle: "type": ParamsType
 	KindAWSCLI       // `aws kms get-parameters-for-import` JSON: has "ImportToken"
 	KindImport       // an import bundle (DSSE envelope): has "payloadType"
+	// KindSignedParams: signed parameters (DSSE envelope): "payloadType": ParamsPayloadType.
+	KindSignedParams
 )
 
 func (k Kind) String() string {
@@ -23,6 +25,8 @@ func (k Kind) String() string {
 		return "AWS CLI get-parameters-for-import JSON"
 	case KindImport:
 		return "import bundle"
+	case KindSignedParams:
+		return "signed parameters bundle"
 	}
 	return "unknown"
 }
@@ -37,7 +41,7 @@ func Detect(data []byte) Kind {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return KindUnknown
 	}
-	var typ string
+	var typ, payloadType string
 	var hasPayloadType, hasImportToken bool
 	for dec.More() {
 		tok, err := dec.Token()
@@ -54,6 +58,7 @@ func Detect(data []byte) Kind {
 			_ = json.Unmarshal(val, &typ)
 		case "payloadType":
 			hasPayloadType = true
+			_ = json.Unmarshal(val, &payloadType)
 		case "ImportToken":
 			hasImportToken = true
 		}
@@ -61,6 +66,8 @@ func Detect(data []byte) Kind {
 	switch {
 	case typ == ParamsType && !hasPayloadType && !hasImportToken:
 		return KindParams
+	case hasPayloadType && typ == "" && !hasImportToken && payloadType == ParamsPayloadType:
+		return KindSignedParams
 	case hasPayloadType && typ == "" && !hasImportToken:
 		return KindImport
 	case hasImportToken && typ == "" && !hasPayloadType:

@@ -22,13 +22,19 @@ func PAE(payloadType string, payload []byte) []byte { return dsse.PAE(payloadTyp
 // byte (MarshalEnvelope of the result). It does not verify signatures
 // (verify.VerifyEnvelope does) and does not parse the payload.
 func ParseEnvelope(data []byte) (*Envelope, error) {
+	return parseEnvelope(data, ImportPayloadType)
+}
+
+// parseEnvelope is ParseEnvelope for one payloadType: an import bundle or
+// signed parameters (SPEC.md 4.1, 2.1): the same strict, canonical envelope.
+func parseEnvelope(data []byte, payloadType string) (*Envelope, error) {
 	var p problems
 	root, ok := parseTree(data, depthEnvelope, &p)
 	if !ok {
 		return nil, p.err()
 	}
 	o := p.object("", root)
-	env := &Envelope{PayloadType: o.enum("payloadType", true, ImportPayloadType)}
+	env := &Envelope{PayloadType: o.enum("payloadType", true, payloadType)}
 	if n, path := o.typed("payload", true, kindString); n != nil {
 		if decodeB64(&p, path, n.s, 1, MaxFileSize) != nil {
 			env.Payload = n.s
@@ -76,15 +82,20 @@ type wireSignature struct {
 	Sig   string `json:"sig"`
 }
 
-// MarshalEnvelope writes the canonical import bundle: two-space indented
-// JSON with fields in the order payloadType, payload, signatures (keyid,
-// sig), and a final newline. It refuses what ParseEnvelope would refuse.
+// MarshalEnvelope writes the canonical envelope of an import bundle or of
+// signed parameters (by its payloadType): two-space indented JSON with fields
+// in the order payloadType, payload, signatures (keyid, sig), and a final
+// newline. It refuses what ParseEnvelope (ParseSignedParams) would refuse.
 func MarshalEnvelope(env *Envelope) ([]byte, error) {
 	out, err := encodeEnvelope(env)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ParseEnvelope(out); err != nil {
+	want := ImportPayloadType
+	if env.PayloadType == ParamsPayloadType {
+		want = ParamsPayloadType
+	}
+	if _, err := parseEnvelope(out, want); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -112,3 +112,24 @@ func FuzzParseImportPayload(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseSignedParams(f *testing.F) {
+	seed(f, "signedparams")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sp, err := ParseSignedParams(data)
+		if err != nil {
+			malformedOnly(t, err)
+			return
+		}
+		out, err := MarshalEnvelope(sp.Envelope)
+		if err != nil || !bytes.Equal(out, data) {
+			t.Fatalf("accepted signed params do not re-marshal byte for byte: %v", err)
+		}
+		if k := Detect(data); k != KindSignedParams {
+			t.Fatalf("accepted signed params detected as %v", k)
+		}
+		if _, err := ParseParams(sp.Raw); err != nil {
+			t.Fatalf("accepted signed params whose payload does not parse: %v", err)
+		}
+	})
+}

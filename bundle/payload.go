@@ -42,7 +42,7 @@ func readPayload(p *problems, root *node) *ImportPayload {
 	out := &ImportPayload{
 		Type:         o.enum("type", true, ImportType),
 		ParamsSHA256: o.hexString("params_sha256", true, 64, 0),
-		ParamsFormat: o.enum("params_format", true, ParamsType, ParamsFormatAWSCLI),
+		ParamsFormat: o.enum("params_format", true, ParamsType, ParamsFormatAWSCLI, ParamsFormatSigned),
 	}
 	t := o.child("token", true)
 	out.Token = TokenIdentity{

@@ -14,6 +14,12 @@ const (
 	// ParamsFormatAWSCLI is what ImportPayload.ParamsFormat says when the
 	// parameters came from `aws kms get-parameters-for-import` JSON.
 	ParamsFormatAWSCLI = "aws-cli/get-parameters-for-import"
+	// ParamsPayloadType is the DSSE payloadType of signed parameters: the
+	// payload is a parameters bundle file, byte for byte (SPEC.md 2.1).
+	ParamsPayloadType = "application/vnd.airwrap.params.v1+json"
+	// ParamsFormatSigned is what ImportPayload.ParamsFormat says when the
+	// parameters came as signed parameters.
+	ParamsFormatSigned = "airwrap/signed-parameters/v1"
 )
 
 // MaxFileSize bounds every read of a bundle file (bounded reads: hostile media).
@@ -56,7 +62,7 @@ type AWSCLIParams struct {
 type ImportPayload struct {
 	Type             string        `json:"type"`          // ImportType
 	ParamsSHA256     string        `json:"params_sha256"` // lowercase hex SHA-256 of the params file bytes as read
-	ParamsFormat     string        `json:"params_format"` // ParamsType or ParamsFormatAWSCLI
+	ParamsFormat     string        `json:"params_format"` // ParamsType, ParamsFormatAWSCLI or ParamsFormatSigned
 	Token            TokenIdentity `json:"token"`
 	ToolVersion      string        `json:"tool_version"`
 	StartedAt        time.Time     `json:"started_at"`

@@ -147,7 +147,8 @@ func TestGenerateVectors(t *testing.T) {
 	vs = append(vs, awscliVectors(t)...)
 	vs = append(vs, payloadVectors(t)...)
 	vs = append(vs, envelopeVectors(t)...)
-	for _, dir := range []string{"params", "awscli", "payload", "envelope"} {
+	vs = append(vs, signedParamsVectors(t)...)
+	for _, dir := range []string{"params", "awscli", "payload", "envelope", "signedparams"} {
 		if err := os.RemoveAll(filepath.Join("testdata", dir)); err != nil {
 			t.Fatal(err)
 		}

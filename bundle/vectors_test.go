@@ -19,7 +19,7 @@ import (
 // test keys). Canonical formats must re-marshal byte for byte.
 func TestVectors(t *testing.T) {
 	counts := map[string]int{}
-	for _, dir := range []string{"params", "awscli", "payload", "envelope"} {
+	for _, dir := range []string{"params", "awscli", "payload", "envelope", "signedparams"} {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -122,6 +122,22 @@ func runVector(t *testing.T, dir string, data []byte) error {
 		if _, err := ParseImportPayload(payload); err != nil {
 			t.Fatalf("signed payload does not parse: %v", err)
 		}
+	case "signedparams":
+		sp, err := ParseSignedParams(data)
+		if err != nil {
+			return err
+		}
+		out, err := MarshalEnvelope(sp.Envelope)
+		if err != nil || string(out) != string(data) {
+			t.Fatalf("signed params do not re-marshal byte for byte: %v", err)
+		}
+		if Detect(data) != KindSignedParams {
+			t.Fatalf("Detect = %v", Detect(data))
+		}
+		if _, err := ParseParams(sp.Raw); err != nil {
+			t.Fatalf("payload does not parse: %v", err)
+		}
+		return verifyWithTestKeys(t, sp.Envelope)
 	}
 	return nil
 }
