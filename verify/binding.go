@@ -22,6 +22,8 @@ func CheckImportAgainstParams(p *bundle.ImportPayload, paramsBytes []byte) error
 		return againstParams(p, paramsBytes)
 	case bundle.KindAWSCLI:
 		return againstAWSCLI(p, paramsBytes)
+	case bundle.KindSignedParams:
+		return againstSignedParams(p, paramsBytes)
 	default:
 		return fmt.Errorf("%w: the parameters file is a %s, not parameters", ErrBinding, kind)
 	}
@@ -35,6 +37,25 @@ func againstParams(p *bundle.ImportPayload, raw []byte) error {
 	if err != nil {
 		return fmt.Errorf("parameters file: %w", err)
 	}
+	return againstParsedParams(p, params)
+}
+
+// againstSignedParams binds the signed file (R42): the import payload names
+// the signed format and its entries answer the signed parameters bundle.
+// The parameters' signatures are checked where the trust is given (wrap
+// --params-trust), not here.
+func againstSignedParams(p *bundle.ImportPayload, raw []byte) error {
+	if p.ParamsFormat != bundle.ParamsFormatSigned {
+		return fmt.Errorf("params_format: %w: %q, but the file is a signed parameters bundle", ErrBinding, p.ParamsFormat)
+	}
+	sp, err := bundle.ParseSignedParams(raw)
+	if err != nil {
+		return fmt.Errorf("parameters file: %w", err)
+	}
+	return againstParsedParams(p, sp.Params)
+}
+
+func againstParsedParams(p *bundle.ImportPayload, params *bundle.Params) error {
 	byARN := map[string]bundle.ParamsEntry{}
 	for _, e := range params.Entries {
 		byARN[e.KeyARN] = e

@@ -15,11 +15,22 @@ import (
 // named if the threshold is not met); a signature that names a pinned key
 // but does not verify fails the whole envelope. It prints nothing.
 func VerifyEnvelope(env *bundle.Envelope, trusted []TrustedKey, threshold int) ([]byte, []TrustedKey, error) {
+	return verifyAs(env, bundle.ImportPayloadType, trusted, threshold)
+}
+
+// VerifySignedParams is VerifyEnvelope for signed parameters (SPEC.md R41):
+// the same rules, payloadType bundle.ParamsPayloadType. It returns the
+// parameters bundle bytes that were signed.
+func VerifySignedParams(env *bundle.Envelope, trusted []TrustedKey, threshold int) ([]byte, []TrustedKey, error) {
+	return verifyAs(env, bundle.ParamsPayloadType, trusted, threshold)
+}
+
+func verifyAs(env *bundle.Envelope, payloadType string, trusted []TrustedKey, threshold int) ([]byte, []TrustedKey, error) {
 	if env == nil {
 		return nil, nil, fmt.Errorf("%w: no envelope", bundle.ErrMalformed)
 	}
-	if env.PayloadType != bundle.ImportPayloadType {
-		return nil, nil, fmt.Errorf("%w: payloadType %q, want %q", bundle.ErrMalformed, env.PayloadType, bundle.ImportPayloadType)
+	if env.PayloadType != payloadType {
+		return nil, nil, fmt.Errorf("%w: payloadType %q, want %q", bundle.ErrMalformed, env.PayloadType, payloadType)
 	}
 	payload, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
 	if err != nil {

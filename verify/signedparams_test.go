@@ -1,0 +1,94 @@
+package verify
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+func TestVerifySignedParams(t *testing.T) {
+	signed := readVector(t, "signedparams/valid-two-signers.json") // p384 + rsa3072
+	sp, err := bundle.ParseSignedParams(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p384, p256, rsa := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256"), trustOf(t, "test-signer-rsa3072")
+	cases := []struct {
+		name      string
+		trusted   []TrustedKey
+		threshold int
+		msg       string
+	}{
+		{"one of two", []TrustedKey{p384}, 1, ""},
+		{"two of two", []TrustedKey{p384, rsa}, 2, ""},
+		{"untrusted signer", []TrustedKey{p256}, 1,
+			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + p384.KeyID[:16] + "..., " + rsa.KeyID[:16] + "..."},
+		{"one key pinned twice counts once", []TrustedKey{p384, p384, p256}, 2,
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; ignored signatures by keys not trusted: " + rsa.KeyID[:16] + "..."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			raw, by, err := VerifySignedParams(sp.Envelope, c.trusted, c.threshold)
+			if c.msg == "" {
+				if err != nil || string(raw) != string(sp.Raw) || len(by) != c.threshold {
+					t.Fatalf("got %d keys, %v", len(by), err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrUntrusted) || err.Error() != c.msg {
+				t.Fatalf("got  %v\nwant %s", err, c.msg)
+			}
+		})
+	}
+	// An import bundle is not signed parameters, and signed parameters are
+	// not an import bundle, even under the same trusted key.
+	env, err := bundle.ParseEnvelope(readVector(t, "envelope/valid-p384.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifySignedParams(env, []TrustedKey{p384}, 1); !errors.Is(err, bundle.ErrMalformed) {
+		t.Fatalf("import bundle accepted as signed params: %v", err)
+	}
+	if _, _, err := VerifyEnvelope(sp.Envelope, []TrustedKey{p384}, 1); !errors.Is(err, bundle.ErrMalformed) {
+		t.Fatalf("signed params accepted as an import bundle: %v", err)
+	}
+	// A signature by a trusted key over other bytes fails even at K met.
+	bad, err := bundle.ParseSignedParams(readVector(t, "signedparams/valid-p384.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := bundle.ParseSignedParams(readVector(t, "signedparams/invalid-signature-from-other-payload.json"))
+	if err == nil {
+		bad.Envelope.Signatures = other.Envelope.Signatures
+	}
+	bad.Envelope.Signatures = append(bad.Envelope.Signatures, sp.Envelope.Signatures[1])
+	if _, _, err := VerifySignedParams(bad.Envelope, []TrustedKey{p384, rsa}, 1); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("a moved signature by a trusted key was accepted: %v", err)
+	}
+}
+
+func TestCheckImportAgainstSignedParams(t *testing.T) {
+	signed := readVector(t, "signedparams/valid-p384.json")
+	plain := readVector(t, "params/valid-one-entry.json")
+	p := validPayload(t, "valid-symmetric.json")
+	p.ParamsFormat = bundle.ParamsFormatSigned
+	p.ParamsSHA256 = bundle.SHA256Hex(signed)
+	if err := CheckImportAgainstParams(p, signed); err != nil {
+		t.Fatalf("signed params binding: %v", err)
+	}
+	// The digest is of the signed file, not of the payload inside it.
+	if err := CheckImportAgainstParams(p, plain); !errors.Is(err, ErrBinding) {
+		t.Fatalf("the unsigned payload was accepted for a bundle bound to the signed file: %v", err)
+	}
+	p.ParamsFormat = bundle.ParamsType
+	want := `params_format: bundle binding does not hold: "airwrap/parameters/v1", but the file is a signed parameters bundle`
+	if err := CheckImportAgainstParams(p, signed); !errors.Is(err, ErrBinding) || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	p.ParamsFormat = bundle.ParamsFormatSigned
+	p.Entries[0].ImportToken = []byte("another token")
+	if err := CheckImportAgainstParams(p, signed); !errors.Is(err, ErrBinding) {
+		t.Fatalf("another import token was accepted: %v", err)
+	}
+}
