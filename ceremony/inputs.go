@@ -14,10 +14,17 @@ import (
 // readParams parses the parameters file (either format) strictly and checks
 // every entry against the KMS rules, without the HSM.
 func readParams(o *Options, now time.Time) ([]*entry, string, error) {
-	switch k := bundle.Detect(o.Params); k {
+	k := bundle.Detect(o.Params)
+	if err := requireSigned(o, k); err != nil {
+		return nil, "", err
+	}
+	switch k {
 	case bundle.KindParams:
-		es, err := fromParamsBundle(o, now)
+		es, err := fromParamsBundle(o, o.Params, now)
 		return es, bundle.ParamsType, err
+	case bundle.KindSignedParams:
+		es, err := fromSignedParams(o, now)
+		return es, bundle.ParamsFormatSigned, err
 	case bundle.KindAWSCLI:
 		es, err := fromAWSCLI(o, now)
 		return es, bundle.ParamsFormatAWSCLI, err
@@ -26,7 +33,7 @@ func readParams(o *Options, now time.Time) ([]*entry, string, error) {
 	}
 }
 
-func fromParamsBundle(o *Options, now time.Time) ([]*entry, error) {
+func fromParamsBundle(o *Options, raw []byte, now time.Time) ([]*entry, error) {
 	var errs []error
 	if o.WrappingAlgorithm != "" {
 		errs = append(errs, fmt.Errorf("%w: --wrapping-algorithm is for AWS CLI JSON parameters only: the parameters bundle names it per entry", ErrInvalidRequest))
@@ -34,7 +41,7 @@ func fromParamsBundle(o *Options, now time.Time) ([]*entry, error) {
 	if o.KeySpec != "" {
 		errs = append(errs, fmt.Errorf("%w: --key-spec is for AWS CLI JSON parameters only: the parameters bundle names it per entry", ErrInvalidRequest))
 	}
-	p, err := bundle.ParseParams(o.Params)
+	p, err := bundle.ParseParams(raw)
 	if err != nil {
 		return nil, errors.Join(append(errs, fmt.Errorf("%s: %w", o.ParamsPath, err))...)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/verify"
 )
 
 // Token is the part of *hsm.Token a ceremony uses.
@@ -47,6 +48,11 @@ func ParseKeySelect(s string) KeySelect {
 type Options struct {
 	Params     []byte // the parameters file, bytes as read
 	ParamsPath string // for messages only
+	// ParamsTrust, when not empty, makes signed parameters mandatory: at
+	// least ParamsThreshold (default 1) of these keys must have signed them
+	// (SPEC.md R41). Empty: signed parameters are read, signatures unchecked.
+	ParamsTrust     []verify.TrustedKey
+	ParamsThreshold int
 
 	Keys     []KeySelect
 	ValidTo  *time.Time // KEY_MATERIAL_EXPIRES until then; nil with NoExpiry

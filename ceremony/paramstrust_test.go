@@ -1,0 +1,102 @@
+package ceremony
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/verify"
+)
+
+var errOpened = errors.New("validation passed: the token would be opened now")
+
+func softSigner(t *testing.T) (*ecdsa.PrivateKey, verify.TrustedKey) {
+	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := bundle.KeyID(k.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, verify.TrustedKey{KeyID: id, Public: k.Public(), Algorithm: "ECDSA_P384"}
+}
+
+// wrap --params-trust: unsigned, untrusted or under-signed parameters are
+// refused before the token is opened; trusted ones pass validation.
+func TestWrapParamsTrust(t *testing.T) {
+	m, err := ceremonytest.Params(now0, ceremonytest.Entry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, trustA := softSigner(t)
+	b, trustB := softSigner(t)
+	_, trustC := softSigner(t)
+	byA, err := bundle.SignParams(m.Data, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAB, err := bundle.SignParams(m.Data, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name      string
+		params    []byte
+		trust     []verify.TrustedKey
+		threshold int
+		want      []error
+	}{
+		{"unsigned, no trust given", m.Data, nil, 0, []error{errOpened}},
+		{"signed, no trust given", byA, nil, 0, []error{errOpened}},
+		{"signed by a trusted key", byA, []verify.TrustedKey{trustC, trustA}, 1, []error{errOpened}},
+		{"two of two", byAB, []verify.TrustedKey{trustA, trustB}, 2, []error{errOpened}},
+		{"unsigned", m.Data, []verify.TrustedKey{trustA}, 1, []error{verify.ErrUntrusted, ErrParamsUnsigned}},
+		{"signed by a key not trusted", byA, []verify.TrustedKey{trustC}, 1, []error{verify.ErrUntrusted}},
+		{"one of two required", byA, []verify.TrustedKey{trustA, trustB}, 2, []error{verify.ErrUntrusted}},
+		{"the same key pinned twice counts once", byA, []verify.TrustedKey{trustA, trustA}, 2, []error{verify.ErrUntrusted}},
+		{"threshold without trust", byA, nil, 2, []error{ErrInvalidRequest}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := baseOptions(t, c.params)
+			o.ParamsTrust, o.ParamsThreshold = c.trust, c.threshold
+			o.Open = func() (Token, error) { return nil, errOpened }
+			_, err := Wrap(context.Background(), o)
+			for _, w := range c.want {
+				if !errors.Is(err, w) {
+					t.Fatalf("want %v, got %v", w, err)
+				}
+			}
+			if !errors.Is(c.want[0], errOpened) && errors.Is(err, errOpened) {
+				t.Fatal("the token was opened")
+			}
+		})
+	}
+}
+
+// The import payload of a wrap from signed parameters binds the signed file.
+func TestSignedParamsFormat(t *testing.T) {
+	m, err := ceremonytest.Params(now0, ceremonytest.Entry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := softSigner(t)
+	signed, err := bundle.SignParams(m.Data, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseOptions(t, signed)
+	p, err := validate(&o, now0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.paramsFormat != bundle.ParamsFormatSigned || p.paramsSHA256 != bundle.SHA256Hex(signed) {
+		t.Fatalf("format %q sha256 %s", p.paramsFormat, p.paramsSHA256)
+	}
+}
