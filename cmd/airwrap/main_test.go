@@ -36,6 +36,8 @@ func TestScripts(t *testing.T) {
 			"flipbit":     cmdFlipbit,
 			"nofiles":     cmdNofiles,
 			"exits":       cmdExits,
+			"signparams":  cmdSignparams,
+			"samepayload": cmdSamepayload,
 		},
 		RequireExplicitExec: true,
 	})

@@ -1,0 +1,98 @@
+package ceremony
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// ErrAlreadySigned: the cosigner's key has already signed the bundle.
+var ErrAlreadySigned = errors.New("this key has already signed the bundle")
+
+// Cosign is an import bundle read for a second officer's signature (dual
+// control): checked, and described so the officer knows what they sign.
+type Cosign struct {
+	Envelope      *bundle.Envelope
+	Payload       *bundle.ImportPayload
+	PayloadSHA256 string   // SHA-256 of the signed payload: what every signature covers
+	SignedBy      []string // key ids that signed already
+	TrustedBy     []verify.TrustedKey
+}
+
+// ReadForCosign checks an import bundle before it is cosigned: it parses
+// strictly, its payload obeys the KMS rules at now, and when trusted keys are
+// given, at least one of them signed it and no signature by one of them fails.
+func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Cosign, error) {
+	env, err := bundle.ParseEnvelope(data)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", bundle.ErrMalformed)
+	}
+	p, err := bundle.ParseImportPayload(raw)
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	if err := verify.CheckImport(p, now); err != nil {
+		return nil, err
+	}
+	c := &Cosign{Envelope: env, Payload: p, PayloadSHA256: bundle.SHA256Hex(raw)}
+	for _, s := range env.Signatures {
+		c.SignedBy = append(c.SignedBy, s.KeyID)
+	}
+	if len(trusted) > 0 {
+		if _, c.TrustedBy, err = verify.VerifyEnvelope(env, trusted, 1); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Refuse reports ErrAlreadySigned before the HSM is asked to sign.
+func (c *Cosign) Refuse(pub crypto.PublicKey) error {
+	id, err := bundle.KeyID(pub)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(c.SignedBy, id) {
+		return fmt.Errorf("%w: key %s", ErrAlreadySigned, id)
+	}
+	return nil
+}
+
+// Sign adds s's signature (bundle.AddSignature: verified right after it is
+// made) and returns the new bundle file. The payload is untouched: the new
+// file's payload is the old one byte for byte, and every old signature is kept.
+func (c *Cosign) Sign(s crypto.Signer) ([]byte, error) {
+	if err := c.Refuse(s.Public()); err != nil {
+		return nil, err
+	}
+	env := &bundle.Envelope{PayloadType: c.Envelope.PayloadType, Payload: c.Envelope.Payload,
+		Signatures: slices.Clone(c.Envelope.Signatures)}
+	if err := bundle.AddSignature(env, s); err != nil {
+		return nil, err
+	}
+	out, err := bundle.MarshalEnvelope(env)
+	if err != nil {
+		return nil, err
+	}
+	back, err := bundle.ParseEnvelope(out)
+	if err != nil || back.Payload != c.Envelope.Payload || len(back.Signatures) != len(c.SignedBy)+1 {
+		return nil, fmt.Errorf("%w: the cosigned bundle does not read back with the same payload", ErrSelfCheck)
+	}
+	for i, sig := range c.Envelope.Signatures {
+		if !bytes.Equal([]byte(back.Signatures[i].Sig), []byte(sig.Sig)) {
+			return nil, fmt.Errorf("%w: signature %d changed while cosigning", ErrSelfCheck, i)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/verify"
+)
+
+func cosignCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "cosign",
+		Usage:     "add a second officer's signature to an import bundle, made in their HSM (dual control)",
+		UsageText: "airwrap [global options] cosign BUNDLE --signer LABEL --out FILE [--trust PEM ...]",
+		Description: `Dual control: a second officer signs the same import payload with a signing key
+on their own token or smart card (select it with the global --token). The
+payload is not touched: the new bundle holds the same payload and every
+existing signature, plus the new one, verified right after it is made.
+
+Before the HSM is opened the bundle must parse strictly and obey the KMS rules
+(expired parameters are refused), and with --trust at least one of those keys
+must already have signed it. What is being signed (payload digest, key ARNs,
+who signed already) is printed on stderr first. A key that already signed is
+refused. The result goes to a NEW file (--out, never replaced): the original
+stays as it was, so a failed or interrupted cosign loses nothing.
+
+Then verify with both keys: airwrap verify FILE --trust a.pem --trust b.pem --threshold 2
+
+Example:
+   airwrap --token officer-b cosign import.json --signer officer-b --trust officer-a.pem --out import-2.json`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of this officer's signing key in the HSM"},
+			&cli.StringFlag{Name: "out", Usage: "`FILE` to write the cosigned bundle to (must not exist)"},
+			&cli.StringSliceFlag{Name: "trust", Usage: "PEM `FILE` of a key that must already have signed (repeat for each)"},
+		},
+		Action: cosignAction,
+	}
+}
+
+type cosignOut struct {
+	Bundle        string   `json:"bundle"`
+	Out           string   `json:"out"`
+	PayloadSHA256 string   `json:"payload_sha256"`
+	SignerKeyID   string   `json:"signer_keyid"`
+	Signatures    []string `json:"signatures"`
+	Entries       []string `json:"entries"`
+}
+
+func cosignAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usagef("cosign takes exactly one BUNDLE")
+	}
+	if err := required(c, "signer", "out"); err != nil {
+		return err
+	}
+	if err := checkHSMFlags(c); err != nil {
+		return err
+	}
+	path, out := c.Args().First(), c.String("out")
+	if err := atomicfile.CheckAbsent(out); err != nil {
+		return err
+	}
+	data, err := bundle.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var trusted []verify.TrustedKey
+	if len(c.StringSlice("trust")) > 0 {
+		if trusted, err = verify.LoadTrustFiles(c.StringSlice("trust")...); err != nil {
+			return err
+		}
+	}
+	cs, err := ceremony.ReadForCosign(data, trusted, time.Now())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	describeCosign(c.App.ErrWriter, path, cs)
+	return withToken(c, func(t *hsm.Token) error {
+		s, err := t.FindSigner(c.String("signer"))
+		if err != nil {
+			return fmt.Errorf("signer %q: %w", c.String("signer"), err)
+		}
+		if err := cs.Refuse(s.Public()); err != nil {
+			return err
+		}
+		signed, err := cs.Sign(s)
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.WriteNew(out, signed, 0o644); err != nil {
+			return err
+		}
+		id, _ := bundle.KeyID(s.Public())
+		o := cosignOut{Bundle: path, Out: out, PayloadSHA256: cs.PayloadSHA256, SignerKeyID: id, Signatures: append(cs.SignedBy, id)}
+		for _, e := range cs.Payload.Entries {
+			o.Entries = append(o.Entries, e.KeyARN)
+		}
+		return emit(c, o, func(w io.Writer) {
+			fmt.Fprintf(w, "cosigned %s into %s: %d signatures\n", escape(path), escape(out), len(o.Signatures))
+			field(w, 2, "payload sha256", group(o.PayloadSHA256))
+			field(w, 2, "signed by keyid", group(id))
+		})
+	})
+}
+
+// describeCosign tells the officer what they are about to sign.
+func describeCosign(w io.Writer, path string, cs *ceremony.Cosign) {
+	fmt.Fprintf(w, "about to cosign %s: %d key(s), payload sha256 %s\n", escape(path), len(cs.Payload.Entries), group(cs.PayloadSHA256))
+	fmt.Fprintf(w, "  params sha256: %s\n", group(cs.Payload.ParamsSHA256))
+	for _, e := range cs.Payload.Entries {
+		field(w, 2, "key", e.KeyARN+" ("+e.KeySpec+", hsm key "+e.HSMKey.Label+")")
+	}
+	for _, id := range cs.SignedBy {
+		field(w, 2, "signed already by keyid", group(id))
+	}
+	for _, k := range cs.TrustedBy {
+		field(w, 2, "trusted signer verified", group(k.KeyID))
+	}
+}
