@@ -69,6 +69,8 @@ func inspectAction(c *cli.Context) error {
 		d, err = inspectAWSCLI(data, now)
 	case bundle.KindImport:
 		d, err = inspectImport(data, now)
+	case bundle.KindSignedParams:
+		d, err = inspectSignedParams(data, now)
 	default:
 		return fmt.Errorf("%s: %w: not a parameters bundle, an import bundle or AWS CLI get-parameters-for-import JSON", path, bundle.ErrMalformed)
 	}

@@ -51,6 +51,8 @@ Examples:
 			&cli.StringFlag{Name: "awscli-dir", Usage: "also write AWS CLI input files under `DIR`"},
 			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
 			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
+			&cli.StringSliceFlag{Name: "params-trust", Usage: "PEM `FILE` of a key trusted to sign parameters: unsigned or untrusted parameters are refused (repeat for each)"},
+			&cli.StringFlag{Name: "params-threshold", Value: "1", Usage: "`K` distinct --params-trust signatures required"},
 		},
 		Action: wrapAction,
 	}
@@ -92,6 +94,10 @@ func wrapAction(c *cli.Context) error {
 	if err := checkHSMFlags(c); err != nil {
 		return err
 	}
+	paramsTrust, paramsK, err := paramsTrustFlags(c)
+	if err != nil {
+		return err
+	}
 	data, err := bundle.ReadFile(c.String("params"))
 	if err != nil {
 		return fmt.Errorf("--params: %w", err)
@@ -103,6 +109,8 @@ func wrapAction(c *cli.Context) error {
 	res, err := ceremony.Wrap(c.Context, ceremony.Options{
 		Params:            data,
 		ParamsPath:        c.String("params"),
+		ParamsTrust:       paramsTrust,
+		ParamsThreshold:   paramsK,
 		Keys:              keys,
 		ValidTo:           validTo,
 		NoExpiry:          c.Bool("no-expiry"),
