@@ -22,7 +22,8 @@ func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	if k.KeySpec == "SYMMETRIC_DEFAULT" {
 		k.CheckMethod = bundle.CheckMethodAESKCV
 		stored := t.attrs(h, pkcs11.CKA_CHECK_VALUE)[pkcs11.CKA_CHECK_VALUE]
-		computed, err := t.aesKCV(h)
+		block, err := t.aesZeroBlock(h)
+		computed := block[:min(3, len(block))]
 		switch {
 		case err != nil && len(stored) == 3:
 			k.CheckValue = stored // the key may not allow CKA_ENCRYPT
@@ -32,7 +33,7 @@ func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 		case len(stored) > 0 && !bytes.Equal(stored, computed):
 			return fmt.Errorf("check value of key %q: CKA_CHECK_VALUE %x disagrees with AES-ECB of a zero block %x", k.Label, stored, computed)
 		}
-		k.CheckValue = computed
+		k.CheckValue, k.at.proof = computed, block
 		return nil
 	}
 	k.CheckMethod = bundle.CheckMethodHMAC
@@ -49,7 +50,7 @@ func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	if err != nil {
 		return fmt.Errorf("check value of key %q (needs CKA_SIGN): %w", k.Label, err)
 	}
-	k.CheckValue = mac[:8]
+	k.CheckValue, k.at.proof = mac[:8], mac
 	return nil
 }
 
@@ -60,16 +61,17 @@ func (t *Token) computedCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	if k.KeySpec != "SYMMETRIC_DEFAULT" {
 		return t.secretCheckValue(h, k) // HMAC: computed only
 	}
-	cv, err := t.aesKCV(h)
+	block, err := t.aesZeroBlock(h)
 	if err != nil {
 		return err
 	}
-	k.CheckMethod, k.CheckValue = bundle.CheckMethodAESKCV, cv
+	k.CheckMethod, k.CheckValue, k.at.proof = bundle.CheckMethodAESKCV, block[:3], block
 	return nil
 }
 
-// aesKCV is the first 3 bytes of AES-ECB(key, zero block), computed in the HSM.
-func (t *Token) aesKCV(h pkcs11.ObjectHandle) ([]byte, error) {
+// aesZeroBlock is AES-ECB(key, zero block), computed in the HSM: the first
+// 3 bytes are the check value.
+func (t *Token) aesZeroBlock(h pkcs11.ObjectHandle) ([]byte, error) {
 	if err := t.p.EncryptInit(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_ECB, nil)}, h); err != nil {
 		return nil, fmt.Errorf("C_EncryptInit(CKM_AES_ECB): %w", err)
 	}
@@ -80,7 +82,7 @@ func (t *Token) aesKCV(h pkcs11.ObjectHandle) ([]byte, error) {
 	if len(out) != 16 {
 		return nil, fmt.Errorf("C_Encrypt(CKM_AES_ECB) gave %d bytes", len(out))
 	}
-	return out[:3], nil
+	return out, nil
 }
 
 // spkiCheckValue sets the check value of an asymmetric key from its SPKI.

@@ -10,29 +10,42 @@ import (
 // handleCache is where a Token found a key. The object handle names that
 // object in this Token's session until the object is destroyed.
 type handleCache struct {
-	tok *Token
-	h   pkcs11.ObjectHandle
+	tok       *Token
+	h         pkcs11.ObjectHandle
+	label, id string // as the token gave them for h
+	proof     []byte // secret keys: the whole computation the check value is cut from (AES-ECB block, HMAC)
 }
 
 // current finds key's object again and describes it as it is now, refusing
 // one that is no longer the key the caller saw.
 //
-// A key this Token found keeps its handle, so no search is needed: the
-// object behind the handle is read once (label, id, type, size,
-// extractable) and the HSM computes the check value, which must match the
-// key's, as must label, id and key spec. An EC key's check value comes
-// from its public object, which would take a search to find, so for EC
-// keys label, 16-byte id and curve decide. Anything else (a key found by
-// another Token, a handle that no longer matches) is searched for by label
-// and id and described in full, as before. (A search on a token of 1,000
-// keys costs about 30 ms on SoftHSM 2.6.1, a wrap about 0.3 ms: see
-// docs/PERFORMANCE.md.)
+// A key this Token found keeps its handle (with the label and id it had),
+// so no search is needed while the Key still names that label and id. For
+// a secret key the HSM recomputes, under that handle, the whole
+// computation its check value was cut from (16 bytes of AES-ECB, or the
+// HMAC): equal means the same key material, whatever object the handle
+// names, so no attribute is read. A private key's object is read once (label, id, type,
+// size, extractable; an RSA key's modulus): label, id and key spec must
+// match, and an RSA key's check value; an EC key's comes from its public
+// object, which would take a search to find, so label, 16-byte id and curve
+// decide. Anything else (a key found by another Token, a handle that no
+// longer matches) is searched for by label and id and described in full.
+// A search on a token of 1,000 keys costs about 30 ms on SoftHSM 2.6.1, an
+// attribute read about 0.2 ms, a wrap about 0.25 ms: see docs/PERFORMANCE.md.
 func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
-	if class, ok := classOf(key.Class); ok && key.at.tok == t && key.at.h != 0 {
-		now, err := t.describeAs(key.at.h, class, true)
+	cached := key.at.tok == t && key.at.h != 0 && key.Label == key.at.label && string(key.ID) == key.at.id
+	if cached && key.Class == "secret" && key.CheckValue != nil && len(key.at.proof) > 0 {
+		now := *key
+		err := t.computedCheckValue(key.at.h, &now)
+		if err == nil && bytes.Equal(now.at.proof, key.at.proof) && bytes.Equal(now.CheckValue, key.CheckValue) {
+			return key.at.h, pkcs11.CKO_SECRET_KEY, &now, nil
+		}
+	}
+	if cached && key.Class == "private" {
+		now, err := t.describeAs(key.at.h, pkcs11.CKO_PRIVATE_KEY, true)
 		if err == nil && now.Label == key.Label && bytes.Equal(now.ID, key.ID) && now.KeySpec == key.KeySpec &&
 			(now.CheckValue == nil && key.Curve != "" || now.CheckValue != nil && bytes.Equal(now.CheckValue, key.CheckValue)) {
-			return key.at.h, class, now, nil
+			return key.at.h, pkcs11.CKO_PRIVATE_KEY, now, nil
 		}
 	}
 	target, class, err := t.keyHandle(key.Label, key.ID)
@@ -50,16 +63,6 @@ func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
 	return target, class, now, nil
 }
 
-func classOf(c string) (uint, bool) {
-	switch c {
-	case "secret":
-		return pkcs11.CKO_SECRET_KEY, true
-	case "private":
-		return pkcs11.CKO_PRIVATE_KEY, true
-	}
-	return 0, false
-}
-
 // FindKeys is FindKey for many labels at once, with two scans of the token
 // (secret keys, private keys) instead of one per label: a batch ceremony of
 // n keys would otherwise scan the token n times. keys[i] and errs[i] answer
@@ -71,6 +74,7 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 	type obj struct {
 		h     pkcs11.ObjectHandle
 		class uint
+		a     map[uint][]byte
 	}
 	want := map[string][]obj{}
 	for _, l := range labels {
@@ -84,10 +88,12 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 			}
 			return keys, errs
 		}
+		types := describeTypes(class)
 		for _, h := range hs {
-			l := string(t.attrs(h, pkcs11.CKA_LABEL)[pkcs11.CKA_LABEL])
+			a := t.attrs(h, types...) // what describe reads: one call per object
+			l := string(a[pkcs11.CKA_LABEL])
 			if found, ok := want[l]; ok {
-				want[l] = append(found, obj{h, class})
+				want[l] = append(found, obj{h, class, a})
 			}
 		}
 	}
@@ -96,7 +102,7 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 		case 0:
 			errs[i] = fmt.Errorf("%w: %q on token %q", ErrKeyNotFound, l, t.info.Label)
 		case 1:
-			keys[i], errs[i] = t.describeFound(l, found[0].h, found[0].class)
+			keys[i], errs[i] = t.describeFound(l, found[0].h, found[0].class, found[0].a)
 		default:
 			errs[i] = fmt.Errorf("%w: %d keys are labelled %q; give each key a unique label", ErrDuplicateLabel, len(found), l)
 		}
@@ -104,9 +110,13 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 	return keys, errs
 }
 
-// describeFound describes the key found for label as findKey does.
-func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint) (*Key, error) {
-	k, err := t.describe(h, class)
+// describeFound describes the key found for label as findKey does, from
+// its attributes a when they have been read already (nil: read them).
+func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint, a map[uint][]byte) (*Key, error) {
+	if a == nil {
+		a = t.attrs(h, describeTypes(class)...)
+	}
+	k, err := t.describeFrom(h, class, a, false)
 	if err != nil {
 		return nil, err
 	}

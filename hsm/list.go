@@ -55,7 +55,7 @@ func (t *Token) findKey(label string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.describeFound(label, h, class)
+	return t.describeFound(label, h, class, nil)
 }
 
 // keyHandle finds the one secret or private key with label (and id, if
@@ -100,11 +100,20 @@ func (t *Token) describe(h pkcs11.ObjectHandle, class uint) (*Key, error) {
 // key's public point (a search of the token), so an EC key has no check
 // value then.
 func (t *Token) describeAs(h pkcs11.ObjectHandle, class uint, light bool) (*Key, error) {
+	return t.describeFrom(h, class, t.attrs(h, describeTypes(class)...), light)
+}
+
+// describeTypes are the attributes describe reads first, in one call.
+func describeTypes(class uint) []uint {
 	types := []uint{pkcs11.CKA_LABEL, pkcs11.CKA_ID, pkcs11.CKA_KEY_TYPE, pkcs11.CKA_EXTRACTABLE, pkcs11.CKA_SENSITIVE}
 	if class == pkcs11.CKO_SECRET_KEY {
 		types = append(types, pkcs11.CKA_VALUE_LEN)
 	}
-	a := t.attrs(h, types...)
+	return types
+}
+
+// describeFrom is describeAs with describeTypes(class) already read into a.
+func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byte, light bool) (*Key, error) {
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	k := &Key{
 		Label:       string(a[pkcs11.CKA_LABEL]),
@@ -112,7 +121,7 @@ func (t *Token) describeAs(h pkcs11.ObjectHandle, class uint, light bool) (*Key,
 		Extractable: boolAttr(a[pkcs11.CKA_EXTRACTABLE]),
 		Sensitive:   boolAttr(a[pkcs11.CKA_SENSITIVE]),
 		Signer:      bytes.HasPrefix(a[pkcs11.CKA_ID], SignerIDPrefix),
-		at:          handleCache{tok: t, h: h},
+		at:          handleCache{tok: t, h: h, label: string(a[pkcs11.CKA_LABEL]), id: string(a[pkcs11.CKA_ID])},
 	}
 	if class == pkcs11.CKO_SECRET_KEY {
 		k.Class = "secret"
