@@ -50,7 +50,10 @@ func knownEC(t *testing.T, tok *Token, label string, k *ecdsa.PrivateKey) {
 		t.Fatalf("curve %s", k.Curve.Params().Name)
 	}
 	id := []byte("id-" + label)
-	d := k.D.FillBytes(make([]byte, c.size))
+	d, err := k.Bytes() // the scalar, fixed width
+	if err != nil {
+		t.Fatal(err)
+	}
 	priv := []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_EC),
@@ -59,7 +62,10 @@ func knownEC(t *testing.T, tok *Token, label string, k *ecdsa.PrivateKey) {
 		pkcs11.NewAttribute(pkcs11.CKA_SIGN, true),
 	}
 	createObject(t, tok, append(priv, tokenKeyAttrs(label, id)...))
-	point := elliptic.Marshal(k.Curve, k.X, k.Y) //nolint:staticcheck // test: uncompressed point
+	point, err := k.PublicKey.Bytes() // uncompressed point
+	if err != nil {
+		t.Fatal(err)
+	}
 	octet := append([]byte{0x04}, derLength(len(point))...)
 	createObject(t, tok, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PUBLIC_KEY),
