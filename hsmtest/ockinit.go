@@ -18,12 +18,13 @@ var errForeignSwtok = errors.New("initialised by someone other than airwrap's te
 
 // initSwtok prepares the swtok token through PKCS#11 (no PIN on a command
 // line). Measured on opencryptoki 3.8.1:
-//   - C_InitToken keeps the SO PIN it is given but saves the new master key
-//     under the factory SO PIN (87654321): after a C_InitToken with any
-//     other SO PIN the SO can never log in again (CKR_FUNCTION_FAILED); and
-//     C_SetPIN back to the factory PIN is refused (CKR_PIN_INVALID). So the
-//     token is initialised once only, on a factory token, and then its SO
-//     PIN changed (opencryptoki wants that before the user PIN is set).
+//   - After a C_InitToken with an SO PIN other than the factory one
+//     (87654321), the SO can never log in again: CKR_FUNCTION_FAILED with
+//     that PIN, CKR_PIN_INCORRECT with the factory one (as if the new master
+//     key were saved under the factory PIN). C_SetPIN back to the factory
+//     PIN is refused (CKR_PIN_INVALID). So the token is initialised once
+//     only, on a factory token, and then its SO PIN changed (opencryptoki
+//     wants that before the user PIN is set).
 //   - CKF_SO_PIN_TO_BE_CHANGED is set again whenever pkcsslotd restarts,
 //     so only CKF_TOKEN_INITIALIZED tells a factory token.
 //

@@ -20,7 +20,8 @@ import (
 const OCKLabel = "airwrap-ock-test"
 
 // ockSOPIN is the SO PIN the harness sets on swtok (test only); 87654321
-// is opencryptoki's factory SO PIN, which must be changed before C_InitToken.
+// is opencryptoki's factory SO PIN, which must be changed after C_InitToken
+// and before C_InitPIN.
 const (
 	ockSOPIN        = "airwSO42"
 	ockFactorySOPIN = "87654321"
