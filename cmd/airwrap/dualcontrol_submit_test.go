@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
+)
+
+// Dual control end to end against real parts: parameters from local-kms,
+// officer A wraps and signs on one SoftHSM token, officer B cosigns on
+// another, and the online half submits only with both signatures when the
+// threshold is 2; local-kms really imports the material.
+func TestDualControlSubmitThreshold2(t *testing.T) {
+	tok := softhsmtest.New(t)
+	t.Setenv(envModule, tok.Module)
+	t.Setenv(envToken, tok.Label)
+	t.Setenv(envPIN, tok.PIN)
+	// Officer B's token: a second token in the same SoftHSM configuration.
+	init := exec.Command("softhsm2-util", "--init-token", "--free", "--label", "officer-b", "--so-pin", tok.SOPIN, "--pin", tok.PIN)
+	init.Env = append(os.Environ(), "SOFTHSM2_CONF="+tok.ConfPath)
+	if out, err := init.CombinedOutput(); err != nil {
+		t.Fatalf("softhsm2-util: %v\n%s", err, out)
+	}
+	ctx := context.Background()
+	srv := kmstest.Start(t)
+	srv.SetEnv(t)
+	api, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "dual control test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{KeyIDs: []string{info.ARN}, WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048", Rate: 100, ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paramsFile, err := bundle.MarshalParams(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	at := func(name string) string { return filepath.Join(dir, name) }
+	if err := os.WriteFile(at("params.json"), paramsFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	airwrap := func(args ...string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr); code != 0 {
+			t.Fatalf("airwrap %v: exit %d\n%s", args, code, stderr.String())
+		}
+	}
+	airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
+	airwrap("signer", "generate", "--label", "officer-a")
+	airwrap("signer", "export", "--label", "officer-a", "--out", at("a.pem"))
+	airwrap("--token", "officer-b", "signer", "generate", "--label", "officer-b")
+	airwrap("--token", "officer-b", "signer", "export", "--label", "officer-b", "--out", at("b.pem"))
+	airwrap("wrap", "--params", at("params.json"), "--key", "k", "--valid-to", time.Now().Add(30*24*time.Hour).UTC().Format(time.RFC3339),
+		"--signer", "officer-a", "--out", at("one.json"))
+	airwrap("--token", "officer-b", "cosign", at("one.json"), "--signer", "officer-b", "--trust", at("a.pem"), "--out", at("two.json"))
+
+	open := func(name string, trust ...string) (*kmsimport.Opened, error) {
+		data, err := os.ReadFile(at(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []string
+		for _, f := range trust {
+			files = append(files, at(f))
+		}
+		return kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: files, Threshold: 2, Params: paramsFile, Now: time.Now()})
+	}
+	if _, err := open("one.json", "a.pem", "b.pem"); !errors.Is(err, verify.ErrUntrusted) {
+		t.Fatalf("one signature met threshold 2: %v", err)
+	}
+	if _, err := open("two.json", "a.pem", "a.pem"); !errors.Is(err, verify.ErrUntrusted) {
+		t.Fatalf("one key pinned twice met threshold 2: %v", err)
+	}
+	o, err := open("two.json", "a.pem", "b.pem")
+	if err != nil {
+		t.Fatalf("two officers' signatures: %v", err)
+	}
+	if len(o.SignedBy) != 2 {
+		t.Fatalf("signed by %v", o.SignedBy)
+	}
+	r, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256})
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	if len(r.Entries) != 1 || r.Entries[0].Outcome != "imported" {
+		t.Fatalf("receipt: %+v", r.Entries)
+	}
+}
