@@ -10,6 +10,9 @@ import (
 	"crypto/sha512"
 	"crypto/x509"
 	"hash"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -99,14 +102,7 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 			t.Fatalf("%s: unwrapped key's HMAC check value %x, the token's %x", k.Label, got, k.CheckValue)
 		}
 	case bundle.CheckMethodSPKISHA256:
-		priv, err := x509.ParsePKCS8PrivateKey(m)
-		if err != nil {
-			t.Fatalf("%s: unwrapped material is not PKCS#8: %v", k.Label, err)
-		}
-		spki, err := x509.MarshalPKIXPublicKey(priv.(crypto.Signer).Public())
-		if err != nil {
-			t.Fatal(err)
-		}
+		spki := publicOf(t, k, m)
 		if !bytes.Equal(spki, k.PublicKey) {
 			t.Fatalf("%s: unwrapped private key's public key is not the token's", k.Label)
 		}
@@ -117,4 +113,31 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 	default:
 		t.Fatalf("%s: check method %q", k.Label, k.CheckMethod)
 	}
+}
+
+// publicOf derives the SPKI of a PKCS#8 private key: with Go, or with
+// OpenSSL for curves Go does not know (secp256k1).
+func publicOf(t *testing.T, k *hsm.Key, m []byte) []byte {
+	t.Helper()
+	priv, err := x509.ParsePKCS8PrivateKey(m)
+	if err == nil {
+		spki, err := x509.MarshalPKIXPublicKey(priv.(crypto.Signer).Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return spki
+	}
+	if k.Curve == "" {
+		t.Fatalf("%s: unwrapped material is not PKCS#8: %v", k.Label, err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "pkcs8.der") // test material only
+	if err := os.WriteFile(in, m, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("openssl", "pkey", "-inform", "DER", "-in", in, "-pubout", "-outform", "DER").Output()
+	if err != nil {
+		t.Fatalf("%s: OpenSSL cannot read the unwrapped PKCS#8: %v", k.Label, err)
+	}
+	return out
 }
