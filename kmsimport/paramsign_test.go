@@ -1,0 +1,242 @@
+package kmsimport_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/verify"
+)
+
+func pkcs8PEM(t *testing.T, k any) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+func trustFor(t *testing.T, pub crypto.PublicKey) verify.TrustedKey {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := verify.LoadTrust(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// signAndCheck signs a parameters file and verifies it independently of the
+// signer, as the offline side would (wrap --params-trust).
+func signAndCheck(t *testing.T, paramsFile []byte, s crypto.Signer) {
+	t.Helper()
+	signed, err := bundle.SignParams(paramsFile, s)
+	if err != nil {
+		t.Fatalf("SignParams: %v", err)
+	}
+	sp, err := bundle.ParseSignedParams(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _, err := verify.VerifySignedParams(sp.Envelope, []verify.TrustedKey{trustFor(t, s.Public())}, 1)
+	if err != nil || string(raw) != string(paramsFile) {
+		t.Fatalf("verify: %v", err)
+	}
+}
+
+// A KMS ECC signing key signs parameters for real: local-kms signs the
+// digest (MessageType DIGEST) and Go's crypto/ecdsa verifies it.
+func TestKMSSignerLocalKMS(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	key := e.createKey(t)
+	paramsFile, err := bundle.MarshalParams(e.prepare(t, "RSAES_OAEP_SHA_256", key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []types.KeySpec{types.KeySpecEccNistP384, types.KeySpecEccNistP256} {
+		t.Run(string(spec), func(t *testing.T) {
+			out, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: spec, KeyUsage: types.KeyUsageTypeSignVerify})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := kmsimport.NewKMSSigner(ctx, e.api, aws.ToString(out.KeyMetadata.Arn))
+			if err != nil {
+				t.Fatal(err)
+			}
+			signAndCheck(t, paramsFile, s)
+		})
+	}
+	// local-kms signs RSASSA_PSS with the largest salt, AWS KMS with a salt
+	// of the hash's length (what airwrap verifies): the check right after
+	// signing catches the difference instead of writing a bad file.
+	out, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa3072, KeyUsage: types.KeyUsageTypeSignVerify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := kmsimport.NewKMSSigner(ctx, e.api, aws.ToString(out.KeyMetadata.Arn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bundle.SignParams(paramsFile, s); !errors.Is(err, bundle.ErrSignature) {
+		t.Fatalf("local-kms RSA-PSS (salt length: max) accepted: %v", err)
+	}
+	// An encryption key, or a key that does not exist, is refused before any signing.
+	if _, err := kmsimport.NewKMSSigner(ctx, e.api, key); err == nil {
+		t.Fatal("a SYMMETRIC_DEFAULT key was accepted as a signer")
+	}
+	if _, err := kmsimport.NewKMSSigner(ctx, e.api, "arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000000"); !errors.Is(err, kmsimport.ErrNotFound) {
+		t.Fatalf("missing key: %v", err)
+	}
+}
+
+// fakeSign records the Sign request and signs like AWS KMS does (PSS salt =
+// hash length), to pin the request shapes where local-kms differs.
+type fakeSign struct {
+	priv crypto.Signer
+	spec types.KeySpec
+	req  *kms.SignInput
+}
+
+func (f *fakeSign) GetPublicKey(_ context.Context, in *kms.GetPublicKeyInput, _ ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error) {
+	der, err := x509.MarshalPKIXPublicKey(f.priv.Public())
+	if err != nil {
+		return nil, err
+	}
+	return &kms.GetPublicKeyOutput{KeyId: in.KeyId, PublicKey: der, KeySpec: f.spec, KeyUsage: types.KeyUsageTypeSignVerify}, nil
+}
+
+func (f *fakeSign) Sign(_ context.Context, in *kms.SignInput, _ ...func(*kms.Options)) (*kms.SignOutput, error) {
+	f.req = in
+	var opts crypto.SignerOpts
+	switch in.SigningAlgorithm {
+	case types.SigningAlgorithmSpecEcdsaSha384:
+		opts = crypto.SHA384
+	case types.SigningAlgorithmSpecEcdsaSha256:
+		opts = crypto.SHA256
+	case types.SigningAlgorithmSpecRsassaPssSha256:
+		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+	}
+	sig, err := f.priv.Sign(rand.Reader, in.Message, opts)
+	return &kms.SignOutput{Signature: sig, SigningAlgorithm: in.SigningAlgorithm}, err
+}
+
+func TestKMSSignerRequestShapes(t *testing.T) {
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	r3072 := readSigner(t, "test-signer-rsa3072")
+	paramsFile := readTestdata(t, "params/valid-one-entry.json")
+	for _, c := range []struct {
+		priv crypto.Signer
+		spec types.KeySpec
+		alg  types.SigningAlgorithmSpec
+		size int
+	}{
+		{p384, types.KeySpecEccNistP384, types.SigningAlgorithmSpecEcdsaSha384, 48},
+		{p256, types.KeySpecEccNistP256, types.SigningAlgorithmSpecEcdsaSha256, 32},
+		{r3072, types.KeySpecRsa3072, types.SigningAlgorithmSpecRsassaPssSha256, 32},
+	} {
+		t.Run(string(c.spec), func(t *testing.T) {
+			f := &fakeSign{priv: c.priv, spec: c.spec}
+			s, err := kmsimport.NewKMSSigner(context.Background(), f, "arn:aws:kms:eu-west-2:111122223333:key/k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			signAndCheck(t, paramsFile, s)
+			if f.req.MessageType != types.MessageTypeDigest || f.req.SigningAlgorithm != c.alg || len(f.req.Message) != c.size {
+				t.Fatalf("Sign request: %s %s %d bytes", f.req.MessageType, f.req.SigningAlgorithm, len(f.req.Message))
+			}
+		})
+	}
+}
+
+func readTestdata(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "bundle", "testdata", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func readSigner(t *testing.T, name string) crypto.Signer {
+	t.Helper()
+	block, _ := pem.Decode(readTestdata(t, "keys/"+name+".key.pem"))
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.(crypto.Signer)
+}
+
+// --sign-key files: every bad file is refused with its exact error.
+func TestLoadSigningKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	r2048, _ := rsa.GenerateKey(rand.Reader, 2048)
+	good := pkcs8PEM(t, p384)
+	sec1, _ := x509.MarshalECPrivateKey(p384)
+	pubDER, _ := x509.MarshalPKIXPublicKey(p384.Public())
+	cases := []struct {
+		name string
+		data []byte
+		mode os.FileMode
+		msg  string // after "PATH: "
+	}{
+		{"ok-p384", good, 0o600, ""},
+		{"ok-rsa3072", readTestdata(t, "keys/test-signer-rsa3072.key.pem"), 0o400, ""},
+		{"group-readable", good, 0o640, "parameters signing key is not acceptable: mode 0640 lets others read or change it"},
+		{"world-readable", good, 0o644, "parameters signing key is not acceptable: mode 0644 lets others read or change it"},
+		{"not-pem", []byte("hello"), 0o600, "parameters signing key is not acceptable: no PEM block (want -----BEGIN PRIVATE KEY-----, PKCS#8)"},
+		{"public-key", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o600, `parameters signing key is not acceptable: PEM block "PUBLIC KEY", want "PRIVATE KEY" (PKCS#8: openssl pkcs8 -topk8 -nocrypt)`},
+		{"sec1", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}), 0o600, `parameters signing key is not acceptable: PEM block "EC PRIVATE KEY", want "PRIVATE KEY" (PKCS#8: openssl pkcs8 -topk8 -nocrypt)`},
+		{"p224", pkcs8PEM(t, p224), 0o600, "parameters signing key is not acceptable: ECDSA on P-224 (want P-256 or P-384)"},
+		{"rsa2048", pkcs8PEM(t, r2048), 0o600, "parameters signing key is not acceptable: RSA 2048 bits (want at least 3072)"},
+		{"two-blocks", append(append([]byte{}, good...), good...), 0o600, "parameters signing key is not acceptable: more than one PEM block or trailing data (one key per file)"},
+		{"trailing-garbage", append(append([]byte{}, good...), "x"...), 0o600, "parameters signing key is not acceptable: more than one PEM block or trailing data (one key per file)"},
+		{"headers", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED"}, Bytes: []byte{1}}), 0o600, "parameters signing key is not acceptable: PEM headers are not expected (an encrypted key?)"},
+		{"oversized", make([]byte, 64<<10+1), 0o600, "parameters signing key is not acceptable: larger than 65536 bytes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, c.name+".pem")
+			if err := os.WriteFile(p, c.data, c.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, c.mode); err != nil {
+				t.Fatal(err)
+			}
+			s, err := kmsimport.LoadSigningKeyFile(p)
+			if c.msg == "" {
+				if err != nil || s == nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, kmsimport.ErrParamsSigner) || err.Error() != p+": "+c.msg {
+				t.Fatalf("got  %v\nwant %s: %s", err, p, c.msg)
+			}
+		})
+	}
+	if _, err := kmsimport.LoadSigningKeyFile(filepath.Join(dir, "missing.pem")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
