@@ -35,9 +35,9 @@ lint:
 fuzz:
 	@bash scripts/fuzz.sh $(FUZZTIME)
 
-## bench: benchmarks on a throwaway SoftHSM token and local-kms
+## bench: benchmarks on a throwaway SoftHSM token and local-kms, then a short table (docs/PERFORMANCE.md)
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@GO=$(GO) bash scripts/bench.sh
 
 ## demo: a full rehearsal on a throwaway SoftHSM token and local-kms, narrated
 demo: setup build
