@@ -103,6 +103,8 @@ func checkSignerKey(pub crypto.PublicKey) error {
 	return fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d bits)", ErrParamsSigner, pub, bundle.MinRSASignerBits)
 }
 
+const signKeyHint = "give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096"
+
 // SignAPI is the part of the KMS API a KMS signing key needs.
 type SignAPI interface {
 	GetPublicKey(context.Context, *kms.GetPublicKeyInput, ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error)
@@ -127,10 +129,14 @@ type KMSSigner struct {
 func NewKMSSigner(ctx context.Context, api SignAPI, keyID string) (*KMSSigner, error) {
 	out, err := api.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(keyID)})
 	if err != nil {
-		return nil, fmt.Errorf("--sign-kms-key: %w", explainCommon(keyID, err))
+		var notFound *types.NotFoundException
+		if errors.As(err, &notFound) || isTransient(err) {
+			return nil, fmt.Errorf("--sign-kms-key: %w", explainCommon(keyID, err))
+		}
+		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: %w", keyID, ErrParamsSigner, err), signKeyHint)
 	}
 	if out.KeyUsage != types.KeyUsageTypeSignVerify {
-		return nil, fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, out.KeyUsage)
+		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, out.KeyUsage), signKeyHint)
 	}
 	pub, err := x509.ParsePKIXPublicKey(out.PublicKey)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto"
 	"fmt"
 	"io"
 	"strings"
@@ -27,6 +28,12 @@ GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
 key spec that fits the wrapping key. The bundle is written atomically and
 never replaces a file. Parameters are valid for 24 hours.
 
+With --sign-key or --sign-kms-key the file written is a signed parameters
+bundle (a DSSE envelope around the parameters bundle, bundle/SPEC.md 2.1):
+the offline side then refuses parameters not signed by a key it trusts
+(airwrap wrap --params-trust PUBLIC.pem). The signing key is checked before
+any AWS call that changes anything.
+
 Example:
    airwrap-online prepare --key-id arn:aws:kms:eu-west-2:111122223333:key/1234abcd-... --out params.json
    airwrap-online prepare --create --key-spec SYMMETRIC_DEFAULT --description "payments 2026" \
@@ -44,6 +51,8 @@ Example:
 			&cli.BoolFlag{Name: "multi-region", Usage: "with --create: a multi-Region primary key"},
 			&cli.StringSliceFlag{Name: "tag", Usage: "with --create: tag `K=V` (repeat for each)"},
 			&cli.StringFlag{Name: "rate", Value: "1/s", Usage: "GetParametersForImport `RATE`: N/s or N/m"},
+			&cli.StringFlag{Name: "sign-key", Usage: "sign the bundle with the PKCS#8 PEM private key in `FILE` (mode 0600; ECDSA P-256/P-384 or RSA >= 3072)"},
+			&cli.StringFlag{Name: "sign-kms-key", Usage: "sign the bundle with the KMS asymmetric signing key `ID` (ECC_NIST_P256/P384, RSA_3072/4096)"},
 		},
 		Action: prepareAction,
 	}
@@ -52,6 +61,7 @@ Example:
 type prepareOut struct {
 	Out          string         `json:"out"`
 	ParamsSHA256 string         `json:"params_sha256"`
+	SignerKeyID  string         `json:"signer_keyid,omitempty"`
 	Entries      []prepareEntry `json:"entries"`
 }
 
@@ -70,13 +80,31 @@ func prepareAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := exclusiveSigners(c); err != nil {
+		return err
+	}
 	// Refuse an existing --out before any AWS call.
 	if err := atomicfile.CheckAbsent(out); err != nil {
 		return err
 	}
+	var signer crypto.Signer
+	if f := c.String("sign-key"); f != "" {
+		if signer, err = kmsimport.LoadSigningKeyFile(f); err != nil {
+			return fmt.Errorf("--sign-key: %w", err)
+		}
+	}
 	api, err := kmsClient(c)
 	if err != nil {
 		return err
+	}
+	if id := c.String("sign-kms-key"); id != "" {
+		sa, ok := api.(kmsimport.SignAPI)
+		if !ok {
+			return fmt.Errorf("--sign-kms-key: this KMS client cannot sign")
+		}
+		if signer, err = kmsimport.NewKMSSigner(c.Context, sa, id); err != nil {
+			return err
+		}
 	}
 	params, err := kmsimport.Prepare(c.Context, api, req)
 	if err != nil {
@@ -86,10 +114,18 @@ func prepareAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("parameters bundle: %w", err)
 	}
+	var signerID string
+	if signer != nil {
+		// Verified right after signing (bundle.SignParams).
+		if data, err = bundle.SignParams(data, signer); err != nil {
+			return fmt.Errorf("signing the parameters bundle: %w", err)
+		}
+		signerID, _ = bundle.KeyID(signer.Public())
+	}
 	if err := atomicfile.WriteNew(out, data, 0o644); err != nil {
 		return err
 	}
-	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data)}
+	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}
 	for _, e := range params.Entries {
 		res.Entries = append(res.Entries, prepareEntry{
 			KeyARN: e.KeyARN, KeySpec: e.KeySpec, WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
@@ -99,6 +135,9 @@ func prepareAction(c *cli.Context) error {
 	}
 	return emit(c, res, func(w io.Writer) {
 		fmt.Fprintf(w, "wrote %s (sha256 %s)\n", escape(out), res.ParamsSHA256)
+		if res.SignerKeyID != "" {
+			field(w, 2, "signed by keyid", res.SignerKeyID)
+		}
 		for _, e := range res.Entries {
 			field(w, 0, "key", e.KeyARN)
 			field(w, 2, "key spec", e.KeySpec)
@@ -194,4 +233,12 @@ func readKeysFile(path string) ([]string, error) {
 		return nil, usagef("--keys-file %s names no keys", path)
 	}
 	return ids, nil
+}
+
+// exclusiveSigners refuses both signing flags at once.
+func exclusiveSigners(c *cli.Context) error {
+	if c.String("sign-key") != "" && c.String("sign-kms-key") != "" {
+		return usagef("--sign-key and --sign-kms-key exclude each other: sign with one key")
+	}
+	return nil
 }
