@@ -51,8 +51,12 @@ func MarshalReceipt(r *Receipt) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// ParseReceipt reads a receipt strictly (unknown fields are an error).
+// ParseReceipt reads a receipt strictly: unknown fields, duplicate keys,
+// names in another case and excess nesting are errors (checkReceiptShape).
 func ParseReceipt(data []byte) (*Receipt, error) {
+	if err := checkReceiptShape(data); err != nil {
+		return nil, fmt.Errorf("%w: receipt: %w", ErrUsage, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var r Receipt
