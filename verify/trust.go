@@ -25,7 +25,8 @@ type TrustedKey struct {
 }
 
 // LoadTrust reads one PEM "PUBLIC KEY" block (SubjectPublicKeyInfo) and
-// nothing else: ECDSA P-256/P-384, or RSA of at least 3072 bits.
+// nothing else (no text before or after it, no headers): ECDSA P-256/P-384,
+// or RSA of at least 3072 bits.
 func LoadTrust(pemBytes []byte) (TrustedKey, error) {
 	block, rest := pem.Decode(pemBytes)
 	switch {
@@ -37,6 +38,10 @@ func LoadTrust(pemBytes []byte) (TrustedKey, error) {
 			hint = ": this is a private key; pin only the public key (airwrap signer export)"
 		}
 		return TrustedKey{}, fmt.Errorf("%w: PEM block %q, want \"PUBLIC KEY\"%s", ErrTrustKey, block.Type, hint)
+	case !bytes.HasPrefix(bytes.TrimLeft(pemBytes, " \t\r\n"), []byte("-----BEGIN "+block.Type+"-----")):
+		// pem.Decode skips any text before the block: a hostile file could
+		// carry terminal escapes or a second key in another encoding there.
+		return TrustedKey{}, fmt.Errorf("%w: text before the PEM block (one key per file, nothing else)", ErrTrustKey)
 	case len(block.Headers) > 0:
 		return TrustedKey{}, fmt.Errorf("%w: PEM headers are not expected", ErrTrustKey)
 	case len(bytes.TrimSpace(rest)) > 0:
@@ -44,7 +49,8 @@ func LoadTrust(pemBytes []byte) (TrustedKey, error) {
 	}
 	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
-		return TrustedKey{}, fmt.Errorf("%w: %w", ErrTrustKey, err)
+		// The parser's own words vary between Go versions; these do not.
+		return TrustedKey{}, fmt.Errorf("%w: the PEM block is not a DER SubjectPublicKeyInfo of a known key type", ErrTrustKey)
 	}
 	alg, err := signerAlgorithm(pub)
 	if err != nil {
