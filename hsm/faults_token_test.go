@@ -1,0 +1,203 @@
+package hsm
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/verify"
+	"github.com/miekg/pkcs11"
+)
+
+// inject installs an injector with spec around every module loaded until
+// the test ends, and returns it.
+func inject(t *testing.T, spec string) *injector {
+	t.Helper()
+	in, err := parseFaults(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapModule = func(p p11) p11 { in.p11 = p; return in }
+	t.Cleanup(func() { wrapModule = nil })
+	return in
+}
+
+// TestFaultWrongPINNeverRetried: a wrong PIN is tried once (one C_Login),
+// the error says what the token reports about tries left (SoftHSM 2.6.1
+// sets CKF_USER_PIN_COUNT_LOW after one wrong try: measured), and the
+// wrong PIN is not in the message.
+func TestFaultWrongPINNeverRetried(t *testing.T) {
+	in := inject(t, "")
+	st := softhsmtest.New(t)
+	const wrong = "wrong-pin-8831"
+	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(wrong)})
+	if !errors.Is(err, ErrPINIncorrect) {
+		t.Fatalf("got %v, want ErrPINIncorrect", err)
+	}
+	if n := in.Calls("Login"); n != 1 {
+		t.Fatalf("C_Login called %d times for one wrong PIN, want 1", n)
+	}
+	if !strings.Contains(err.Error(), "tries are running low") {
+		t.Fatalf("the token's CKF_USER_PIN_COUNT_LOW is not reported: %v", err)
+	}
+	if strings.Contains(err.Error(), wrong) {
+		t.Fatalf("the PIN is in the error: %v", err)
+	}
+}
+
+// TestFaultPINTriesFlags: what a token reports about the PIN's tries is
+// passed on; a locked PIN has its own error; neither is retried.
+func TestFaultPINTriesFlags(t *testing.T) {
+	st := softhsmtest.New(t)
+	for _, c := range []struct {
+		spec   string
+		target error
+		want   string
+	}{
+		{"Login:1:CKR_PIN_INCORRECT,TokenFlags:0x20000", ErrPINIncorrect, "one try left before the PIN locks"},
+		{"Login:1:CKR_PIN_INCORRECT,TokenFlags:0x40000", ErrPINIncorrect, "the user PIN is now locked"},
+		{"Login:1:CKR_PIN_LOCKED,TokenFlags:0x40000", ErrPINLocked, "is locked"},
+	} {
+		in := inject(t, c.spec)
+		_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+		if !errors.Is(err, c.target) || !strings.Contains(err.Error(), c.want) {
+			t.Fatalf("%s: got %v, want %v saying %q", c.spec, err, c.target, c.want)
+		}
+		if n := in.Calls("Login"); n != 1 {
+			t.Fatalf("%s: C_Login called %d times, want 1", c.spec, n)
+		}
+	}
+}
+
+// TestFaultTokenNotPresent: a slot whose token has gone (C_GetTokenInfo
+// answers CKR_TOKEN_NOT_PRESENT) is a token not found, never a login.
+func TestFaultTokenNotPresent(t *testing.T) {
+	in := inject(t, "GetTokenInfo:*:CKR_TOKEN_NOT_PRESENT")
+	st := softhsmtest.New(t)
+	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	if !errors.Is(err, ErrTokenNotFound) || !strings.Contains(err.Error(), "tokens present: none") {
+		t.Fatalf("got %v, want ErrTokenNotFound with none present", err)
+	}
+	if in.Calls("Login") != 0 || in.Calls("OpenSession") != 0 {
+		t.Fatalf("a session was opened (%d) or a login tried (%d) without a token", in.Calls("OpenSession"), in.Calls("Login"))
+	}
+}
+
+// TestFaultNotAPKCS11SharedLibrary: a real shared library that is not a
+// PKCS#11 module (the C library this test process runs on) and a directory.
+func TestFaultNotAPKCS11SharedLibrary(t *testing.T) {
+	libc := mappedLibc(t)
+	for _, path := range []string{libc, t.TempDir()} {
+		_, err := Open(Config{ModulePath: path, TokenLabel: "x", PIN: []byte("1234")})
+		if !errors.Is(err, ErrModule) {
+			t.Fatalf("%s: got %v, want ErrModule", path, err)
+		}
+	}
+}
+
+// mappedLibc finds the libc.so this (cgo) test binary has mapped.
+func mappedLibc(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open("/proc/self/maps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if p := fields[len(fields)-1]; strings.Contains(p, "/libc.so") || strings.Contains(p, "/libc-") {
+			return p
+		}
+	}
+	t.Fatal("no libc mapped in this process")
+	return ""
+}
+
+// TestFaultSessionDiesMidBatch: three keys wrapped in one session; the
+// session dies (or the device errs) on the second. The error carries the
+// CKR; the third fails too when the session is dead; and no object is left
+// on the token: the wrap's own cleanup when the session lives on, the
+// session's end when it died. The EC key takes the two-step RSA-AES wrap,
+// so a fault on its second C_WrapKey strands an ephemeral AES session key.
+func TestFaultSessionDiesMidBatch(t *testing.T) {
+	for _, c := range []struct {
+		rv   uint
+		dies bool
+		alg  string
+	}{
+		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, verify.RSAESOAEPSHA1},
+		{pkcs11.CKR_DEVICE_REMOVED, true, verify.RSAESOAEPSHA1},
+		{pkcs11.CKR_DEVICE_ERROR, false, verify.RSAESOAEPSHA1},
+		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, verify.RSAAESKeyWrapSHA1},
+		{pkcs11.CKR_DEVICE_ERROR, false, verify.RSAAESKeyWrapSHA1},
+	} {
+		t.Run(pkcs11.Error(c.rv).Error()+"/"+c.alg, func(t *testing.T) {
+			in := inject(t, "")
+			st := softhsmtest.New(t)
+			tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			caps, err := tok.SelfTest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := "SYMMETRIC_DEFAULT"
+			if c.alg == verify.RSAAESKeyWrapSHA1 {
+				spec = "ECC_NIST_P384"
+			}
+			var keys []*Key
+			for _, l := range []string{"k1", "k2", "k3"} {
+				k, err := tok.GenerateKey(l, spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				keys = append(keys, k)
+			}
+			baseline := objectCount(t, tok)
+			wrapping := goRSA(t, 2048)
+			// the second key's last C_WrapKey fails: its only one under
+			// OAEP, the RSA step (after the AES step) under RSA-AES
+			perKey := 1
+			if c.alg == verify.RSAAESKeyWrapSHA1 {
+				perKey = 2
+			}
+			in.mu.Lock()
+			in.rules = []faultRule{{op: "WrapKey", nth: in.calls["WrapKey"] + 2*perKey, rv: c.rv}}
+			in.mu.Unlock()
+			var errs []error
+			for _, k := range keys {
+				_, err := tok.Wrap(k, &wrapping.PublicKey, c.alg, caps)
+				errs = append(errs, err)
+			}
+			if errs[0] != nil {
+				t.Fatalf("first key: %v", errs[0])
+			}
+			if !errors.Is(errs[1], pkcs11.Error(c.rv)) {
+				t.Fatalf("second key: got %v, want %v", errs[1], pkcs11.Error(c.rv))
+			}
+			if c.dies != (errs[2] != nil) {
+				t.Fatalf("third key after the fault: %v (session dead: %v)", errs[2], c.dies)
+			}
+			if !c.dies {
+				if n := objectCount(t, tok); n != baseline {
+					t.Fatalf("%d objects after the fault, %d before", n, baseline)
+				}
+			}
+			_ = tok.Close() // a dead session's close fails; the real session still ends
+			wrapModule = nil
+			again, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer again.Close()
+			if n := objectCount(t, again); n != baseline {
+				t.Fatalf("%d objects on the token after the fault, %d before", n, baseline)
+			}
+		})
+	}
+}
