@@ -134,7 +134,7 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 func awsWrappingKey(der []byte) (*rsa.PublicKey, string, error) {
 	k, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: not a DER SubjectPublicKeyInfo: %w", verify.ErrWrappingKey, err)
+		return nil, "", fmt.Errorf("%w: not a DER SubjectPublicKeyInfo of a known key type", verify.ErrWrappingKey)
 	}
 	r, ok := k.(*rsa.PublicKey)
 	if !ok {

@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+// TestSemanticCorpus: every file of testdata/params and testdata/import
+// parses (the syntax is fine) and fails the semantic check with exactly its
+// .err text, at the fixed moment now.
+func TestSemanticCorpus(t *testing.T) {
+	for dir, check := range map[string]func([]byte) (error, error){
+		"params": func(b []byte) (error, error) {
+			p, err := bundle.ParseParams(b)
+			if err != nil {
+				return err, nil
+			}
+			return nil, CheckParams(p, now)
+		},
+		"import": func(b []byte) (error, error) {
+			p, err := bundle.ParseImportPayload(b)
+			if err != nil {
+				return err, nil
+			}
+			return nil, CheckImport(p, now)
+		},
+	} {
+		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+		if err != nil || len(files) < 5 {
+			t.Fatalf("testdata/%s: %d files (regenerate with -update)", dir, len(files))
+		}
+		for _, f := range files {
+			t.Run(dir+"/"+filepath.Base(f), func(t *testing.T) {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".err")
+				if err != nil {
+					t.Fatal(err)
+				}
+				perr, cerr := check(data)
+				if perr != nil {
+					t.Fatalf("does not parse: %v", perr)
+				}
+				if cerr == nil || cerr.Error() != strings.TrimSuffix(string(want), "\n") {
+					t.Fatalf("got  %v\nwant %s", cerr, want)
+				}
+			})
+		}
+	}
+}
