@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
@@ -113,9 +112,8 @@ func peakRSS(b *testing.B, env []string, argv ...string) int {
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("%s: %v\n%s", argv[0], err, tail(stderr.String()))
 	}
-	sc := bufio.NewScanner(&stderr)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "Maximum resident set size (kbytes): "); ok {
+	for _, line := range strings.Split(stderr.String(), "\n") { // the command line alone may be longer than a bufio.Scanner line
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Maximum resident set size (kbytes): "); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				b.Fatal(err)

@@ -30,33 +30,35 @@ awk -v keys="${AIRWRAP_BENCH_KEYS:-1000}" '
 	for (i = 5; i < NF; i += 2) metric[name, $(i+1)] = $i
 }
 function ms(x) { return sprintf("%.3f ms", x / 1e6) }
-function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "-" }
+function us(x) { return sprintf("%.3f ms", x / 1e3) }
+function row(label, a, b, c) { printf "%-60s %12s %12s %10s\n", label, a, b, c }
 END {
-	printf "%-58s %12s %12s %9s\n", "per key (RSA_4096 wrapping key)", "airwrap", "floor", "ratio"
-	n = split("RSAES_OAEP_SHA_1/SYMMETRIC_DEFAULT RSAES_OAEP_SHA_1/HMAC_256 RSA_AES_KEY_WRAP_SHA_1/ECC_NIST_P384", algs, " ")
+	row("per key (RSA_4096 wrapping key; floor and airwrap alternate)", "airwrap", "floor", "ratio")
+	n = split("Wrap/RSAES_OAEP_SHA_1/SYMMETRIC_DEFAULT Wrap/RSAES_OAEP_SHA_1/HMAC_256 Wrap/RSA_AES_KEY_WRAP_SHA_1/ECC_NIST_P384 Sign/ECDSA_P384", cases, " ")
 	for (i = 1; i <= n; i++) {
-		a = "Wrap/" algs[i] "/airwrap"; f = "Wrap/" algs[i] "/floor"; o = "Wrap/" algs[i] "/openssl"
-		if (!(a in ns)) continue
-		printf "%-58s %12s %12s %9s\n", "wrap " algs[i], ms(ns[a]), ms(ns[f]), ratio(ns[a], ns[f])
-		if (o in ns) printf "%-58s %12s %12s %9s\n", "  AWS recipe, openssl (software, key in the clear)", ms(ns[o]), "", ratio(ns[o], ns[a]) " slower"
+		p = cases[i] "/paired"; o = cases[i] "/openssl"
+		if (!(p in ns)) continue
+		label = cases[i]; sub(/^Wrap\//, "wrap ", label); sub(/^Sign\//, "sign ", label)
+		row(label, us(metric[p, "airwrap-us/key"]), us(metric[p, "floor-us/key"]), sprintf("%.2fx", metric[p, "x-floor"]))
+		if (o in ns) row("  AWS recipe with openssl (software, key in the clear)", ms(ns[o]), "", sprintf("%.1fx slower", ns[o] / 1e3 / metric[p, "airwrap-us/key"]))
 	}
-	if ("Sign/ECDSA_P384/airwrap" in ns)
-		printf "%-58s %12s %12s %9s\n", "sign ECDSA_P384 (one C_Sign)", ms(ns["Sign/ECDSA_P384/airwrap"]), ms(ns["Sign/ECDSA_P384/floor"]), ratio(ns["Sign/ECDSA_P384/airwrap"], ns["Sign/ECDSA_P384/floor"])
 	print ""
-	printf "%-58s %12s %12s %9s\n", "batch of " keys " keys (RSA_2048, RSAES_OAEP_SHA_1)", "total", "per key", "ratio"
-	w = "Batch/wrap/airwrap"; wf = "Batch/wrap/floor"
+	row("batch of " keys " keys (RSA_2048, RSAES_OAEP_SHA_1)", "total", "per key", "ratio")
+	w = "Batch/wrap/airwrap"; p = "Batch/wrap/paired"
 	if (w in ns) {
-		printf "%-58s %12s %12s %9s\n", "airwrap wrap, end to end (self-test, checks, sign, write)", sprintf("%.1f s", ns[w] / 1e9), sprintf("%.3f ms", metric[w, "ms/key"]), ratio(metric[w, "ms/key"], metric[wf, "ms/key"])
-		printf "%-58s %12s %12s\n", "  floor: create, C_WrapKey, destroy per key", sprintf("%.1f s", ns[wf] / 1e9), sprintf("%.3f ms", metric[wf, "ms/key"])
-		tw = "Batch/wrap/token-wrap"
-		if (tw in ns) printf "%-58s %12s %12s %9s\n", "  airwrap per-key HSM path alone (hsm.Token.Wrap)", sprintf("%.1f s", ns[tw] / 1e9), sprintf("%.3f ms", metric[tw, "ms/key"]), ratio(metric[tw, "ms/key"], metric[wf, "ms/key"])
-		printf "%-58s %12s %12s\n", "  bundle size", sprintf("%.1f MiB", metric[w, "bundle-bytes/key"] * keys / 1048576), sprintf("%d B", metric[w, "bundle-bytes/key"])
+		floor = metric[p, "floor-us/key"] / 1e3
+		row("airwrap wrap end to end (KATs, checks, transcript, sign, write)", sprintf("%.2f s", ns[w] / 1e9), sprintf("%.3f ms", metric[w, "ms/key"]), (floor > 0) ? sprintf("%.2fx", metric[w, "ms/key"] / floor) : "-")
 	}
-	if ("Batch/bundle/sign" in ns) printf "%-58s %12s\n", "sign the bundle in the HSM (DSSE, verified right after)", ms(ns["Batch/bundle/sign"])
-	if ("Batch/bundle/verify" in ns) printf "%-58s %12s\n", "verify the bundle signature", ms(ns["Batch/bundle/verify"])
+	if (p in ns) {
+		row("  airwrap per-key HSM path (hsm.Token.Wrap), same keys", "", us(metric[p, "airwrap-us/key"]), sprintf("%.2fx", metric[p, "x-floor"]))
+		row("  floor: create public key, C_WrapKey, destroy", "", us(metric[p, "floor-us/key"]), "")
+	}
+	if (w in ns) row("  bundle size", sprintf("%.2f MiB", metric[w, "bundle-bytes/key"] * keys / 1048576), sprintf("%d B", metric[w, "bundle-bytes/key"]), "")
+	if ("Batch/bundle/sign" in ns) row("sign the bundle in the HSM (DSSE, verified right after)", ms(ns["Batch/bundle/sign"]), "", "")
+	if ("Batch/bundle/verify" in ns) row("verify the bundle signature", ms(ns["Batch/bundle/verify"]), "", "")
 	s = "Batch/submit/airwrap"; c = "Batch/submit/awscli-loop"
-	if (s in ns) printf "%-58s %12s %12s\n", "airwrap-online submit to local-kms, pacing off", sprintf("%.1f s", ns[s] / 1e9), sprintf("%.3f ms", metric[s, "ms/key"])
-	if (c in ns) printf "%-58s %12s %12s %9s\n", "  aws kms import-key-material loop (sample of 20 keys)", sprintf("%.1f s", ns[c] / 1e9), sprintf("%.1f ms", metric[c, "ms/key"]), ratio(metric[c, "ms/key"], metric[s, "ms/key"]) " slower"
-	if ("Batch/rss/wrap" in ns) printf "%-58s %12s\n", "peak RSS, airwrap wrap of the batch", sprintf("%.1f MiB", metric["Batch/rss/wrap", "peak-RSS-MiB"])
-	if ("Batch/rss/submit" in ns) printf "%-58s %12s\n", "peak RSS, airwrap-online submit of the batch", sprintf("%.1f MiB", metric["Batch/rss/submit", "peak-RSS-MiB"])
+	if (s in ns) row("airwrap-online submit to local-kms, pacing off", sprintf("%.2f s", ns[s] / 1e9), sprintf("%.3f ms", metric[s, "ms/key"]), "")
+	if (c in ns) row("  aws kms import-key-material loop (20-key sample)", sprintf("%.1f s", ns[c] / 1e9), sprintf("%.1f ms", metric[c, "ms/key"]), sprintf("%.0fx slower", metric[c, "ms/key"] / metric[s, "ms/key"]))
+	if ("Batch/rss/wrap" in ns) row("peak RSS, airwrap wrap of the batch (binary)", sprintf("%.1f MiB", metric["Batch/rss/wrap", "peak-RSS-MiB"]), "", "")
+	if ("Batch/rss/submit" in ns) row("peak RSS, airwrap-online submit of the batch (binary)", sprintf("%.1f MiB", metric["Batch/rss/submit", "peak-RSS-MiB"]), "", "")
 }' "$OUT"
