@@ -8,8 +8,10 @@ import (
 	"testing"
 )
 
-// Paths of the binaries TestMain builds once for every test here.
-var airwrapBin, onlineBin string
+// Paths of the binaries TestMain builds once for every test here;
+// faultsBin is airwrap built with -tags airwrapfaults (AIRWRAP_FAULTS
+// injects PKCS#11 failures: hsm/faultinject.go).
+var airwrapBin, onlineBin, faultsBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "airwrap-crashtest-")
@@ -21,8 +23,14 @@ func TestMain(m *testing.M) {
 		defer os.RemoveAll(dir)
 		airwrapBin = filepath.Join(dir, "airwrap")
 		onlineBin = filepath.Join(dir, "airwrap-online")
-		for bin, pkg := range map[string]string{airwrapBin: "../cmd/airwrap", onlineBin: "../cmd/airwrap-online"} {
-			cmd := exec.Command("go", "build", "-o", bin, pkg)
+		faultsBin = filepath.Join(dir, "airwrap-faults")
+		for _, b := range []struct{ bin, pkg, tags string }{
+			{airwrapBin, "../cmd/airwrap", ""},
+			{onlineBin, "../cmd/airwrap-online", ""},
+			{faultsBin, "../cmd/airwrap", "airwrapfaults"},
+		} {
+			bin, pkg := b.bin, b.pkg
+			cmd := exec.Command("go", "build", "-tags", b.tags, "-o", bin, pkg)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				fmt.Fprintf(os.Stderr, "crashtest: go build %s: %v\n%s", pkg, err, out)
 				return 1
