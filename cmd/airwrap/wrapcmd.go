@@ -83,9 +83,9 @@ func wrapAction(c *cli.Context) error {
 	case vt != "" && c.Bool("no-expiry"):
 		return usagef("--valid-to and --no-expiry exclude each other")
 	case vt != "":
-		t, err := time.Parse(time.RFC3339, vt)
+		t, err := parseValidTo(vt)
 		if err != nil {
-			return usagef("--valid-to %q is not an RFC 3339 time like 2027-06-30T00:00:00Z", vt)
+			return err
 		}
 		validTo = &t
 	case !c.Bool("no-expiry"):
