@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -83,17 +82,11 @@ func parseMechanism(s string) (uint, error) {
 // readPIN: --pin-file, else $AIRWRAP_PIN, else a prompt without echo on a terminal.
 func readPIN(c *cli.Context) ([]byte, error) {
 	if f := c.String("pin-file"); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("--pin-file: %w", err)
-		}
-		pin := bytes.TrimRight(b, "\r\n")
-		if len(pin) == 0 {
-			return nil, fmt.Errorf("%w: --pin-file %s is empty", errNoPIN, f)
-		}
-		return bytes.Clone(pin), nil
+		return readPINFile(f)
 	}
 	if v, ok := os.LookupEnv(envPIN); ok {
+		// Nothing this process starts (or a module it loads) inherits it.
+		os.Unsetenv(envPIN)
 		if v == "" {
 			return nil, fmt.Errorf("%w: %s is set but empty", errNoPIN, envPIN)
 		}

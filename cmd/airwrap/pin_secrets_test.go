@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+)
+
+// TestPINEnvNotInherited: once airwrap has read AIRWRAP_PIN it is gone from
+// its environment, so no process it starts inherits it.
+func TestPINEnvNotInherited(t *testing.T) {
+	st := softhsmtest.New(t)
+	t.Setenv(envModule, st.Module)
+	t.Setenv(envToken, st.Label)
+	t.Setenv(envPIN, st.PIN)
+	var out, errb bytes.Buffer
+	if code := run([]string{"airwrap", "key", "list"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("key list exited %d:\n%s", code, errb.String())
+	}
+	if v, ok := os.LookupEnv(envPIN); ok {
+		t.Fatalf("%s still set after use (%d bytes)", envPIN, len(v))
+	}
+	child, err := exec.Command("sh", "-c", "env").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(child, []byte(envPIN+"=")) || bytes.Contains(child, []byte(st.PIN)) {
+		t.Fatalf("a child process inherits the PIN")
+	}
+}
+
+// TestPINFileBufferZeroed: the buffer the PIN file was read into is zeroed;
+// only the returned copy (which hsm.Open zeroes after login) holds the PIN.
+func TestPINFileBufferZeroed(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pin")
+	if err := os.WriteFile(p, []byte("pin-8D1F77\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var buf []byte
+	readFile = func(name string) ([]byte, error) {
+		b, err := os.ReadFile(name)
+		buf = b
+		return b, err
+	}
+	t.Cleanup(func() { readFile = os.ReadFile })
+	pin, err := readPINFile(p)
+	if err != nil || string(pin) != "pin-8D1F77" {
+		t.Fatalf("read %q, %v", pin, err)
+	}
+	if !bytes.Equal(buf, make([]byte, len(buf))) {
+		t.Fatalf("the file buffer still holds %q", buf)
+	}
+}
