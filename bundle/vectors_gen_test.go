@@ -148,6 +148,7 @@ func TestGenerateVectors(t *testing.T) {
 	vs = append(vs, payloadVectors(t)...)
 	vs = append(vs, envelopeVectors(t)...)
 	vs = append(vs, signedParamsVectors(t)...)
+	vs = append(vs, hostileVectors(t)...)
 	for _, dir := range []string{"params", "awscli", "payload", "envelope", "signedparams"} {
 		if err := os.RemoveAll(filepath.Join("testdata", dir)); err != nil {
 			t.Fatal(err)
