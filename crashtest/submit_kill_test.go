@@ -95,6 +95,7 @@ type online struct {
 	srv    *kmstest.Server
 	direct *kms.Client
 	ledger *importLedger
+	tr     *kmstest.Transport
 	proxy  string
 }
 
@@ -107,7 +108,7 @@ func newOnline(t *testing.T) *online {
 	ledger := &importLedger{kms: direct, base: http.DefaultTransport.(*http.Transport).Clone(), imports: map[string][]string{}}
 	tr := kmstest.NewTransport()
 	tr.Base = ledger
-	return &online{offline: newOffline(t), srv: srv, direct: direct, ledger: ledger, proxy: kmstest.Proxy(t, srv.URL, tr)}
+	return &online{offline: newOffline(t), srv: srv, direct: direct, ledger: ledger, tr: tr, proxy: kmstest.Proxy(t, srv.URL, tr)}
 }
 
 // ocmd is `airwrap-online ARGS` in the work dir, reaching local-kms

@@ -1,0 +1,247 @@
+package crashtest
+
+import (
+	"bytes"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/pkcs11"
+
+	"github.com/airwrap/airwrap/kmstest"
+)
+
+// knownMaterial is test key material derived from a seed, so the test can
+// look for it without the material being written anywhere by the test.
+func knownMaterial(seed string) []byte {
+	s := sha512.Sum512([]byte("airwrap-crashtest-material:" + seed))
+	return s[:32]
+}
+
+// putKnownAES puts an extractable, sensitive AES key of known value on the
+// token (through PKCS#11 in this process: the PIN never reaches argv).
+func putKnownAES(t *testing.T, o *offline, label string, value []byte) {
+	t.Helper()
+	p := pkcs11.New(o.tok.Module)
+	if p == nil {
+		t.Fatalf("cannot load %s", o.tok.Module)
+	}
+	if err := p.Initialize(); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Destroy()
+	defer p.Finalize()
+	slots, err := p.GetSlotList(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slot uint
+	found := false
+	for _, s := range slots {
+		if ti, err := p.GetTokenInfo(s); err == nil && strings.TrimRight(ti.Label, " ") == o.tok.Label {
+			slot, found = s, true
+		}
+	}
+	if !found {
+		t.Fatalf("no token %q", o.tok.Label)
+	}
+	sh, err := p.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.CloseSession(sh)
+	if err := p.Login(sh, pkcs11.CKU_USER, o.tok.PIN); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Logout(sh)
+	_, err = p.CreateObject(sh, []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE, value),
+		pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
+		pkcs11.NewAttribute(pkcs11.CKA_ID, []byte("crashtest-"+label)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// transcriptLog keeps every command's stdout and stderr as files, so the
+// scan covers what an operator's terminal (or a CI log) would show.
+type transcriptLog struct {
+	dir string
+	n   int
+}
+
+func (l *transcriptLog) keep(t *testing.T, c *exec.Cmd) (stdout, stderr string, err error) {
+	t.Helper()
+	var o, e bytes.Buffer
+	c.Stdout, c.Stderr = &o, &e
+	err = c.Run()
+	l.n++
+	name := fmt.Sprintf("%02d-%s", l.n, filepath.Base(c.Path))
+	_ = os.WriteFile(filepath.Join(l.dir, name+".cmdline"), []byte(strings.Join(c.Args, "\x00")), 0o600)
+	_ = os.WriteFile(filepath.Join(l.dir, name+".stdout"), o.Bytes(), 0o600)
+	_ = os.WriteFile(filepath.Join(l.dir, name+".stderr"), e.Bytes(), 0o600)
+	return o.String(), e.String(), err
+}
+
+func (l *transcriptLog) ok(t *testing.T, c *exec.Cmd) {
+	t.Helper()
+	if _, e, err := l.keep(t, c); err != nil {
+		t.Fatalf("%q: %v\n%s", c.Args, err, e)
+	}
+}
+
+func (l *transcriptLog) fail(t *testing.T, c *exec.Cmd) {
+	t.Helper()
+	if _, _, err := l.keep(t, c); err == nil {
+		t.Fatalf("%q succeeded, want a failure", c.Args)
+	}
+}
+
+// TestSecretsNeverWritten runs both tools end to end on known material and
+// a distinctive PIN, on success and on failure paths (wrong PIN, a device
+// fault mid-batch, a SIGKILL mid-wrap, a tampered bundle, throttled
+// imports), then scans every file either tool wrote and every line either
+// printed, and every command line, for the PIN (and the wrong PIN) and the
+// material: raw, hex in both cases, base64 and base64url.
+func TestSecretsNeverWritten(t *testing.T) {
+	o := newOnline(t)
+	logs := &transcriptLog{dir: t.TempDir()}
+	materials := map[string][]byte{}
+	for k := 1; k <= 3; k++ {
+		label := fmt.Sprintf("aes%d", k)
+		materials[label] = knownMaterial(label)
+		putKnownAES(t, o.offline, label, materials[label])
+	}
+	logs.ok(t, o.cmd("signer", "generate", "--label", "signer", "--algorithm", "ECDSA_P256"))
+	logs.ok(t, o.cmd("signer", "export", "--label", "signer", "--out", "signer.pem"))
+
+	// success, both halves: prepare, wrap (with AWS CLI files), verify,
+	// submit with a receipt, verify-import, status
+	arns := o.batch(1, 3)
+	logs.ok(t, o.cmd("verify", outName(1), "--trust", "signer.pem", "--params", paramsName(1)))
+	logs.ok(t, o.cmd("inspect", outName(1)))
+	logs.ok(t, o.ocmd("submit", outName(1), "--trust", "signer.pem", "--params", paramsName(1), "--receipt", "receipt-1.json"))
+	logs.ok(t, o.ocmd("verify-import", outName(1), "--receipt", "receipt-1.json", "--trust", "signer.pem"))
+	logs.ok(t, o.ocmd("status", outName(1)))
+	logs.ok(t, o.ocmd("--json", "status", "--key-id", arns[0]))
+
+	// failure paths
+	arns = o.batch(2, 3)
+	wrap := func(out string) []string {
+		args := []string{"wrap", "--params", paramsName(2), "--no-expiry", "--signer", "signer", "--out", out, "--awscli-dir", out + "-aws"}
+		for k, arn := range arns {
+			args = append(args, "--key", fmt.Sprintf("%s=aes%d", arn, k+1))
+		}
+		return args
+	}
+	const wrongPIN = "wrong-PIN-5f3a9c"
+	if err := os.WriteFile(filepath.Join(o.work, "bad.pin"), []byte(wrongPIN+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs.fail(t, o.cmd(append([]string{"--pin-file", "bad.pin"}, wrap("f-pin.json")...)...))
+	_ = os.Remove(filepath.Join(o.work, "bad.pin")) // the test's own file, not airwrap's
+	logs.fail(t, o.fcmd("WrapKey:*:CKR_DEVICE_ERROR", wrap("f-device.json")...))
+	logs.fail(t, o.fcmd("Sign:*:CKR_DEVICE_REMOVED", wrap("f-sign.json")...))
+	res := runKilled(t, o.cmd(wrap("f-killed.json")...), afterLogin, 20*time.Millisecond)
+	_ = os.WriteFile(filepath.Join(logs.dir, "killed.stderr"), res.stderr.Bytes(), 0o600)
+	_ = os.WriteFile(filepath.Join(logs.dir, "killed.stdout"), res.stdout.Bytes(), 0o600)
+	logs.ok(t, o.cmd(wrap("ok-2.json")...)) // with AWS CLI files
+
+	tampered := filepath.Join(o.work, "tampered.json")
+	data, err := os.ReadFile(filepath.Join(o.work, outName(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 1
+	if err := os.WriteFile(tampered, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs.fail(t, o.ocmd("submit", "tampered.json", "--trust", "signer.pem"))
+	o.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 5)
+	logs.fail(t, o.ocmd("--max-attempts", "1", "submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-2.json"))
+	logs.ok(t, o.ocmd("submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-3.json"))
+
+	secrets := map[string][]byte{"the PIN": []byte(o.tok.PIN), "the wrong PIN": []byte(wrongPIN)}
+	for l, m := range materials {
+		secrets["material of "+l] = m
+	}
+	found, n := scanForSecrets(t, secrets, o.work, logs.dir)
+	for _, f := range found {
+		t.Error(f)
+	}
+	t.Logf("scanned %d files (work dir and every command's output) for %d secrets in 5 forms: none found", n, len(secrets))
+}
+
+// scanForSecrets reports every secret that appears, in any of its forms,
+// in any file under dirs, and how many files it read.
+func scanForSecrets(t *testing.T, secrets map[string][]byte, dirs ...string) (found []string, files int) {
+	t.Helper()
+	type needle struct {
+		what string
+		b    []byte
+	}
+	var needles []needle
+	for what, s := range secrets {
+		h := hex.EncodeToString(s)
+		for form, b := range map[string]string{
+			"raw": string(s), "hex": h, "HEX": strings.ToUpper(h),
+			"base64": base64.StdEncoding.EncodeToString(s), "base64url": base64.RawURLEncoding.EncodeToString(s),
+		} {
+			needles = append(needles, needle{what + " (" + form + ")", []byte(b)})
+		}
+	}
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files++
+			for _, n := range needles {
+				if bytes.Contains(data, n.b) {
+					found = append(found, n.what+" appears in "+p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return found, files
+}
+
+// TestScanFindsEveryForm: the scan above sees a secret in each form.
+func TestScanFindsEveryForm(t *testing.T) {
+	dir := t.TempDir()
+	s := knownMaterial("planted")
+	h := hex.EncodeToString(s)
+	for i, form := range []string{string(s), h, strings.ToUpper(h), base64.StdEncoding.EncodeToString(s), base64.RawURLEncoding.EncodeToString(s)} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(i)), []byte("x"+form+"y"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, _ := scanForSecrets(t, map[string][]byte{"planted": s}, dir)
+	if len(found) < 5 {
+		t.Fatalf("found %d of 5 planted forms: %q", len(found), found)
+	}
+}
