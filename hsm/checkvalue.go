@@ -19,9 +19,18 @@ import (
 //     The spec's own hash works on every token: SoftHSM refuses an HMAC
 //     whose key is shorter than the hash (HMAC-SHA-256 with a 28-byte key).
 func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
+	return t.secretCheckValueFrom(h, k, nil)
+}
+
+// secretCheckValueFrom is secretCheckValue with CKA_CHECK_VALUE, when a
+// has it, already read.
+func (t *Token) secretCheckValueFrom(h pkcs11.ObjectHandle, k *Key, a map[uint][]byte) error {
 	if k.KeySpec == "SYMMETRIC_DEFAULT" {
 		k.CheckMethod = bundle.CheckMethodAESKCV
-		stored := t.attrs(h, pkcs11.CKA_CHECK_VALUE)[pkcs11.CKA_CHECK_VALUE]
+		stored, ok := a[pkcs11.CKA_CHECK_VALUE]
+		if !ok {
+			stored = t.attrs(h, pkcs11.CKA_CHECK_VALUE)[pkcs11.CKA_CHECK_VALUE]
+		}
 		block, err := t.aesZeroBlock(h)
 		computed := block[:min(3, len(block))]
 		switch {

@@ -89,8 +89,17 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 			return keys, errs
 		}
 		types := describeTypes(class)
+		withCV := class == pkcs11.CKO_SECRET_KEY // CKA_CHECK_VALUE too, while the token gives it
 		for _, h := range hs {
-			a := t.attrs(h, types...) // what describe reads: one call per object
+			var a map[uint][]byte
+			if withCV {
+				if a, withCV = t.attrsAll(h, append(types, pkcs11.CKA_CHECK_VALUE)...); !withCV {
+					a = nil
+				}
+			}
+			if a == nil {
+				a = t.attrs(h, types...) // what describe reads: one call per object
+			}
 			l := string(a[pkcs11.CKA_LABEL])
 			if found, ok := want[l]; ok {
 				want[l] = append(found, obj{h, class, a})
@@ -124,4 +133,22 @@ func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint, a
 		return nil, fmt.Errorf("%w: key %q matches no importable KMS key spec", ErrUnsupported, label)
 	}
 	return k, nil
+}
+
+// attrsAll reads every one of types in one call; ok is false when the
+// token did not give them all.
+func (t *Token) attrsAll(h pkcs11.ObjectHandle, types ...uint) (map[uint][]byte, bool) {
+	tmpl := make([]*pkcs11.Attribute, len(types))
+	for i, ty := range types {
+		tmpl[i] = pkcs11.NewAttribute(ty, nil)
+	}
+	got, err := t.p.GetAttributeValue(t.sh, h, tmpl)
+	if err != nil || len(got) != len(types) {
+		return nil, false
+	}
+	out := make(map[uint][]byte, len(got))
+	for _, a := range got {
+		out[a.Type] = a.Value
+	}
+	return out, true
 }

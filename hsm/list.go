@@ -134,7 +134,7 @@ func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byt
 		if light {
 			return k, t.computedCheckValue(h, k)
 		}
-		return k, t.secretCheckValue(h, k)
+		return k, t.secretCheckValueFrom(h, k, a)
 	}
 	k.Class = "private"
 	switch kt {
