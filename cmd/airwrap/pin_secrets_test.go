@@ -56,3 +56,20 @@ func TestPINFileBufferZeroed(t *testing.T) {
 		t.Fatalf("the file buffer still holds %q", buf)
 	}
 }
+
+// TestNoPINFlag: there is no way to put the PIN in argv; a --pin flag is a
+// usage error that does not echo its value.
+func TestNoPINFlag(t *testing.T) {
+	for _, args := range [][]string{
+		{"airwrap", "--pin", "pin-in-argv-7731", "key", "list"},
+		{"airwrap", "key", "list", "--pin", "pin-in-argv-7731"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, strings.NewReader(""), &out, &errb); code != 2 {
+			t.Fatalf("%q exited %d, want 2 (usage)", args, code)
+		}
+		if strings.Contains(out.String()+errb.String(), "pin-in-argv-7731") {
+			t.Fatalf("%q: the value is echoed:\n%s%s", args, out.String(), errb.String())
+		}
+	}
+}
