@@ -58,6 +58,7 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 	}
 	airwrap := func(args ...string) {
 		t.Helper()
+		os.Setenv(envPIN, tok.PIN) // airwrap unsets it once read; t.Setenv above restores it after the test
 		var stdout, stderr bytes.Buffer
 		if code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr); code != 0 {
 			t.Fatalf("airwrap %v: exit %d\n%s", args, code, stderr.String())
