@@ -3,6 +3,7 @@ package hsm
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -199,5 +200,40 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 				t.Fatalf("%d objects on the token after the fault, %d before", n, baseline)
 			}
 		})
+	}
+}
+
+// TestKeyValueNeverReadable: for every key airwrap generates, asking the
+// token for CKA_VALUE (or a private key's CKA_PRIVATE_EXPONENT /
+// CKA_VALUE) is refused with CKR_ATTRIBUTE_SENSITIVE: the material only
+// ever leaves wrapped.
+func TestKeyValueNeverReadable(t *testing.T) {
+	tok, _ := openTest(t)
+	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256"} {
+		k, err := tok.GenerateKey("k-"+spec, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok.mu.Lock()
+		hs, err := tok.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, k.Label)})
+		var leaked []string
+		for _, h := range hs {
+			for _, a := range []uint{pkcs11.CKA_VALUE, pkcs11.CKA_PRIVATE_EXPONENT} {
+				got, gerr := tok.p.GetAttributeValue(tok.sh, h, []*pkcs11.Attribute{pkcs11.NewAttribute(a, nil)})
+				if gerr == nil && len(got) == 1 && len(got[0].Value) > 0 {
+					if cls, _ := tok.p.GetAttributeValue(tok.sh, h, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, nil)}); len(cls) == 1 && cls[0].Value[0] == byte(pkcs11.CKO_PUBLIC_KEY) {
+						continue // a public key's CKA_VALUE / EC point is public
+					}
+					leaked = append(leaked, fmt.Sprintf("attribute 0x%x", a))
+				}
+			}
+		}
+		tok.mu.Unlock()
+		if err != nil || len(hs) == 0 {
+			t.Fatalf("%s: find: %v (%d objects)", spec, err, len(hs))
+		}
+		if len(leaked) > 0 {
+			t.Fatalf("%s: the token gave out %v", spec, leaked)
+		}
 	}
 }
