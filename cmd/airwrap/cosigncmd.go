@@ -123,4 +123,7 @@ func describeCosign(w io.Writer, path string, cs *ceremony.Cosign) {
 	for _, k := range cs.TrustedBy {
 		field(w, 2, "trusted signer verified", group(k.KeyID))
 	}
+	if len(cs.TrustedBy) == 0 {
+		fmt.Fprintln(w, "airwrap: warning: no --trust: the signatures already on the bundle are not checked; pass the first officer's public key to check them before you sign")
+	}
 }
