@@ -21,7 +21,7 @@ func requireSigned(o *Options, k bundle.Kind) error {
 	if len(o.ParamsTrust) == 0 || (k != bundle.KindParams && k != bundle.KindAWSCLI) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s: %w: it is a %s, and --params-trust requires parameters signed on the online side (airwrap-online prepare --sign-key or --sign-kms-key)", verify.ErrUntrusted, o.ParamsPath, ErrParamsUnsigned, k)
+	return fmt.Errorf("%s: %w: it is a %s, and --params-trust requires parameters signed on the online side (airwrap-online prepare --sign-key or --sign-kms-key)", o.ParamsPath, ErrParamsUnsigned, k)
 }
 
 // fromSignedParams reads signed parameters: the envelope strictly, its

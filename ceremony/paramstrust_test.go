@@ -56,7 +56,7 @@ func TestWrapParamsTrust(t *testing.T) {
 		{"signed, no trust given", byA, nil, 0, []error{errOpened}},
 		{"signed by a trusted key", byA, []verify.TrustedKey{trustC, trustA}, 1, []error{errOpened}},
 		{"two of two", byAB, []verify.TrustedKey{trustA, trustB}, 2, []error{errOpened}},
-		{"unsigned", m.Data, []verify.TrustedKey{trustA}, 1, []error{verify.ErrUntrusted, ErrParamsUnsigned}},
+		{"unsigned", m.Data, []verify.TrustedKey{trustA}, 1, []error{ErrParamsUnsigned}},
 		{"signed by a key not trusted", byA, []verify.TrustedKey{trustC}, 1, []error{verify.ErrUntrusted}},
 		{"one of two required", byA, []verify.TrustedKey{trustA, trustB}, 2, []error{verify.ErrUntrusted}},
 		{"the same key pinned twice counts once", byA, []verify.TrustedKey{trustA, trustA}, 2, []error{verify.ErrUntrusted}},

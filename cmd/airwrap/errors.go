@@ -41,7 +41,7 @@ var hints = []struct {
 	{verify.ErrDuplicateKey, "each KMS key may appear once: fetch the parameters again"},
 	{ceremony.ErrParamsUnsigned, "ask the online side for signed parameters (airwrap-online prepare --sign-key FILE or --sign-kms-key ID); drop --params-trust only if your procedure allows unsigned parameters"},
 	{ceremony.ErrAlreadySigned, "dual control needs another officer's key: select their token with --token and their key with --signer"},
-	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"},
+	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold; for signed parameters, --params-trust and --params-threshold"},
 	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
 	{bundle.ErrSignature, "the file was changed after signing or signed by another key: do not use it"},
 	{bundle.ErrMalformed, "the file is not a valid airwrap or AWS CLI file: check it is the one you meant, unchanged"},
