@@ -9,5 +9,6 @@ import "os"
 var version = "dev"
 
 func main() {
+	takePINFromEnv() // before anything else can start a process
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -11,19 +11,17 @@ import (
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
 
-// TestPINEnvNotInherited: once airwrap has read AIRWRAP_PIN it is gone from
-// its environment, so no process it starts inherits it.
+// TestPINEnvNotInherited: main takes AIRWRAP_PIN out of the environment
+// before anything runs, so no process airwrap starts inherits it, and the
+// PIN still reaches the token.
 func TestPINEnvNotInherited(t *testing.T) {
 	st := softhsmtest.New(t)
 	t.Setenv(envModule, st.Module)
 	t.Setenv(envToken, st.Label)
 	t.Setenv(envPIN, st.PIN)
-	var out, errb bytes.Buffer
-	if code := run([]string{"airwrap", "key", "list"}, strings.NewReader(""), &out, &errb); code != 0 {
-		t.Fatalf("key list exited %d:\n%s", code, errb.String())
-	}
+	takePINFromEnv() // what main does first
 	if v, ok := os.LookupEnv(envPIN); ok {
-		t.Fatalf("%s still set after use (%d bytes)", envPIN, len(v))
+		t.Fatalf("%s still set after startup (%d bytes)", envPIN, len(v))
 	}
 	child, err := exec.Command("sh", "-c", "env").Output()
 	if err != nil {
@@ -31,6 +29,13 @@ func TestPINEnvNotInherited(t *testing.T) {
 	}
 	if bytes.Contains(child, []byte(envPIN+"=")) || bytes.Contains(child, []byte(st.PIN)) {
 		t.Fatalf("a child process inherits the PIN")
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"airwrap", "key", "list"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("key list with the PIN taken at startup exited %d:\n%s", code, errb.String())
+	}
+	if takenPIN != nil || takenPINSet {
+		t.Fatal("the PIN taken at startup is still held after use")
 	}
 }
 

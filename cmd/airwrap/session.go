@@ -84,13 +84,11 @@ func readPIN(c *cli.Context) ([]byte, error) {
 	if f := c.String("pin-file"); f != "" {
 		return readPINFile(f)
 	}
-	if v, ok := os.LookupEnv(envPIN); ok {
-		// Nothing this process starts (or a module it loads) inherits it.
-		os.Unsetenv(envPIN)
-		if v == "" {
+	if v, ok := envPINValue(); ok {
+		if len(v) == 0 {
 			return nil, fmt.Errorf("%w: %s is set but empty", errNoPIN, envPIN)
 		}
-		return []byte(v), nil
+		return v, nil
 	}
 	in, ok := c.App.Reader.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
