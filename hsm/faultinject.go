@@ -2,6 +2,7 @@ package hsm
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,8 @@ import (
 // session is dead: every later call on it fails the same way, as on a real
 // device (C_CloseSession still closes the real session, so its objects go,
 // as they would). "TokenFlags:0xF" ORs F into every C_GetTokenInfo answer.
+// RV "pause" makes that call print "airwrap-faults: paused at Op #N" on
+// stderr and block for ever: a deterministic point for a kill test.
 type injector struct {
 	p11
 	mu         sync.Mutex
@@ -31,9 +34,10 @@ type injector struct {
 }
 
 type faultRule struct {
-	op  string
-	nth int // 0: every call
-	rv  uint
+	op    string
+	nth   int // 0: every call
+	rv    uint
+	pause bool
 }
 
 var ckrNames = map[string]uint{
@@ -76,6 +80,9 @@ func parseFaults(spec string) (*injector, error) {
 			fr.nth = n
 		}
 		rv, ok := ckrNames[parts[2]]
+		if parts[2] == "pause" {
+			fr.pause, ok = true, true
+		}
 		if !ok {
 			v, err := strconv.ParseUint(parts[2], 0, 64)
 			if err != nil {
@@ -100,13 +107,21 @@ func (in *injector) Calls(op string) int {
 // session says whether op works on a session (and so dies with it).
 func (in *injector) fault(op string, session bool) error {
 	in.mu.Lock()
-	defer in.mu.Unlock()
 	in.calls[op]++
+	for _, r := range in.rules {
+		if r.pause && r.op == op && (r.nth == 0 || r.nth == in.calls[op]) {
+			n := in.calls[op]
+			in.mu.Unlock()
+			fmt.Fprintf(os.Stderr, "airwrap-faults: paused at %s #%d\n", op, n)
+			select {} // until killed
+		}
+	}
+	defer in.mu.Unlock()
 	if session && in.dead != 0 {
 		return pkcs11.Error(in.dead)
 	}
 	for _, r := range in.rules {
-		if r.op == op && (r.nth == 0 || r.nth == in.calls[op]) {
+		if !r.pause && r.op == op && (r.nth == 0 || r.nth == in.calls[op]) {
 			switch r.rv {
 			case pkcs11.CKR_SESSION_HANDLE_INVALID, pkcs11.CKR_SESSION_CLOSED, pkcs11.CKR_DEVICE_REMOVED:
 				in.dead = r.rv
