@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,9 +13,14 @@ import (
 // emit prints v as indented JSON with --json, else calls text.
 func emit(c *cli.Context, v any, text func(w io.Writer)) error {
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := c.App.Writer.Write(escapeJSON(buf.Bytes()))
+		return err
 	}
 	text(c.App.Writer)
 	return nil

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// --json output: a hostile string (an escape sequence, a bidi override, a
+// line separator) reaches the terminal only as \u escapes, and the output is
+// still JSON that decodes to the same string.
+func TestEmitJSONEscapes(t *testing.T) {
+	hostile := "evil\x1b[31mred\u202eltr\u2028line\U0001F600"
+	var stdout bytes.Buffer
+	app := &cli.App{
+		Writer: &stdout,
+		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json"}},
+		Action: func(c *cli.Context) error {
+			return emit(c, map[string]string{"description": hostile}, nil)
+		},
+	}
+	if err := app.Run([]string{"airwrap-online", "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	for _, raw := range []string{"\x1b", "\u202e", "\u2028"} {
+		if strings.Contains(out, raw) {
+			t.Fatalf("raw %q in JSON output: %s", raw, out)
+		}
+	}
+	if !strings.Contains(out, `\u001b[31mred\u202eltr\u2028line`) {
+		t.Fatalf("output: %s", out)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(stdout.Bytes(), &back); err != nil || back["description"] != hostile {
+		t.Fatalf("not the same JSON: %v %q", err, back["description"])
+	}
+}
