@@ -92,3 +92,25 @@ func TestCheckImportAgainstSignedParams(t *testing.T) {
 		t.Fatalf("another import token was accepted: %v", err)
 	}
 }
+
+// A parameters signature cannot be replayed as an import bundle signature
+// (or back): the payloadType is inside what is signed (DSSE PAE).
+func TestSignedParamsSignatureIsBoundToItsType(t *testing.T) {
+	sp, err := bundle.ParseSignedParams(readVector(t, "signedparams/valid-p384.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	relabelled := *sp.Envelope
+	relabelled.PayloadType = bundle.ImportPayloadType
+	if _, _, err := VerifyEnvelope(&relabelled, []TrustedKey{trustOf(t, "test-signer-p384")}, 1); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("a parameters signature verified as an import bundle signature: %v", err)
+	}
+	env, err := bundle.ParseEnvelope(readVector(t, "envelope/valid-p384.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.PayloadType = bundle.ParamsPayloadType
+	if _, _, err := VerifySignedParams(env, []TrustedKey{trustOf(t, "test-signer-p384")}, 1); !errors.Is(err, ErrUntrusted) {
+		t.Fatalf("an import bundle signature verified as a parameters signature: %v", err)
+	}
+}
