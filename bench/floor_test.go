@@ -63,6 +63,15 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 	return f
 }
 
+// login logs the process in again (PKCS#11 login is per process: another
+// session's C_Logout ends it for every session).
+func (f *floor) login(b *testing.B, pin string) {
+	b.Helper()
+	if err := f.ctx.Login(f.sh, pkcs11.CKU_USER, pin); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
+		b.Fatal(err)
+	}
+}
+
 func isCKR(err error, rv uint) bool {
 	e, ok := err.(pkcs11.Error)
 	return ok && uint(e) == rv
