@@ -177,7 +177,8 @@ func TestSecretsNeverWritten(t *testing.T) {
 	logs.fail(t, o.ocmd("--max-attempts", "1", "submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-2.json"))
 	logs.ok(t, o.ocmd("submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-3.json"))
 
-	secrets := map[string][]byte{"the PIN": []byte(o.tok.PIN), "the wrong PIN": []byte(wrongPIN)}
+	secrets := map[string][]byte{"the PIN": []byte(o.tok.PIN), "the wrong PIN": []byte(wrongPIN),
+		"the AWS secret access key": []byte(kmstest.SecretAccessKey)}
 	for l, m := range materials {
 		secrets["material of "+l] = m
 	}
