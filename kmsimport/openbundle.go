@@ -98,15 +98,24 @@ func ReadPayloadUnverified(data []byte) (*bundle.ImportPayload, error) {
 // an import bundle names.
 func KeyARNs(data []byte) ([]string, error) {
 	var out []string
+	params := func(p *bundle.Params) {
+		for _, e := range p.Entries {
+			out = append(out, e.KeyARN)
+		}
+	}
 	switch k := bundle.Detect(data); k {
 	case bundle.KindParams:
 		p, err := bundle.ParseParams(data)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range p.Entries {
-			out = append(out, e.KeyARN)
+		params(p)
+	case bundle.KindSignedParams:
+		sp, err := bundle.ParseSignedParams(data)
+		if err != nil {
+			return nil, err
 		}
+		params(sp.Params)
 	case bundle.KindImport:
 		p, err := ReadPayloadUnverified(data)
 		if err != nil {
@@ -122,7 +131,7 @@ func KeyARNs(data []byte) ([]string, error) {
 		}
 		out = append(out, p.KeyID)
 	default:
-		return nil, fmt.Errorf("%w: not a parameters bundle, AWS CLI parameters or an import bundle (%s)", ErrUsage, k)
+		return nil, fmt.Errorf("%w: not a parameters bundle (signed or not), AWS CLI parameters or an import bundle (%s)", ErrUsage, k)
 	}
 	return out, nil
 }
