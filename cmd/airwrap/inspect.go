@@ -72,7 +72,7 @@ func inspectAction(c *cli.Context) error {
 	case bundle.KindSignedParams:
 		d, err = inspectSignedParams(data, now)
 	default:
-		return fmt.Errorf("%s: %w: not a parameters bundle, an import bundle or AWS CLI get-parameters-for-import JSON", path, bundle.ErrMalformed)
+		return fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle or AWS CLI get-parameters-for-import JSON", path, bundle.ErrMalformed)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
