@@ -102,6 +102,9 @@ func wrapAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("--params: %w", err)
 	}
+	if len(paramsTrust) == 0 && bundle.Detect(data) == bundle.KindSignedParams {
+		fmt.Fprintln(c.App.ErrWriter, "airwrap: warning: the parameters are signed, but no --params-trust was given: their signatures are not checked; pass the online side's public key to check them")
+	}
 	var keys []ceremony.KeySelect
 	for _, k := range c.StringSlice("key") {
 		keys = append(keys, ceremony.ParseKeySelect(k))
