@@ -21,9 +21,15 @@ type SubmitRequest struct {
 	Payload      *bundle.ImportPayload
 	BundleSHA256 string
 	DryRun       bool
-	Progress     io.Writer
-	Now          func() time.Time
+	// Rate paces ImportKeyMaterial (requests per second); 0: DefaultImportRate.
+	Rate     float64
+	Progress io.Writer
+	Now      func() time.Time
 }
+
+// DefaultImportRate is ImportKeyMaterial's default quota: 15 requests per
+// second per account and Region. Throttling beyond it is retried by the SDK.
+const DefaultImportRate = 15.0
 
 // Submit pre-checks every entry's KMS key with DescribeKey, and only if all
 // pass, imports each entry. The receipt is returned even on failure; the
@@ -58,7 +64,16 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		return rc, withHint(err, "nothing was imported: fix the keys above (or the bundle) and run submit again")
 	}
 
-	// Phase 2: import, one entry at a time.
+	// Phase 2: import, one entry at a time, paced to the quota.
+	rate := req.Rate
+	if rate <= 0 {
+		rate = DefaultImportRate
+	}
+	if !req.DryRun && n > 1 && float64(n-1)/rate >= 1 {
+		d := time.Duration(float64(n-1) / rate * float64(time.Second))
+		fmt.Fprintf(progress, "importing %d keys at %g/s: about %s\n", n, rate, d.Round(time.Second))
+	}
+	pace := newPacer(rate)
 	bar := progressbar.New(progress, "importing", n)
 	defer bar.Done()
 	for i, e := range p.Entries {
@@ -70,6 +85,10 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 				re.Note = "the key is Enabled: submit would re-import, which KMS accepts only for the same material"
 			}
 		} else {
+			if err := pace.wait(ctx); err != nil {
+				errs = append(errs, err)
+				break
+			}
 			re, err = importEntry(ctx, api, e, before[i], req.Now)
 		}
 		rc.Entries[i] = re

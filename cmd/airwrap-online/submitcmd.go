@@ -17,12 +17,13 @@ func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--dry-run] [--receipt FILE]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--dry-run] [--receipt FILE] [--rate R]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
 expired, ValidTo is acceptable, and with --params the bundle answers exactly
 that parameters file. Then every entry's key is checked with DescribeKey, and
-only if all pass is ImportKeyMaterial called for each entry.
+only if all pass is ImportKeyMaterial called for each entry, paced to --rate
+(its quota is 15/s; throttling is retried with backoff).
 
 Re-running the same bundle is safe: a key that already holds the material is
 reported "already-imported". --dry-run stops before ImportKeyMaterial. The
@@ -37,6 +38,7 @@ Example:
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
 			&cli.StringFlag{Name: "receipt", Usage: "receipt `FILE` to write (never replaced)"},
+			&cli.StringFlag{Name: "rate", Value: "15/s", Usage: "ImportKeyMaterial `RATE`: N/s or N/m (its quota is 15/s)"},
 		},
 		Action: submitAction,
 	}
@@ -53,6 +55,10 @@ func submitAction(c *cli.Context) error {
 	k, err := threshold(c)
 	if err != nil {
 		return err
+	}
+	rate, err := kmsimport.ParseRate(c.String("rate"))
+	if err != nil {
+		return usagef("--rate: %v", err)
 	}
 	receiptPath := c.String("receipt")
 	if receiptPath != "" {
@@ -81,7 +87,7 @@ func submitAction(c *cli.Context) error {
 		return err
 	}
 	rc, serr := kmsimport.Submit(c.Context, api, kmsimport.SubmitRequest{
-		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: c.Bool("dry-run"), Progress: progress{c.App.ErrWriter},
+		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: c.Bool("dry-run"), Rate: rate, Progress: progress{c.App.ErrWriter},
 	})
 	if receiptPath != "" && rc != nil {
 		b, err := kmsimport.MarshalReceipt(rc)
