@@ -153,5 +153,5 @@ func (bt *batch) submitRSS(b *testing.B, bins binaries, bundlePath string) int {
 	dir := b.TempDir()
 	trust := write(b, dir, "signer.pem", bt.signerPEM(b))
 	env := append(os.Environ(), bt.srv.Env()...)
-	return peakRSS(b, env, bins.online, "submit", bundlePath, "--trust", trust)
+	return peakRSS(b, env, bins.online, "submit", bundlePath, "--trust", trust, "--rate", "1000000/s")
 }
