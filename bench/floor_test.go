@@ -2,7 +2,9 @@ package bench
 
 import (
 	"crypto/rsa"
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/miekg/pkcs11"
@@ -38,7 +40,7 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 	found := false
 	for _, s := range slots {
 		ti, err := ctx.GetTokenInfo(s)
-		if err == nil && trim(ti.Label) == h.st.Label {
+		if err == nil && strings.TrimRight(ti.Label, " \x00") == h.st.Label {
 			slot, found = s, true
 		}
 	}
@@ -73,15 +75,8 @@ func (f *floor) login(b *testing.B, pin string) {
 }
 
 func isCKR(err error, rv uint) bool {
-	e, ok := err.(pkcs11.Error)
-	return ok && uint(e) == rv
-}
-
-func trim(s string) string {
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == 0) {
-		s = s[:len(s)-1]
-	}
-	return s
+	var e pkcs11.Error
+	return errors.As(err, &e) && uint(e) == rv
 }
 
 // handle finds the one object of class with label (setup, not timed).
