@@ -16,6 +16,8 @@ mkdir -p "$(dirname "$OUT")"
 	echo "# SoftHSM $(softhsm2-util --version); $(openssl version | cut -d' ' -f1-2); $( (/usr/bin/aws --version 2>/dev/null || echo 'no AWS CLI v2') | cut -d' ' -f1); $($GO version | cut -d' ' -f3)"
 } >"$OUT"
 cat "$OUT"
+[ -x /usr/bin/time ] || echo "bench: warning: no GNU time at /usr/bin/time (apt-get install time): no peak RSS figures" >&2
+[ -x /usr/bin/aws ] || echo "bench: warning: no AWS CLI v2 at /usr/bin/aws (apt-get install awscli): no CLI baseline" >&2
 
 echo "bench: per-key wrap and signing (SoftHSM, floor, OpenSSL recipe)..." >&2
 $GO test -run '^$' -bench '^Benchmark(Wrap|Sign)$' -benchmem -benchtime 1s -count 1 ./bench | tee -a "$OUT" >&2
