@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,42 +101,79 @@ func (bt *batch) open() (ceremony.Token, error) {
 }
 
 // keySet creates n EXTERNAL KMS keys, fetches their parameters with pacing
-// off, and generates an AES-256 key on the token for each.
+// off, and generates an AES-256 key on the token for each. The token's keys
+// are made while local-kms makes its wrapping keys (setup, not timed).
 func (bt *batch) keySet(b *testing.B, tok *hsm.Token, prefix string, n int) keySet {
 	b.Helper()
-	ctx := context.Background()
 	var ks keySet
-	var ids []string
 	for i := range n {
-		info, err := kmsimport.CreateKey(ctx, bt.api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "airwrap bench"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		ids = append(ids, info.ARN)
-		label := fmt.Sprintf("%s-%04d", prefix, i)
-		if _, err := tok.GenerateKey(label, "SYMMETRIC_DEFAULT"); err != nil {
-			b.Fatal(err)
-		}
-		ks.keys = append(ks.keys, ceremony.KeySelect{ARN: info.ARN, Label: label})
-		ks.labels = append(ks.labels, label)
+		ks.labels = append(ks.labels, fmt.Sprintf("%s-%04d", prefix, i))
 	}
-	p, err := kmsimport.Prepare(ctx, bt.api, kmsimport.PrepareRequest{
-		KeyIDs: ids, WrappingAlgorithm: verify.RSAESOAEPSHA1, WrappingKeySpec: "RSA_2048", Rate: 1e6, ToolVersion: "bench",
-	})
-	if err != nil {
-		b.Fatal(err)
+	genErr := make(chan error, 1)
+	go func() {
+		for _, label := range ks.labels {
+			if _, err := tok.GenerateKey(label, "SYMMETRIC_DEFAULT"); err != nil {
+				genErr <- err
+				return
+			}
+		}
+		genErr <- nil
+	}()
+	p, err := bt.params(n)
+	if gerr := <-genErr; gerr != nil || err != nil {
+		b.Fatal(errors.Join(gerr, err))
 	}
 	if ks.params, err = bundle.MarshalParams(p); err != nil {
 		b.Fatal(err)
 	}
-	for _, e := range p.Entries {
+	for i, e := range p.Entries {
 		pub, err := x509.ParsePKIXPublicKey(e.PublicKey)
 		if err != nil {
 			b.Fatal(err)
 		}
 		ks.pubs = append(ks.pubs, pub.(*rsa.PublicKey))
+		ks.keys = append(ks.keys, ceremony.KeySelect{ARN: e.KeyARN, Label: ks.labels[i]})
 	}
 	return ks
+}
+
+// params creates n EXTERNAL KMS keys and fetches their parameters, in two
+// halves at once (local-kms generates an RSA key for each).
+func (bt *batch) params(n int) (*bundle.Params, error) {
+	ctx := context.Background()
+	var ids []string
+	for range n {
+		info, err := kmsimport.CreateKey(ctx, bt.api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "airwrap bench"})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, info.ARN)
+	}
+	halves := [][]string{ids[:n/2], ids[n/2:]}
+	out := make([]*bundle.Params, len(halves))
+	errs := make([]error, len(halves))
+	var wg sync.WaitGroup
+	for i, h := range halves {
+		if len(h) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = kmsimport.Prepare(ctx, bt.api, kmsimport.PrepareRequest{
+				KeyIDs: h, WrappingAlgorithm: verify.RSAESOAEPSHA1, WrappingKeySpec: "RSA_2048", Rate: 1e6, ToolVersion: "bench",
+			})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	p := out[1]
+	if out[0] != nil {
+		p.Entries = append(out[0].Entries, p.Entries...)
+	}
+	return p, nil
 }
 
 // wrap runs the ceremony on ks into dir.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: airwrap's benchmarks on a throwaway SoftHSM token and local-kms,
 # then a short table. docs/PERFORMANCE.md records and explains the numbers.
-#   scripts/bench.sh            # everything (about 5 minutes on 2 cores)
+#   scripts/bench.sh            # everything (2 to 4 minutes on 2 cores)
 #   AIRWRAP_BENCH_KEYS=100 scripts/bench.sh   # a smaller batch, for a quick look
 # Raw `go test -bench` output is kept in bin/bench.out (or $BENCH_OUT).
 set -euo pipefail
