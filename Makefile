@@ -20,10 +20,12 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/airwrap ./cmd/airwrap
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/airwrap-online ./cmd/airwrap-online
 
-## test: set up, vet, then every test (SoftHSM and local-kms are real; nothing is skipped)
+## test: set up, vet, every test (SoftHSM, opencryptoki, NSS and local-kms are real; nothing is
+## skipped), then a short run of every fuzzer (their seed corpora already ran as tests)
 test: setup
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+	@bash scripts/fuzz.sh 2s
 
 ## lint: gofmt, go vet and staticcheck
 lint:
