@@ -19,6 +19,7 @@ compgen -G '/usr/lib/*/libsoftokn3.so' >/dev/null || missing+=(libnss3)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
 command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/aws ] || missing+=(awscli)
+[ -x /usr/bin/time ] || missing+=(time)  # GNU time: peak RSS in make bench
 
 if [ ${#missing[@]} -gt 0 ]; then
 	say "installing Debian packages: ${missing[*]}"
