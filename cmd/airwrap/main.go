@@ -9,6 +9,7 @@ import "os"
 var version = "dev"
 
 func main() {
-	takePINFromEnv() // before anything else can start a process
+	_ = hardenProcess() // no core dumps, no ptrace or /proc reading by others
+	takePINFromEnv()    // before anything else can start a process
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -1,0 +1,88 @@
+package crashtest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestAirwrapNotDumpable: the real airwrap binary, caught while it waits
+// to read its PIN file, allows no core dump and is not dumpable: its
+// /proc/PID files (environ, mem) belong to root, not to the user it runs
+// as, so that user's other processes cannot read its environment or
+// memory. (As root the test runs airwrap as nobody to see the difference.)
+func TestAirwrapNotDumpable(t *testing.T) {
+	// not t.TempDir: its parent is 0700, and airwrap may run as nobody
+	dir, err := os.MkdirTemp("", "airwrap-dumpable-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pin")
+	if err := syscall.Mkfifo(fifo, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(airwrapBin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(airwrapBin, "--module", "/nonexistent.so", "--token", "t", "--pin-file", fifo, "key", "list")
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	uid := os.Getuid()
+	if uid == 0 {
+		uid = 65534 // nobody
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: 65534}}
+	}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill(); <-exited }()
+	// Opening the FIFO for writing returns once airwrap has opened it to
+	// read the PIN: well after main hardened the process.
+	opened := make(chan *os.File, 1)
+	go func() {
+		w, _ := os.OpenFile(fifo, os.O_WRONLY, 0)
+		opened <- w
+	}()
+	select {
+	case w := <-opened:
+		defer w.Close()
+	case err := <-exited:
+		exited <- err
+		if r, rerr := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); rerr == nil {
+			defer r.Close() // lets the writer above return
+		}
+		t.Fatalf("airwrap exited before reading its PIN file: %v\n%s", err, out.String())
+	}
+	proc := "/proc/" + strconv.Itoa(cmd.Process.Pid)
+	fi, err := os.Stat(proc + "/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owner := fi.Sys().(*syscall.Stat_t).Uid; owner != 0 {
+		t.Fatalf("%s/environ belongs to uid %d (the process's own user %d): airwrap is dumpable", proc, owner, uid)
+	}
+	limits, err := os.ReadFile(proc + "/limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(limits), "\n") {
+		if strings.HasPrefix(l, "Max core file size") {
+			if f := strings.Fields(l); len(f) < 6 || f[4] != "0" || f[5] != "0" {
+				t.Fatalf("core dumps allowed: %q", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("no core limit in %s/limits", proc)
+}
