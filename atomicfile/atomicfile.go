@@ -1,9 +1,13 @@
 // Package atomicfile writes output files that either land complete or not at
 // all, and never replace an existing file, even when racing another writer.
 //
-// A file is written to a temporary name in the same directory, synced, then
-// hard-linked to its final name (link(2) fails if the name exists, unlike
-// rename(2)), the temporary name is removed and the directory is synced.
+// A file is written to an unnamed temporary file in the same directory
+// (O_TMPFILE, Linux), synced, then given its final name with linkat(2),
+// which fails if the name exists (unlike rename(2)); the directory is then
+// synced. A process killed at any point leaves no temporary file. Where
+// unnamed files are impossible (other systems, file systems without
+// O_TMPFILE such as FAT), a named temporary file ".NAME.tmp-*" is linked
+// and removed instead, and a kill can leave that behind.
 package atomicfile
 
 import (
