@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
@@ -41,13 +42,18 @@ type ClientOptions struct {
 	MaxAttempts int
 	// MaxBackoff caps the delay between attempts (0: DefaultMaxBackoff).
 	MaxBackoff time.Duration
+	// RequestTimeout bounds each attempt, so an endpoint that accepts a
+	// request and never answers cannot stall a batch forever; the attempt
+	// then counts as a connection error and is retried (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // Retry defaults: KMS quotas are low (GetParametersForImport 1/s), so retry
 // patiently.
 const (
-	DefaultMaxAttempts = 8
-	DefaultMaxBackoff  = 20 * time.Second
+	DefaultMaxAttempts    = 8
+	DefaultMaxBackoff     = 20 * time.Second
+	DefaultRequestTimeout = 60 * time.Second
 )
 
 // retryableCodes are KMS errors worth another attempt on top of the SDK's
@@ -73,7 +79,13 @@ func NewClient(ctx context.Context, o ClientOptions) (*kms.Client, error) {
 	if backoff <= 0 {
 		backoff = DefaultMaxBackoff
 	}
-	opts = append(opts, config.WithRetryer(func() aws.Retryer { return newRetryer(attempts, backoff) }))
+	timeout := o.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	opts = append(opts, config.WithRetryer(func() aws.Retryer { return newRetryer(attempts, backoff) }),
+		// The SDK's own buildable client, so AWS_CA_BUNDLE still applies.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(timeout)))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)

@@ -79,6 +79,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 			&cli.StringFlag{Name: "endpoint-url", Usage: "KMS endpoint `URL` (default: $AWS_ENDPOINT_URL_KMS or AWS's)"},
 			&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON"},
 			&cli.IntFlag{Name: "max-attempts", Value: kmsimport.DefaultMaxAttempts, Usage: "`N` attempts per AWS request, retries of throttling and 5xx included"},
+			&cli.DurationFlag{Name: "request-timeout", Value: kmsimport.DefaultRequestTimeout, Usage: "give up on one attempt of an AWS request after `DURATION` (then retried, as a connection error)"},
 		},
 		Commands:        commands(),
 		HideHelpCommand: true,
@@ -109,11 +110,15 @@ func kmsClient(c *cli.Context) (kmsimport.API, error) {
 	if c.Int("max-attempts") < 1 {
 		return nil, usagef("--max-attempts must be at least 1")
 	}
+	if c.Duration("request-timeout") <= 0 {
+		return nil, usagef("--request-timeout must be positive, e.g. 60s")
+	}
 	return kmsimport.NewClient(c.Context, kmsimport.ClientOptions{
-		Profile:     c.String("profile"),
-		Region:      c.String("region"),
-		EndpointURL: c.String("endpoint-url"),
-		MaxAttempts: c.Int("max-attempts"),
+		Profile:        c.String("profile"),
+		Region:         c.String("region"),
+		EndpointURL:    c.String("endpoint-url"),
+		MaxAttempts:    c.Int("max-attempts"),
+		RequestTimeout: c.Duration("request-timeout"),
 	})
 }
 
