@@ -29,7 +29,7 @@ import (
 
 // alignmentProbeKAT reports whether 0x2109 refuses the known 28-byte secret.
 func (k *kat) alignmentProbeKAT(kek pkcs11.ObjectHandle) bool {
-	out, err := k.t.wrapKey(pkcs11.NewMechanism(CKMAESKeyWrap, nil), kek, k.secrets[1].h)
+	out, err := k.wrap(pkcs11.NewMechanism(CKMAESKeyWrap, nil), kek, k.secrets[1].h)
 	return err != nil && out == nil
 }
 
@@ -86,7 +86,7 @@ func (k *kat) oaepPrivate(oaep map[crypto.Hash]AlgorithmResult) bool {
 		return false
 	}
 	defer k.t.destroy(obj, nil)
-	blob, err := k.t.wrapKey(oaepMech(h), k.pub, obj)
+	blob, err := k.wrap(oaepMech(h), k.pub, obj)
 	if err != nil {
 		return false
 	}
@@ -127,7 +127,7 @@ func (k *kat) ecLen(c curve, d []byte, kwp uint, kek pkcs11.ObjectHandle, kekVal
 		return 0
 	}
 	defer k.t.destroy(h, nil)
-	blob, err := k.t.wrapKey(pkcs11.NewMechanism(kwp, nil), kek, h)
+	blob, err := k.wrap(pkcs11.NewMechanism(kwp, nil), kek, h)
 	if err != nil {
 		return 0
 	}

@@ -75,6 +75,9 @@ func (t *Token) SelfTest() (caps *Capabilities, err error) {
 		r.Algorithm = alg
 		caps.Algorithms = append(caps.Algorithms, r)
 	}
+	if k.fault != nil {
+		return nil, fmt.Errorf("self-test: the token failed while testing, so its verdicts mean nothing: %w", k.fault)
+	}
 	return caps, nil
 }
 
@@ -103,12 +106,29 @@ type kat struct {
 	priv    *rsa.PrivateKey
 	pub     pkcs11.ObjectHandle
 	secrets []knownKey
+	fault   error // the first device or session failure (see check)
+}
+
+// wrap is C_WrapKey for a known-answer test, with faults noted by check.
+func (k *kat) wrap(m *pkcs11.Mechanism, wrapping, key pkcs11.ObjectHandle) ([]byte, error) {
+	return k.check(k.t.wrapKey(m, wrapping, key))
+}
+
+// check notes the first device or session failure among a test's errors: such
+// an error says nothing about what the token can do, so SelfTest returns it as
+// an error instead of turning it into a verdict that sends the operator to
+// another algorithm or HSM.
+func (k *kat) check(out []byte, err error) ([]byte, error) {
+	if err != nil && k.fault == nil && isDeviceFault(err) {
+		k.fault = err
+	}
+	return out, err
 }
 
 // oaep: C_WrapKey of the known 32-byte secret with RSA-OAEP(h), unwrapped here.
 func (k *kat) oaep(h crypto.Hash) AlgorithmResult {
 	r := AlgorithmResult{Mechanism: oaepName(h)}
-	blob, err := k.t.wrapKey(oaepMech(h), k.pub, k.secrets[0].h)
+	blob, err := k.wrap(oaepMech(h), k.pub, k.secrets[0].h)
 	if err != nil {
 		r.Reason = fmt.Sprintf("the token refuses %s in C_WrapKey (%v)%s", r.Mechanism, err, insteadOf(h))
 		return r
@@ -174,7 +194,7 @@ func (k *kat) chooseKWP(caps *Capabilities) (err error) {
 // kwpOK wraps a known secret under a known KEK with mechanism m and checks
 // the result with the RFC 5649 unwrap in kwp.go.
 func (k *kat) kwpOK(m uint, kek pkcs11.ObjectHandle, kekValue []byte, s knownKey) bool {
-	blob, err := k.t.wrapKey(pkcs11.NewMechanism(m, nil), kek, s.h)
+	blob, err := k.wrap(pkcs11.NewMechanism(m, nil), kek, s.h)
 	if err != nil {
 		return false
 	}
@@ -187,7 +207,7 @@ func (k *kat) rsaAESSingle(h crypto.Hash) AlgorithmResult {
 	_, _, hn := ckmHash(h)
 	r := AlgorithmResult{Mechanism: fmt.Sprintf("CKM_RSA_AES_KEY_WRAP(%s)", hn)}
 	for _, s := range k.secrets {
-		blob, err := k.t.wrapKey(rsaAESMech(h), k.pub, s.h)
+		blob, err := k.wrap(rsaAESMech(h), k.pub, s.h)
 		if err != nil {
 			r.Reason = fmt.Sprintf("%s refused: %v", r.Mechanism, err)
 			return r
@@ -219,7 +239,7 @@ func (k *kat) rsaAESTwoStep(h crypto.Hash, oaep AlgorithmResult, caps *Capabilit
 		if s.v != nil && len(s.v)%8 != 0 && !caps.KWPPadsCorrectly {
 			continue // known to mis-pad: Wrap refuses such material
 		}
-		blob, err := rsaAESTwoStep(k.t, h, caps.KWPMechanism, k.pub, s.h)
+		blob, err := k.check(rsaAESTwoStep(k.t, h, caps.KWPMechanism, k.pub, s.h))
 		if err != nil {
 			r.Reason = fmt.Sprintf("the two-step wrap failed: %v", err)
 			return r

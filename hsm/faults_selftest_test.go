@@ -1,0 +1,51 @@
+package hsm
+
+import (
+	"errors"
+	"testing"
+
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/miekg/pkcs11"
+)
+
+// TestFaultDuringSelfTestIsAnError: a device error in any known-answer test's
+// C_WrapKey is an error from SelfTest, never a verdict that the token cannot
+// produce an algorithm (which would send the operator to another algorithm
+// or HSM for what is a broken device). A refusal, by contrast, stays a
+// verdict: SoftHSM's SHA-256 OAEP is still reported OK=false.
+func TestFaultDuringSelfTestIsAnError(t *testing.T) {
+	st := softhsmtest.New(t)
+	for _, rv := range []string{"CKR_DEVICE_ERROR", "CKR_SESSION_HANDLE_INVALID"} {
+		for _, nth := range []string{"1", "3"} {
+			t.Run(rv+"/WrapKey#"+nth, func(t *testing.T) {
+				inject(t, "WrapKey:"+nth+":"+rv)
+				tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tok.Close()
+				caps, err := tok.SelfTest()
+				if err == nil {
+					t.Fatalf("SelfTest hid a %s in C_WrapKey #%s as verdicts: %+v", rv, nth, caps.Algorithms)
+				}
+				var e pkcs11.Error
+				if !errors.As(err, &e) || uint(e) != ckrNames[rv] {
+					t.Fatalf("error does not carry %s: %v", rv, err)
+				}
+			})
+		}
+	}
+
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tok.Close()
+	caps, err := tok.SelfTest()
+	if err != nil {
+		t.Fatalf("no fault injected: %v", err)
+	}
+	if r, _ := caps.Result("RSAES_OAEP_SHA_256"); r.OK || r.Reason == "" {
+		t.Fatalf("SoftHSM's refusal of SHA-256 OAEP is no longer a verdict: %+v", r)
+	}
+}
