@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/kmsimport"
@@ -39,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// whole, so an interrupted run leaves nothing half-written.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := app.RunContext(ctx, hoistArgs(app, args))
+	err := app.RunContext(ctx, clikit.HoistArgs(app, args))
 	if err == nil {
 		return exitOK
 	}

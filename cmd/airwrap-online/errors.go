@@ -9,6 +9,7 @@ import (
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -32,7 +33,7 @@ var hints = []struct {
 func report(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		if line != "" {
-			fmt.Fprintf(w, "airwrap-online: error: %s\n", escape(line))
+			fmt.Fprintf(w, "airwrap-online: error: %s\n", clikit.Escape(line))
 		}
 	}
 	var u *usageError
@@ -50,6 +51,6 @@ func report(w io.Writer, err error) {
 		}
 	}
 	for _, h := range hs {
-		fmt.Fprintf(w, "airwrap-online: hint: %s\n", escape(h))
+		fmt.Fprintf(w, "airwrap-online: hint: %s\n", clikit.Escape(h))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 )
 
@@ -19,7 +20,7 @@ func emit(c *cli.Context, v any, text func(w io.Writer)) error {
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
-		_, err := c.App.Writer.Write(escapeJSON(buf.Bytes()))
+		_, err := c.App.Writer.Write(clikit.EscapeJSON(buf.Bytes()))
 		return err
 	}
 	text(c.App.Writer)
@@ -28,7 +29,7 @@ func emit(c *cli.Context, v any, text func(w io.Writer)) error {
 
 // field prints "indent name: value" with the value escaped.
 func field(w io.Writer, indent int, name, value string) {
-	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", name, escape(value))
+	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", name, clikit.Escape(value))
 }
 
 // progress is where progress lines go: stderr, escaped line by line.
@@ -39,7 +40,7 @@ func (p progress) Raw() io.Writer { return p.w }
 
 func (p progress) Write(b []byte) (int, error) {
 	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		if _, err := fmt.Fprintf(p.w, "airwrap-online: %s\n", escape(line)); err != nil {
+		if _, err := fmt.Fprintf(p.w, "airwrap-online: %s\n", clikit.Escape(line)); err != nil {
 			return 0, err
 		}
 	}

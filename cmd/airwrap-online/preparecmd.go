@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/atomicfile"
@@ -134,7 +135,7 @@ func prepareAction(c *cli.Context) error {
 		})
 	}
 	return emit(c, res, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s (sha256 %s)\n", escape(out), res.ParamsSHA256)
+		fmt.Fprintf(w, "wrote %s (sha256 %s)\n", clikit.Escape(out), res.ParamsSHA256)
 		if res.SignerKeyID != "" {
 			field(w, 2, "signed by keyid", res.SignerKeyID)
 		}

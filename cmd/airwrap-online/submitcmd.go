@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/atomicfile"
@@ -80,7 +81,7 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
+	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
 
 	api, err := kmsClient(c)
 	if err != nil {
@@ -118,6 +119,6 @@ func printReceipt(w io.Writer, rc *kmsimport.Receipt, path string) {
 		}
 	}
 	if path != "" {
-		fmt.Fprintf(w, "receipt: %s\n", escape(path))
+		fmt.Fprintf(w, "receipt: %s\n", clikit.Escape(path))
 	}
 }

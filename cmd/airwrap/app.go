@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 )
 
@@ -28,7 +29,7 @@ func usagef(format string, args ...any) error {
 // run is the whole program; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(hoistArgs(app, args))
+	err := app.Run(clikit.HoistArgs(app, args))
 	if err == nil {
 		return exitOK
 	}

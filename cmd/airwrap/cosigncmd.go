@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/atomicfile"
@@ -103,7 +104,7 @@ func cosignAction(c *cli.Context) error {
 			o.Entries = append(o.Entries, e.KeyARN)
 		}
 		return emit(c, o, func(w io.Writer) {
-			fmt.Fprintf(w, "cosigned %s into %s: %d signatures\n", escape(path), escape(out), len(o.Signatures))
+			fmt.Fprintf(w, "cosigned %s into %s: %d signatures\n", clikit.Escape(path), clikit.Escape(out), len(o.Signatures))
 			field(w, 2, "payload sha256", group(o.PayloadSHA256))
 			field(w, 2, "signed by keyid", group(id))
 		})
@@ -112,7 +113,7 @@ func cosignAction(c *cli.Context) error {
 
 // describeCosign tells the officer what they are about to sign.
 func describeCosign(w io.Writer, path string, cs *ceremony.Cosign) {
-	fmt.Fprintf(w, "about to cosign %s: %d key(s), payload sha256 %s\n", escape(path), len(cs.Payload.Entries), group(cs.PayloadSHA256))
+	fmt.Fprintf(w, "about to cosign %s: %d key(s), payload sha256 %s\n", clikit.Escape(path), len(cs.Payload.Entries), group(cs.PayloadSHA256))
 	fmt.Fprintf(w, "  params sha256: %s\n", group(cs.Payload.ParamsSHA256))
 	for _, e := range cs.Payload.Entries {
 		field(w, 2, "key", e.KeyARN+" ("+e.KeySpec+", hsm key "+e.HSMKey.Label+")")

@@ -11,6 +11,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -57,7 +58,7 @@ func report(w io.Writer, err error) {
 		if line == "" {
 			continue
 		}
-		fmt.Fprintf(w, "airwrap: error: %s\n", escape(line))
+		fmt.Fprintf(w, "airwrap: error: %s\n", clikit.Escape(line))
 	}
 	var u *usageError
 	if errors.As(err, &u) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/hsm"
@@ -97,9 +98,9 @@ func hsmInfo(c *cli.Context) error {
 				if !a.OK {
 					verdict = "REFUSED"
 				}
-				fmt.Fprintf(w, "  %-26s %-7s %s\n", a.Algorithm, verdict, escape(a.Mechanism))
+				fmt.Fprintf(w, "  %-26s %-7s %s\n", a.Algorithm, verdict, clikit.Escape(a.Mechanism))
 				if a.Reason != "" {
-					fmt.Fprintf(w, "  %-26s         %s\n", "", escape(a.Reason))
+					fmt.Fprintf(w, "  %-26s         %s\n", "", clikit.Escape(a.Reason))
 				}
 			}
 			kwp := o.KWPMechanism

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -84,7 +85,7 @@ func inspectAction(c *cli.Context) error {
 	d.Sections = append([]section{head}, d.Sections...)
 	return emit(c, d, func(w io.Writer) {
 		for _, s := range d.Sections {
-			fmt.Fprintln(w, escape(s.Title))
+			fmt.Fprintln(w, clikit.Escape(s.Title))
 			for _, f := range s.Fields {
 				field(w, 2, f.Name, f.Value)
 			}

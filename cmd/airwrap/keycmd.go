@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/hsm"
@@ -83,7 +84,7 @@ func keyGenerate(c *cli.Context) error {
 		}
 		o := toKeyOut(k)
 		return emit(c, o, func(w io.Writer) {
-			fmt.Fprintf(w, "generated %s key %q\n", o.KeySpec, escape(o.Label))
+			fmt.Fprintf(w, "generated %s key %q\n", o.KeySpec, clikit.Escape(o.Label))
 			printKey(w, o)
 		})
 	})
@@ -110,7 +111,7 @@ func keyList(c *cli.Context) error {
 				fmt.Fprintln(w, "no importable keys on this token")
 			}
 			for _, o := range out {
-				fmt.Fprintf(w, "%s\n", escape(o.Label))
+				fmt.Fprintf(w, "%s\n", clikit.Escape(o.Label))
 				printKey(w, o)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/atomicfile"
@@ -98,7 +99,7 @@ func signerGenerate(c *cli.Context) error {
 			return err
 		}
 		return emit(c, o, func(w io.Writer) {
-			fmt.Fprintf(w, "generated signer %q\n", escape(o.Label))
+			fmt.Fprintf(w, "generated signer %q\n", clikit.Escape(o.Label))
 			printSigner(w, o)
 		})
 	})
@@ -132,7 +133,7 @@ func signerExport(c *cli.Context) error {
 		}
 		o.Out = out
 		return emit(c, o, func(w io.Writer) {
-			fmt.Fprintf(w, "wrote the public key of signer %q to %s\n", escape(o.Label), escape(out))
+			fmt.Fprintf(w, "wrote the public key of signer %q to %s\n", clikit.Escape(o.Label), clikit.Escape(out))
 			printSigner(w, o)
 		})
 	})

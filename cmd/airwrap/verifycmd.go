@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -82,7 +83,7 @@ func verifyAction(c *cli.Context) error {
 		o.Entries = append(o.Entries, e.KeyARN)
 	}
 	return emit(c, o, func(w io.Writer) {
-		fmt.Fprintf(w, "%s: OK, %d of %d signatures by trusted keys (threshold %d)\n", escape(path), len(o.TrustedBy), o.Signatures, k)
+		fmt.Fprintf(w, "%s: OK, %d of %d signatures by trusted keys (threshold %d)\n", clikit.Escape(path), len(o.TrustedBy), o.Signatures, k)
 		for _, id := range o.TrustedBy {
 			field(w, 2, "signed by keyid", group(id))
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -138,14 +139,14 @@ func wrapAction(c *cli.Context) error {
 	}
 	o := wrapOut{res.BundlePath, res.TranscriptPath, res.BundleSHA256, res.SignerKeyID, res.Entries, res.Files, res.AWSCLICommands}
 	return emit(c, o, func(w io.Writer) {
-		fmt.Fprintf(w, "wrapped %d key(s) into %s\n", o.Entries, escape(o.Bundle))
+		fmt.Fprintf(w, "wrapped %d key(s) into %s\n", o.Entries, clikit.Escape(o.Bundle))
 		field(w, 2, "transcript", o.Transcript)
 		field(w, 2, "bundle sha256", o.BundleSHA256)
 		field(w, 2, "signed by keyid", o.SignerKeyID)
 		if len(o.AWSCLICommands) > 0 {
 			fmt.Fprintln(w, "import with the AWS CLI on the online machine:")
 			for _, cmd := range o.AWSCLICommands {
-				fmt.Fprintf(w, "  %s\n", escape(cmd))
+				fmt.Fprintf(w, "  %s\n", clikit.Escape(cmd))
 			}
 		}
 	})

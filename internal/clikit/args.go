@@ -1,6 +1,6 @@
-package main
-
-// (The same as cmd/airwrap/args.go: two main packages cannot share it.)
+// Package clikit holds what both command lines share: the order of their
+// arguments and terminal-safe text.
+package clikit
 
 import (
 	"strings"
@@ -8,11 +8,11 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// hoistArgs lets flags follow a command's positional arguments, as in
-// `airwrap-online submit import.json --trust signer.pem`: Go's flag parsing stops at
+// HoistArgs lets flags follow a command's positional arguments, as in
+// `airwrap verify import.json --trust signer.pem`: Go's flag parsing stops at
 // the first positional argument, so positional arguments of a leaf command
 // are moved after its flags. Global flags and command names are untouched.
-func hoistArgs(app *cli.App, args []string) []string {
+func HoistArgs(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}

@@ -1,4 +1,4 @@
-package main
+package clikit
 
 import (
 	"encoding/json"
@@ -16,8 +16,9 @@ func TestEscape(t *testing.T) {
 		"del\x7f":            `del\x7f`,
 		"bad\xffutf8":        `bad\ufffdutf8`,
 		"c1\u009bcontrol":    `c1\u009bcontrol`,
+		`back\slash`:         `back\slash`,
 	} {
-		if got := escape(in); got != want {
+		if got := Escape(in); got != want {
 			t.Errorf("escape(%q) = %s, want %s", in, got, want)
 		}
 	}
@@ -26,7 +27,7 @@ func TestEscape(t *testing.T) {
 func TestEscapeJSONKeepsJSON(t *testing.T) {
 	in := map[string]string{"label": "a\u202eb\u2066c\U000e0001d é"}
 	b, _ := json.Marshal(in)
-	out := escapeJSON(b)
+	out := EscapeJSON(b)
 	var back map[string]string
 	if err := json.Unmarshal(out, &back); err != nil || back["label"] != in["label"] {
 		t.Fatalf("escapeJSON changed the value: %s (%v)", out, err)
