@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -32,7 +33,7 @@ func (r *run) checkKeys(context.Context) error {
 		} else if err := r.record("signer", map[string]any{
 			"label":             signer.Label(),
 			"algorithm":         signer.Algorithm(),
-			"public_key_sha256": sha256Hex(der),
+			"public_key_sha256": bundle.SHA256Hex(der),
 		}); err != nil {
 			errs = append(errs, err)
 		}

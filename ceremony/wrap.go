@@ -2,12 +2,11 @@ package ceremony
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/transcript"
 )
@@ -108,8 +107,8 @@ func (r *run) recordStart(context.Context) error {
 			"key_spec":                   e.spec,
 			"wrapping_algorithm":         e.alg,
 			"wrapping_key_spec":          e.wrappingKeySpec,
-			"wrapping_public_key_sha256": sha256Hex(e.pubDER),
-			"import_token_sha256":        sha256Hex(e.token),
+			"wrapping_public_key_sha256": bundle.SHA256Hex(e.pubDER),
+			"import_token_sha256":        bundle.SHA256Hex(e.token),
 			"parameters_valid_to":        e.paramsValidTo.UTC().Format(time.RFC3339),
 			"hsm_key_label":              e.label,
 		}); err != nil {
@@ -152,9 +151,4 @@ func (r *run) selfTest(context.Context) error {
 		"kwp_mechanism":      caps.KWPMechanismName,
 		"kwp_pads_correctly": caps.KWPPadsCorrectly,
 	})
-}
-
-func sha256Hex(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
 }

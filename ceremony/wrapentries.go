@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -45,8 +46,8 @@ func (r *run) wrapOne(e *entry) error {
 		"label":                      e.label,
 		"wrapping_algorithm":         e.alg,
 		"encrypted_len":              len(enc),
-		"encrypted_sha256":           sha256Hex(enc),
-		"wrapping_public_key_sha256": sha256Hex(e.pubDER),
+		"encrypted_sha256":           bundle.SHA256Hex(enc),
+		"wrapping_public_key_sha256": bundle.SHA256Hex(e.pubDER),
 	}); err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func (r *run) prove(e *entry) error {
 		e.proof.PublicKey = e.key.PublicKey
 		return r.record("proof.public_key", map[string]any{
 			"entry":             e.path,
-			"public_key_sha256": sha256Hex(e.key.PublicKey),
+			"public_key_sha256": bundle.SHA256Hex(e.key.PublicKey),
 		})
 	}
 	return nil
