@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,24 +11,11 @@ import (
 
 // emit prints v as indented JSON with --json, else calls text.
 func emit(c *cli.Context, v any, text func(w io.Writer)) error {
-	if c.Bool("json") {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := c.App.Writer.Write(clikit.EscapeJSON(buf.Bytes()))
-		return err
-	}
-	text(c.App.Writer)
-	return nil
+	return clikit.Emit(c.App.Writer, c.Bool("json"), v, text)
 }
 
 // field prints "indent name: value" with the value escaped.
-func field(w io.Writer, indent int, name, value string) {
-	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", name, clikit.Escape(value))
-}
+func field(w io.Writer, indent int, name, value string) { clikit.Field(w, indent, name, value) }
 
 // progress is where progress lines go: stderr, escaped line by line.
 type progress struct{ w io.Writer }
