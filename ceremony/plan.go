@@ -182,6 +182,11 @@ func outputPaths(o *Options, entries []*entry) ([]string, error) {
 		}
 	}
 	if err := atomicfile.CheckAbsent(outs...); err != nil {
+		if atomicfile.CheckAbsent(o.Out) == nil {
+			// The bundle is linked last: side files without it are what a
+			// run killed between two links leaves behind.
+			err = fmt.Errorf("%w; the bundle %s does not: an earlier run was interrupted before it finished, and these files are no record of a finished ceremony: move them away (keep them for the audit file) and run again", err, o.Out)
+		}
 		errs = append(errs, fmt.Errorf("%w (airwrap never replaces a file): %w", ErrOutputExists, err))
 	}
 	return outs, errors.Join(errs...)

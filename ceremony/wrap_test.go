@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,5 +182,27 @@ func TestWrapCancelledBeforeHSM(t *testing.T) {
 	cancel()
 	if _, err := Wrap(ctx, o); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Side files without the bundle (a run killed between two links; the bundle
+// is linked last) are refused with what happened and what to do, before the
+// token is opened.
+func TestWrapLeftoversOfInterruptedRun(t *testing.T) {
+	o, _ := realOptions(t, noOpen(t))
+	if err := os.WriteFile(o.Out+TranscriptSuffix, []byte("{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Wrap(context.Background(), o)
+	if !errors.Is(err, ErrOutputExists) || !strings.Contains(err.Error(), "an earlier run was interrupted") {
+		t.Fatalf("err = %v, want ErrOutputExists naming the interrupted run", err)
+	}
+	// With the bundle present too, it is an ordinary existing output.
+	if err := os.WriteFile(o.Out, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Wrap(context.Background(), o)
+	if !errors.Is(err, ErrOutputExists) || strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v, want ErrOutputExists without the interrupted-run story", err)
 	}
 }
