@@ -20,12 +20,7 @@ func (t *Token) GenerateKey(label, keySpec string) (*Key, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if used, err := t.labelInUse(label); err != nil {
-		return nil, err
-	} else if used {
-		return nil, fmt.Errorf("%w: %q", ErrDuplicateLabel, label)
-	}
-	id, err := t.random(16)
+	id, err := t.newObjectID(label)
 	if err != nil {
 		return nil, err
 	}
@@ -99,4 +94,15 @@ func mapGenErr(err error) error {
 		}
 	}
 	return err
+}
+
+// newObjectID refuses a label already on the token (ErrDuplicateLabel) and
+// draws a fresh 16-byte CKA_ID from the token's RNG. The caller holds t.mu.
+func (t *Token) newObjectID(label string) ([]byte, error) {
+	if used, err := t.labelInUse(label); err != nil {
+		return nil, err
+	} else if used {
+		return nil, fmt.Errorf("%w: %q", ErrDuplicateLabel, label)
+	}
+	return t.random(16)
 }

@@ -54,12 +54,7 @@ func (t *Token) GenerateSigner(label, algorithm string) (Signer, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if used, err := t.labelInUse(label); err != nil {
-		return nil, err
-	} else if used {
-		return nil, fmt.Errorf("%w: %q", ErrDuplicateLabel, label)
-	}
-	r, err := t.random(16)
+	r, err := t.newObjectID(label)
 	if err != nil {
 		return nil, err
 	}
