@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -16,22 +14,8 @@ import (
 	"github.com/airwrap/airwrap/kmsimport"
 )
 
-// Exit codes.
-const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
-)
-
-// usageError marks bad usage (unknown flag or command, missing or bad flag value): exit 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
+// usagef returns a usage error (exit 2).
+func usagef(format string, args ...any) error { return clikit.Usagef(format, args...) }
 
 // run is the whole program; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -41,15 +25,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := app.RunContext(ctx, clikit.HoistArgs(app, args))
-	if err == nil {
-		return exitOK
+	if err != nil {
+		report(stderr, err)
 	}
-	report(stderr, err)
-	var u *usageError
-	if errors.As(err, &u) {
-		return exitUsage
-	}
-	return exitFailure
+	return clikit.ExitCode(err)
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -85,7 +64,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Commands:        commands(),
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return &usageError{err}
+			return &clikit.UsageError{Err: err}
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside the app
 		Action: func(c *cli.Context) error {
@@ -100,7 +79,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 func commands() []*cli.Command {
 	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand()}
 	for _, c := range cmds {
-		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err} }
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
 	}
 	return cmds
 }

@@ -36,7 +36,7 @@ func report(w io.Writer, err error) {
 			fmt.Fprintf(w, "airwrap-online: error: %s\n", clikit.Escape(line))
 		}
 	}
-	var u *usageError
+	var u *clikit.UsageError
 	if errors.As(err, &u) {
 		fmt.Fprintln(w, "airwrap-online: hint: run `airwrap-online --help`, or `airwrap-online COMMAND --help`")
 		return

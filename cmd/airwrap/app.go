@@ -1,44 +1,23 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 )
 
-// Exit codes.
-const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
-)
-
-// usageError marks bad usage (unknown flag or command, missing or bad flag value): exit 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
+// usagef returns a usage error (exit 2).
+func usagef(format string, args ...any) error { return clikit.Usagef(format, args...) }
 
 // run is the whole program; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
 	err := app.Run(clikit.HoistArgs(app, args))
-	if err == nil {
-		return exitOK
+	if err != nil {
+		report(stderr, err)
 	}
-	report(stderr, err)
-	var u *usageError
-	if errors.As(err, &u) {
-		return exitUsage
-	}
-	return exitFailure
+	return clikit.ExitCode(err)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
@@ -72,7 +51,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 		// A name like "Officer, A." is one --operator, not two.
 		DisableSliceFlagSeparator: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return &usageError{err}
+			return &clikit.UsageError{Err: err}
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			// reported through the Action of the parent: see notFound.
@@ -98,7 +77,7 @@ func commands() []*cli.Command {
 // setUsageErrors makes flag errors usage errors in every (sub)command, and
 // makes a group command refuse an unknown subcommand.
 func setUsageErrors(c *cli.Command) {
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err} }
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
 	if len(c.Subcommands) > 0 && c.Action == nil {
 		c.Action = func(ctx *cli.Context) error {
 			if ctx.Args().Present() {

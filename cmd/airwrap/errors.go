@@ -60,7 +60,7 @@ func report(w io.Writer, err error) {
 		}
 		fmt.Fprintf(w, "airwrap: error: %s\n", clikit.Escape(line))
 	}
-	var u *usageError
+	var u *clikit.UsageError
 	if errors.As(err, &u) {
 		fmt.Fprintln(w, "airwrap: hint: run `airwrap --help`, or `airwrap COMMAND --help`")
 		return

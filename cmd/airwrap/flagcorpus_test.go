@@ -4,13 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/internal/corpus"
 )
 
 // checkFlag: a bad value is bad usage (exit 2) with exactly the corpus text.
 func checkFlag(t *testing.T, c corpus.Case, err error) {
 	t.Helper()
-	var u *usageError
+	var u *clikit.UsageError
 	switch {
 	case c.Want == "" && err != nil:
 		t.Errorf("%q: %v", c.In, err)
@@ -36,7 +37,7 @@ func FuzzValidToFlag(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if _, err := parseValidTo(s); err != nil {
-			var u *usageError
+			var u *clikit.UsageError
 			if !errors.As(err, &u) {
 				t.Fatalf("not a usage error: %v", err)
 			}
@@ -51,7 +52,7 @@ func FuzzKWPMechanismFlag(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := parseMechanism(s)
 		if err != nil {
-			var u *usageError
+			var u *clikit.UsageError
 			if !errors.As(err, &u) {
 				t.Fatalf("not a usage error: %v", err)
 			}

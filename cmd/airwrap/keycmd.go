@@ -72,7 +72,7 @@ func keyGenerate(c *cli.Context) error {
 		return err
 	}
 	if _, err := verify.Rule(c.String("key-spec")); err != nil {
-		return &usageError{fmt.Errorf("--key-spec: %w", err)}
+		return &clikit.UsageError{Err: fmt.Errorf("--key-spec: %w", err)}
 	}
 	if err := checkHSMFlags(c); err != nil {
 		return err
