@@ -1,7 +1,17 @@
 package bundle
 
-// checkCanonical records ErrNonCanonical when data is not exactly want.
-func checkCanonical(p *problems, path string, data, want []byte) {
+// checkCanonical requires a file that parsed without problems to be exactly
+// its own re-encoding (encode), recording ErrNonCanonical where it is not.
+// After other problems it does nothing: the file is refused already.
+func checkCanonical(p *problems, data []byte, encode func() ([]byte, error)) {
+	if len(p.errs) > 0 {
+		return
+	}
+	want, err := encode()
+	if err != nil {
+		p.add("", "cannot re-encode: %v", err)
+		return
+	}
 	if string(data) == string(want) {
 		return
 	}
@@ -9,5 +19,5 @@ func checkCanonical(p *problems, path string, data, want []byte) {
 	for i < len(data) && i < len(want) && data[i] == want[i] {
 		i++
 	}
-	p.addErr(path, ErrNonCanonical, "not in canonical form (first difference at byte %d): airwrap writes these files byte for byte; do not edit or re-format them", i)
+	p.addErr("", ErrNonCanonical, "not in canonical form (first difference at byte %d): airwrap writes these files byte for byte; do not edit or re-format them", i)
 }

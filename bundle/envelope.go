@@ -57,14 +57,7 @@ func parseEnvelope(data []byte, payloadType string) (*Envelope, error) {
 		env.Signatures = append(env.Signatures, s)
 	}
 	o.done()
-	if len(p.errs) == 0 {
-		want, err := encodeEnvelope(env)
-		if err != nil {
-			p.add("", "cannot re-encode: %v", err)
-		} else {
-			checkCanonical(&p, "", data, want)
-		}
-	}
+	checkCanonical(&p, data, func() ([]byte, error) { return encodeEnvelope(env) })
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -23,14 +23,7 @@ func ParseImportPayload(data []byte) (*ImportPayload, error) {
 		return nil, p.err()
 	}
 	out := readPayload(&p, root)
-	if len(p.errs) == 0 {
-		want, err := encodePayload(out)
-		if err != nil {
-			p.add("", "cannot re-encode: %v", err)
-		} else {
-			checkCanonical(&p, "", data, want)
-		}
-	}
+	checkCanonical(&p, data, func() ([]byte, error) { return encodePayload(out) })
 	if err := p.err(); err != nil {
 		return nil, err
 	}
