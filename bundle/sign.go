@@ -22,24 +22,42 @@ import (
 // MinRSASignerBits is the smallest RSA signing key accepted.
 const MinRSASignerBits = 3072
 
-// scheme returns the digest and signer options for a public key.
-func scheme(pub crypto.PublicKey) (crypto.Hash, crypto.SignerOpts, error) {
+// SignerAlgorithm names the signature scheme airwrap uses with a signing key
+// (ECDSA_P384, ECDSA_P256 or RSA_PSS_<bits>), or says why the key is refused.
+// It is the one rule for which keys may sign; the error carries no sentinel,
+// so each caller adds its own (ErrSignerKey here; the trust-file and
+// parameters-signer errors in verify and kmsimport).
+func SignerAlgorithm(pub crypto.PublicKey) (string, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P384():
-			return crypto.SHA384, crypto.SHA384, nil
+			return "ECDSA_P384", nil
 		case elliptic.P256():
-			return crypto.SHA256, crypto.SHA256, nil
+			return "ECDSA_P256", nil
 		}
-		return 0, nil, fmt.Errorf("%w: ECDSA on %s (want P-256 or P-384)", ErrSignerKey, k.Curve.Params().Name)
+		return "", fmt.Errorf("ECDSA on %s (want P-256 or P-384)", k.Curve.Params().Name)
 	case *rsa.PublicKey:
 		if k.N.BitLen() < MinRSASignerBits {
-			return 0, nil, fmt.Errorf("%w: RSA %d bits (want at least %d)", ErrSignerKey, k.N.BitLen(), MinRSASignerBits)
+			return "", fmt.Errorf("RSA %d bits (want at least %d)", k.N.BitLen(), MinRSASignerBits)
 		}
-		return crypto.SHA256, &rsa.PSSOptions{SaltLength: 32, Hash: crypto.SHA256}, nil
+		return fmt.Sprintf("RSA_PSS_%d", k.N.BitLen()), nil
 	}
-	return 0, nil, fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d)", ErrSignerKey, pub, MinRSASignerBits)
+	return "", fmt.Errorf("%T (want ECDSA P-256/P-384 or RSA >= %d bits)", pub, MinRSASignerBits)
+}
+
+// scheme returns the digest and signer options for a public key.
+func scheme(pub crypto.PublicKey) (crypto.Hash, crypto.SignerOpts, error) {
+	alg, err := SignerAlgorithm(pub)
+	switch {
+	case err != nil:
+		return 0, nil, fmt.Errorf("%w: %w", ErrSignerKey, err)
+	case alg == "ECDSA_P384":
+		return crypto.SHA384, crypto.SHA384, nil
+	case alg == "ECDSA_P256":
+		return crypto.SHA256, crypto.SHA256, nil
+	}
+	return crypto.SHA256, &rsa.PSSOptions{SaltLength: 32, Hash: crypto.SHA256}, nil
 }
 
 // failingReader is given to ECDSA signers, which need no randomness from

@@ -88,19 +88,10 @@ func parseSigningKey(data []byte) (crypto.Signer, error) {
 }
 
 func checkSignerKey(pub crypto.PublicKey) error {
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		if k.Curve == elliptic.P256() || k.Curve == elliptic.P384() {
-			return nil
-		}
-		return fmt.Errorf("%w: ECDSA on %s (want P-256 or P-384)", ErrParamsSigner, k.Curve.Params().Name)
-	case *rsa.PublicKey:
-		if k.N.BitLen() >= bundle.MinRSASignerBits {
-			return nil
-		}
-		return fmt.Errorf("%w: RSA %d bits (want at least %d)", ErrParamsSigner, k.N.BitLen(), bundle.MinRSASignerBits)
+	if _, err := bundle.SignerAlgorithm(pub); err != nil {
+		return fmt.Errorf("%w: %w", ErrParamsSigner, err)
 	}
-	return fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d bits)", ErrParamsSigner, pub, bundle.MinRSASignerBits)
+	return nil
 }
 
 const signKeyHint = "give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096"

@@ -3,9 +3,6 @@ package verify
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -64,22 +61,11 @@ func LoadTrust(pemBytes []byte) (TrustedKey, error) {
 }
 
 func signerAlgorithm(pub crypto.PublicKey) (string, error) {
-	switch k := pub.(type) {
-	case *ecdsa.PublicKey:
-		switch k.Curve {
-		case elliptic.P384():
-			return "ECDSA_P384", nil
-		case elliptic.P256():
-			return "ECDSA_P256", nil
-		}
-		return "", fmt.Errorf("%w: ECDSA on %s (want P-256 or P-384)", ErrTrustKey, k.Curve.Params().Name)
-	case *rsa.PublicKey:
-		if k.N.BitLen() < bundle.MinRSASignerBits {
-			return "", fmt.Errorf("%w: RSA %d bits (want at least %d)", ErrTrustKey, k.N.BitLen(), bundle.MinRSASignerBits)
-		}
-		return fmt.Sprintf("RSA_PSS_%d", k.N.BitLen()), nil
+	alg, err := bundle.SignerAlgorithm(pub)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrTrustKey, err)
 	}
-	return "", fmt.Errorf("%w: %T (want ECDSA P-256/P-384 or RSA >= %d bits)", ErrTrustKey, pub, bundle.MinRSASignerBits)
+	return alg, nil
 }
 
 // LoadTrustFiles loads each PEM file with LoadTrust, reporting every bad file.
