@@ -2,10 +2,8 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
@@ -31,14 +29,7 @@ var hints = []struct {
 // report writes the error in airwrap-online's voice: one `error:` line per
 // problem, then the hints.
 func report(w io.Writer, err error) {
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if line != "" {
-			fmt.Fprintf(w, "airwrap-online: error: %s\n", clikit.Escape(line))
-		}
-	}
-	var u *clikit.UsageError
-	if errors.As(err, &u) {
-		fmt.Fprintln(w, "airwrap-online: hint: run `airwrap-online --help`, or `airwrap-online COMMAND --help`")
+	if clikit.ReportError(w, "airwrap-online", err) {
 		return
 	}
 	hs := kmsimport.Hints(err)
@@ -51,6 +42,6 @@ func report(w io.Writer, err error) {
 		}
 	}
 	for _, h := range hs {
-		fmt.Fprintf(w, "airwrap-online: hint: %s\n", clikit.Escape(h))
+		clikit.Hint(w, "airwrap-online", h)
 	}
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
@@ -53,22 +51,13 @@ var hints = []struct {
 // report writes the error in airwrap's voice: one `airwrap: error:` line per
 // problem, then `airwrap: hint:` lines saying what to do next.
 func report(w io.Writer, err error) {
-	msg := err.Error()
-	for _, line := range strings.Split(msg, "\n") {
-		if line == "" {
-			continue
-		}
-		fmt.Fprintf(w, "airwrap: error: %s\n", clikit.Escape(line))
-	}
-	var u *clikit.UsageError
-	if errors.As(err, &u) {
-		fmt.Fprintln(w, "airwrap: hint: run `airwrap --help`, or `airwrap COMMAND --help`")
+	if clikit.ReportError(w, "airwrap", err) {
 		return
 	}
 	// One hint per kind of problem found, most specific first.
 	for _, h := range hints {
 		if errors.Is(err, h.err) {
-			fmt.Fprintf(w, "airwrap: hint: %s\n", h.hint)
+			clikit.Hint(w, "airwrap", h.hint)
 		}
 	}
 }
