@@ -70,7 +70,7 @@ var (
 	either   = []string{RSAAESKeyWrapSHA256, RSAESOAEPSHA256, RSAAESKeyWrapSHA1, RSAESOAEPSHA1}
 )
 
-// Rules is the table from KMS-IMPORT-FACTS.md ("Which wrapping algorithm for which key").
+// Rules is the table in docs/KMS-FACTS.md ("Which wrapping algorithm for which key").
 var Rules = map[string]KeySpecRule{
 	"SYMMETRIC_DEFAULT": {Spec: "SYMMETRIC_DEFAULT", Kind: KindSymmetric, RawLen: 32, Algorithms: oaepOnly},
 	"HMAC_224":          {Spec: "HMAC_224", Kind: KindHMAC, RawLen: 28, Algorithms: oaepOnly, MACAlg: "HMAC_SHA_224"},
