@@ -30,6 +30,7 @@ var hints = []struct {
 	{ceremony.ErrKeySelection, "with one entry pass --key LABEL; with several pass --key ARN=LABEL once per entry (see `airwrap inspect PARAMS`)"},
 	{hsm.ErrSignerOrigin, "a ceremony signing key must be made in this HSM: run `airwrap signer generate` and pin its public key (`airwrap signer export`) in place of this one; a key written to the token from a file can sign wherever a copy of that file is"},
 	{hsm.ErrNotSigner, "`airwrap key list` and `airwrap hsm info` show each signing key's attributes; make a ceremony signing key with `airwrap signer generate`"},
+	{ceremony.ErrNonSensitive, "a key whose material could be read in the clear may exist outside the HSM: import a key generated with `airwrap key generate`, or, if your procedure allows it, accept this one with --allow-nonsensitive-key LABEL (the transcript records it)"},
 	{ceremony.ErrHSMKey, "`airwrap key list` shows each key's KMS key spec and whether it is extractable"},
 	{verify.ErrParamsExpired, "import parameters live 24 hours: run `airwrap-online prepare` again and carry the new parameters across"},
 	{verify.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (RFC 3339, e.g. 2027-06-30T00:00:00Z), or use --no-expiry"},
