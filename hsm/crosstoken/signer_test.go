@@ -43,11 +43,11 @@ func TestSigners(t *testing.T) {
 		t.Run(row.kind, func(t *testing.T) {
 			tok := open(t, row.new(t))
 			for _, alg := range row.works {
-				s, err := tok.GenerateSigner("signer-"+alg, alg)
-				if err != nil {
+				if _, err := tok.GenerateSigner("signer-"+alg, alg); err != nil {
 					t.Fatalf("%s: %v", alg, err)
 				}
-				if s, err = tok.FindSigner("signer-" + alg); err != nil {
+				s, err := tok.FindSigner("signer-" + alg)
+				if err != nil {
 					t.Fatalf("FindSigner %s: %v", alg, err)
 				}
 				verifySigner(t, s)
