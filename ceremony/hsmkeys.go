@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
@@ -65,6 +66,11 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 	if !key.Extractable {
 		bad("HSM key %q is not extractable (CKA_EXTRACTABLE false), so it cannot be wrapped", e.label)
 	}
+	accepted := !key.Sensitive && slices.Contains(r.o.AllowNonSensitive, e.label)
+	if !key.Sensitive && !accepted {
+		errs = append(errs, fmt.Errorf("%s: %w: HSM key %q has CKA_SENSITIVE false, so its material may already exist outside the HSM; wrap it only if the operators accept that (--allow-nonsensitive-key %s)",
+			e.path, ErrNonSensitive, e.label, e.label))
+	}
 	if len(errs) == 0 {
 		if err := fits(e, key.MaterialLen); err != nil {
 			errs = append(errs, err)
@@ -76,7 +82,7 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.record("hsm.key", map[string]any{
+	f := map[string]any{
 		"entry":        e.path,
 		"label":        key.Label,
 		"id":           hex.EncodeToString(key.ID),
@@ -85,7 +91,13 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 		"check_value":  hex.EncodeToString(key.CheckValue),
 		"extractable":  key.Extractable,
 		"sensitive":    key.Sensitive,
-	})
+	}
+	if accepted {
+		// The operators said, with --allow-nonsensitive-key, that they wrap
+		// this key knowing its material could have been read in the clear.
+		f["nonsensitive_accepted_by_operators"] = true
+	}
+	return r.record("hsm.key", f)
 }
 
 // tokenCan applies the known-answer verdicts: refuse what this token would get wrong.

@@ -64,6 +64,13 @@ type Options struct {
 	WrappingAlgorithm string
 	KeySpec           string
 
+	// AllowNonSensitive names HSM keys (labels among Keys) the operators
+	// accept to wrap although they are not sensitive (CKA_SENSITIVE false:
+	// the token would reveal their material in the clear, so it may already
+	// exist outside the HSM). Any other such key is refused before anything
+	// is wrapped; each accepted one is recorded in the transcript.
+	AllowNonSensitive []string
+
 	SignerLabel string
 	Operators   []string
 	Out         string // the import bundle; the transcript goes to Out + TranscriptSuffix

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 	"unicode"
 
@@ -90,6 +91,7 @@ func validate(o *Options, now time.Time) (*plan, error) {
 			add(fmt.Errorf("%w: --key label %q has a control or non-printable character", ErrKeySelection, k.Label))
 		}
 	}
+	add(checkAllowNonSensitive(o))
 	outs, err := outputPaths(o, entries)
 	add(err)
 	p.outputs = outs
@@ -190,4 +192,22 @@ func outputPaths(o *Options, entries []*entry) ([]string, error) {
 		errs = append(errs, fmt.Errorf("%w (airwrap never replaces a file): %w", ErrOutputExists, err))
 	}
 	return outs, errors.Join(errs...)
+}
+
+// checkAllowNonSensitive requires every --allow-nonsensitive-key to name a
+// --key label, once: an acceptance of a key this run does not wrap is a
+// mistake that could hide the one meant.
+func checkAllowNonSensitive(o *Options) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, l := range o.AllowNonSensitive {
+		switch {
+		case seen[l]:
+			errs = append(errs, fmt.Errorf("%w: --allow-nonsensitive-key %q given twice", ErrKeySelection, l))
+		case !slices.ContainsFunc(o.Keys, func(k KeySelect) bool { return k.Label == l }):
+			errs = append(errs, fmt.Errorf("%w: --allow-nonsensitive-key %q names no --key label", ErrKeySelection, l))
+		}
+		seen[l] = true
+	}
+	return errors.Join(errs...)
 }

@@ -177,3 +177,28 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// An --allow-nonsensitive-key that names no --key label, or one named
+// twice, is refused with the others before the token is opened.
+func TestValidateAllowNonSensitive(t *testing.T) {
+	m, err := ceremonytest.Params(now0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseOptions(t, m.Data)
+	o.AllowNonSensitive = []string{"k1", "typo", "k1"}
+	_, err = Wrap(context.Background(), o)
+	if !errors.Is(err, ErrKeySelection) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{`--allow-nonsensitive-key "typo" names no --key label`, `--allow-nonsensitive-key "k1" given twice`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v does not say %q", err, want)
+		}
+	}
+	o.AllowNonSensitive = []string{"k1"}
+	o.Open = func() (Token, error) { return nil, errors.New("opened") }
+	if _, err := Wrap(context.Background(), o); err == nil || err.Error() != "opened" {
+		t.Fatalf("a valid acceptance is not accepted: %v", err)
+	}
+}

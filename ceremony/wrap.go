@@ -97,6 +97,9 @@ func (r *run) recordStart(context.Context) error {
 	if r.p.validTo != nil {
 		f["valid_to"] = r.p.validTo.Format(time.RFC3339)
 	}
+	if len(r.o.AllowNonSensitive) > 0 {
+		f["allow_nonsensitive_keys"] = append([]string{}, r.o.AllowNonSensitive...)
+	}
 	if err := r.record("ceremony.start", f); err != nil {
 		return err
 	}

@@ -91,6 +91,10 @@ type Key struct {
 	MaterialLen int    // length of the bytes C_WrapKey will wrap (raw for secret keys, PKCS#8 DER length estimate for private keys; exact after Wrap)
 	Signer      bool   // a ceremony signing key made by GenerateSigner (CKA_ID starts with SignerIDPrefix)
 	Curve       string // EC keys: Go/OpenSSL curve name
+	// SignerCheck, for a private key that looks meant to sign ceremonies
+	// (made by GenerateSigner, or able to sign and not extractable), is
+	// what its attributes say of it as a ceremony signing key; nil otherwise.
+	SignerCheck SignerCheck
 
 	at handleCache // where this Token found the key (see handle.go)
 }

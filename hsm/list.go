@@ -108,6 +108,8 @@ func describeTypes(class uint) []uint {
 	types := []uint{pkcs11.CKA_LABEL, pkcs11.CKA_ID, pkcs11.CKA_KEY_TYPE, pkcs11.CKA_EXTRACTABLE, pkcs11.CKA_SENSITIVE}
 	if class == pkcs11.CKO_SECRET_KEY {
 		types = append(types, pkcs11.CKA_VALUE_LEN)
+	} else {
+		types = append(types, signerAttrTypes()...)
 	}
 	return types
 }
@@ -137,6 +139,9 @@ func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byt
 		return k, t.secretCheckValueFrom(h, k, a)
 	}
 	k.Class = "private"
+	if c := readSignerCheck(a); c.candidate(k.ID) {
+		k.SignerCheck = c
+	}
 	switch kt {
 	case pkcs11.CKK_RSA:
 		return k, t.describeRSA(h, k)

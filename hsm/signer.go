@@ -60,10 +60,27 @@ func (t *Token) GenerateSigner(label, algorithm string) (Signer, error) {
 	}
 	id := append(bytes.Clone(SignerIDPrefix), r...)
 	pub = append(pub, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label), pkcs11.NewAttribute(pkcs11.CKA_ID, id))
-	if _, _, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, signerPrivate(keyType, label, id)); err != nil {
+	ph, sh, err := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, signerPrivate(keyType, label, id))
+	if err != nil {
 		return nil, fmt.Errorf("generate %s signer %q: %w", algorithm, label, mapGenErr(err))
 	}
-	return t.findSigner(label)
+	s, err := t.findSigner(label)
+	if err != nil {
+		// The token does not show the key it just made as one that never
+		// left it (NSS softokn reports CKA_LOCAL false): such a signer would
+		// be refused on every use, so leave nothing behind.
+		var derr error
+		t.destroy(sh, &derr)
+		t.destroy(ph, &derr)
+		switch {
+		case derr != nil:
+			err = fmt.Errorf("%w; removing the key pair it generated failed: %w", err, derr)
+		case errors.Is(err, ErrNotSigner):
+			err = fmt.Errorf("%w: the key pair it generated was removed again: %w", ErrUnsupported, err)
+		}
+		return nil, fmt.Errorf("generate %s signer %q: %w", algorithm, label, err)
+	}
+	return s, nil
 }
 
 // signerPrivate is the private half of a ceremony signing key.
@@ -85,7 +102,10 @@ func signerPrivate(keyType uint, label string, id []byte) []*pkcs11.Attribute {
 	}
 }
 
-// FindSigner loads an existing ceremony signing key by label.
+// FindSigner loads an existing ceremony signing key by label. Its
+// attributes must show it was generated in this HSM and never left it, and
+// that it signs and does nothing else (signerRules): anything else is
+// ErrNotSigner, with ErrSignerOrigin where it may have existed outside.
 func (t *Token) FindSigner(label string) (Signer, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -108,12 +128,9 @@ func (t *Token) findSigner(label string) (Signer, error) {
 		return nil, fmt.Errorf("%w: %d private keys are labelled %q", ErrDuplicateLabel, len(hs), label)
 	}
 	h := hs[0]
-	a := t.attrs(h, pkcs11.CKA_KEY_TYPE, pkcs11.CKA_ID, pkcs11.CKA_SIGN, pkcs11.CKA_EXTRACTABLE)
-	if !boolAttr(a[pkcs11.CKA_SIGN]) {
-		return nil, fmt.Errorf("%w: key %q cannot sign (CKA_SIGN false)", ErrNotSigner, label)
-	}
-	if ext, ok := a[pkcs11.CKA_EXTRACTABLE]; !ok || boolAttr(ext) {
-		return nil, fmt.Errorf("%w: key %q is extractable; a ceremony signing key must never leave the HSM (make one with GenerateSigner)", ErrNotSigner, label)
+	a := t.attrs(h, append([]uint{pkcs11.CKA_KEY_TYPE, pkcs11.CKA_ID}, signerAttrTypes()...)...)
+	if err := readSignerCheck(a).Err(label); err != nil {
+		return nil, err
 	}
 	k := &Key{Label: label, ID: a[pkcs11.CKA_ID]}
 	s := &signer{t: t, label: label, id: k.ID}

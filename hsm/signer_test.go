@@ -85,8 +85,13 @@ func TestSigners(t *testing.T) {
 		t.Fatalf("listed %d keys", len(keys))
 	}
 	for _, k := range keys {
-		if !k.Signer || k.Extractable || !k.Sensitive {
+		if !k.Signer || k.Extractable || !k.Sensitive || k.SignerCheck.Err(k.Label) != nil || len(k.SignerCheck) != len(signerRules) {
 			t.Fatalf("signer listed as %+v", k)
+		}
+		for _, a := range k.SignerCheck {
+			if !a.Reported { // SoftHSM reports every one
+				t.Errorf("%s: %s not reported", k.Label, a.Name)
+			}
 		}
 	}
 	// A default algorithm, and an importable key is not a signer.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -44,10 +45,20 @@ type hsmInfoOut struct {
 		Model        string `json:"model"`
 		Serial       string `json:"serial"`
 	} `json:"token"`
-	Algorithms       []algorithmOut `json:"algorithms"`
-	KWPMechanism     string         `json:"kwp_mechanism"`
-	KWPMechanismID   string         `json:"kwp_mechanism_id"`
-	KWPPadsCorrectly bool           `json:"kwp_pads_correctly"`
+	Algorithms       []algorithmOut  `json:"algorithms"`
+	KWPMechanism     string          `json:"kwp_mechanism"`
+	KWPMechanismID   string          `json:"kwp_mechanism_id"`
+	KWPPadsCorrectly bool            `json:"kwp_pads_correctly"`
+	SigningKeys      []signingKeyOut `json:"signing_keys"`
+}
+
+// signingKeyOut is a key on the token that looks meant to sign ceremonies.
+type signingKeyOut struct {
+	Label string `json:"label"`
+	ID    string `json:"id"`
+	*signerAttrsOut
+
+	check hsm.SignerCheck
 }
 
 type algorithmOut struct {
@@ -81,6 +92,14 @@ func hsmInfo(c *cli.Context) error {
 			o.KWPMechanismID = fmt.Sprintf("0x%X", caps.KWPMechanism)
 		}
 		o.KWPPadsCorrectly = caps.KWPPadsCorrectly
+		sks, err := t.SigningKeys()
+		if err != nil {
+			return fmt.Errorf("signing keys: %w", err)
+		}
+		o.SigningKeys = []signingKeyOut{}
+		for _, k := range sks {
+			o.SigningKeys = append(o.SigningKeys, signingKeyOut{k.Label, hex.EncodeToString(k.ID), toSignerAttrs(k.Label, k.Check), k.Check})
+		}
 		return emit(c, o, func(w io.Writer) {
 			fmt.Fprintln(w, "module")
 			field(w, 2, "path", o.Module.Path)
@@ -115,6 +134,15 @@ func hsmInfo(c *cli.Context) error {
 				pads = "NO: material whose length is not a multiple of 8 is refused for RSA_AES_KEY_WRAP_*"
 			}
 			field(w, 0, "pads correctly", pads)
+			fmt.Fprintln(w, "ceremony signing keys (generated in this HSM, never extractable, signing only)")
+			if len(o.SigningKeys) == 0 {
+				fmt.Fprintln(w, "  none: make one with `airwrap signer generate`")
+			}
+			for _, k := range o.SigningKeys {
+				field(w, 2, "label", k.Label)
+				field(w, 4, "id", k.ID)
+				printSignerAttrs(w, 4, k.check, k.signerAttrsOut)
+			}
 		})
 	})
 }

@@ -58,10 +58,15 @@ type keyOut struct {
 	Sensitive   bool   `json:"sensitive"`
 	CheckValue  string `json:"check_value"`
 	CheckMethod string `json:"check_method"`
+	// Signer is set for a key that looks meant to sign ceremonies.
+	Signer *signerAttrsOut `json:"signer,omitempty"`
+
+	signerCheck hsm.SignerCheck
 }
 
 func toKeyOut(k *hsm.Key) keyOut {
-	return keyOut{k.Label, hex.EncodeToString(k.ID), k.Class, k.KeySpec, k.Extractable, k.Sensitive, hex.EncodeToString(k.CheckValue), k.CheckMethod}
+	return keyOut{k.Label, hex.EncodeToString(k.ID), k.Class, k.KeySpec, k.Extractable, k.Sensitive, hex.EncodeToString(k.CheckValue), k.CheckMethod,
+		toSignerAttrs(k.Label, k.SignerCheck), k.SignerCheck}
 }
 
 func keyGenerate(c *cli.Context) error {
@@ -129,4 +134,7 @@ func printKey(w io.Writer, o keyOut) {
 	field(w, 2, "extractable", fmt.Sprint(o.Extractable))
 	field(w, 2, "sensitive", fmt.Sprint(o.Sensitive))
 	field(w, 2, "check value", o.CheckValue+" ("+o.CheckMethod+")")
+	if o.Signer != nil {
+		printSignerAttrs(w, 2, o.signerCheck, o.Signer)
+	}
 }

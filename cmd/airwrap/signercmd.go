@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
@@ -59,6 +60,44 @@ type signerOut struct {
 	KeyID       string `json:"keyid"`
 	Fingerprint string `json:"fingerprint"`
 	Out         string `json:"out,omitempty"`
+}
+
+// signerAttrsOut is what the token says of a key as a ceremony signing key:
+// the attributes that decide it (those it does not report are left out) and
+// the verdict, "ok" or why FindSigner refuses it.
+type signerAttrsOut struct {
+	Attributes map[string]bool `json:"attributes"`
+	Verdict    string          `json:"verdict"`
+}
+
+func toSignerAttrs(label string, c hsm.SignerCheck) *signerAttrsOut {
+	if c == nil {
+		return nil
+	}
+	o := &signerAttrsOut{Attributes: map[string]bool{}, Verdict: "ok"}
+	for _, a := range c {
+		if a.Reported {
+			o.Attributes[a.Name] = a.Value
+		}
+	}
+	if err := c.Err(label); err != nil {
+		o.Verdict = "REFUSED: " + err.Error()
+	}
+	return o
+}
+
+// printSignerAttrs writes the attributes in the rules' order, then the verdict.
+func printSignerAttrs(w io.Writer, indent int, c hsm.SignerCheck, o *signerAttrsOut) {
+	var parts []string
+	for _, a := range c {
+		v := "not reported"
+		if a.Reported {
+			v = fmt.Sprint(a.Value)
+		}
+		parts = append(parts, a.Name+" "+v)
+	}
+	field(w, indent, "signer attributes", strings.Join(parts, ", "))
+	field(w, indent, "as ceremony signer", o.Verdict)
 }
 
 func describeSigner(s hsm.Signer) (signerOut, []byte, error) {

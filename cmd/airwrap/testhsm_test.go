@@ -23,6 +23,7 @@ func knownMaterial(seed string, n int) []byte {
 //	testhsm put-aes LABEL SEED          a SYMMETRIC_DEFAULT key with known material
 //	testhsm put-hmac LABEL BYTES SEED   an HMAC key of BYTES bytes with known material
 //	testhsm put-aes-unextractable LABEL SEED
+//	testhsm put-aes-nonsensitive LABEL SEED  CKA_SENSITIVE false: readable in the clear
 //	testhsm count                       prints the number of objects on the token
 func testhsmMain() int {
 	if err := testhsm(os.Args[1:]); err != nil {
@@ -34,7 +35,7 @@ func testhsmMain() int {
 
 func testhsm(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: testhsm put-aes|put-hmac|put-aes-unextractable|count ...")
+		return fmt.Errorf("usage: testhsm put-aes|put-hmac|put-aes-unextractable|put-aes-nonsensitive|count ...")
 	}
 	p := pkcs11.New(os.Getenv(envModule))
 	if p == nil {
@@ -83,13 +84,13 @@ func testhsm(args []string) error {
 	}
 	var tmpl []*pkcs11.Attribute
 	switch {
-	case (args[0] == "put-aes" || args[0] == "put-aes-unextractable") && len(args) == 3:
+	case (args[0] == "put-aes" || args[0] == "put-aes-unextractable" || args[0] == "put-aes-nonsensitive") && len(args) == 3:
 		tmpl = []*pkcs11.Attribute{
 			pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
 			pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
 			pkcs11.NewAttribute(pkcs11.CKA_VALUE, knownMaterial(args[2], 32)),
 			pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
-			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, args[0] == "put-aes"),
+			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, args[0] != "put-aes-unextractable"),
 		}
 	case args[0] == "put-hmac" && len(args) == 4:
 		n, err := strconv.Atoi(args[2])
@@ -110,7 +111,7 @@ func testhsm(args []string) error {
 	tmpl = append(tmpl,
 		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
 		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, args[0] != "put-aes-nonsensitive"),
 		pkcs11.NewAttribute(pkcs11.CKA_LABEL, args[1]),
 		pkcs11.NewAttribute(pkcs11.CKA_ID, []byte("test-"+args[1])),
 	)

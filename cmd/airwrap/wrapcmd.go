@@ -18,7 +18,8 @@ func wrapCommand() *cli.Command {
 		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
 		UsageText: `airwrap [global options] wrap --params FILE --key LABEL|--key ARN=LABEL ...
     (--valid-to RFC3339 | --no-expiry) --signer LABEL --out FILE
-    [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]`,
+    [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]
+    [--allow-nonsensitive-key LABEL ...]`,
 		Description: `Everything is checked before the HSM is touched, and every problem is reported
 at once: the parameters parse strictly, the wrapping key is RSA 2048/3072/4096,
 the algorithm suits the key spec, the material fits, the parameters have not
@@ -32,6 +33,11 @@ the HSM and the signature verified. The bundle (--out) and its transcript
 ` + "`aws kms get-parameters-for-import`" + ` prints; with the latter give
 --wrapping-algorithm (the one you asked KMS for); --key-spec defaults to the
 HSM key's.
+
+A key whose CKA_SENSITIVE is false (the token would reveal its material in
+the clear, so it may already exist outside the HSM) is refused, every such
+key at once, before anything is wrapped, unless the operators accept it by
+name with --allow-nonsensitive-key LABEL; the transcript records that they did.
 
 --awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
 ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
@@ -52,6 +58,7 @@ Examples:
 			&cli.StringFlag{Name: "awscli-dir", Usage: "also write AWS CLI input files under `DIR`"},
 			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
 			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
+			&cli.StringSliceFlag{Name: "allow-nonsensitive-key", Usage: "wrap the HSM key `LABEL` although it is not sensitive (CKA_SENSITIVE false); recorded in the transcript (repeat for each)"},
 			&cli.StringSliceFlag{Name: "params-trust", Usage: "PEM `FILE` of a key trusted to sign parameters: unsigned or untrusted parameters are refused (repeat for each)"},
 			&cli.StringFlag{Name: "params-threshold", Value: "1", Usage: "`K` distinct --params-trust signatures required"},
 		},
@@ -120,6 +127,7 @@ func wrapAction(c *cli.Context) error {
 		NoExpiry:          c.Bool("no-expiry"),
 		WrappingAlgorithm: c.String("wrapping-algorithm"),
 		KeySpec:           c.String("key-spec"),
+		AllowNonSensitive: c.StringSlice("allow-nonsensitive-key"),
 		SignerLabel:       c.String("signer"),
 		Operators:         c.StringSlice("operator"),
 		Out:               c.String("out"),
