@@ -3,7 +3,11 @@ package bundle
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -35,25 +39,29 @@ func TestLineBreakInPayloadIsRefused(t *testing.T) {
 	}
 }
 
+// r8Cases are values DecodeBase64 refuses, with the message after the rule.
+// They also seed FuzzDecodeBase64.
+var r8Cases = []struct{ in, msg string }{
+	{"AAEC\n/+8=", `a line break '\n' at byte 4 of the value`},
+	{"AAEC\r\n/+8=", `a line break '\r' at byte 4 of the value`},
+	{"AAEC/+8=\n", `a line break '\n' at byte 8 of the value`},
+	{"\nAAEC/+8=", `a line break '\n' at byte 0 of the value`},
+	{"AAEC /+8=", `' ' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC\t/+8=", `'\t' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC\x00/+8=", `'\x00' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC_-8=", `'_' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC\u2028/+8=", `'\u2028' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC\xff/+8=", `'�' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
+	{"AAEC/+8", `length 7 is not a multiple of 4 (padding missing or extra)`},
+	{"AAEC/+8==", `length 9 is not a multiple of 4 (padding missing or extra)`},
+	{"AAEC/+9=", `misplaced padding or non-zero trailing bits at byte 7 of the value`},
+	{"AA==AAEC", `misplaced padding or non-zero trailing bits at byte 4 of the value`},
+}
+
 func TestDecodeBase64(t *testing.T) {
 	const ok = "AAEC/+8="      // 00 01 02 ff ef
 	const two = "AAECAwQF/+8A" // 9 bytes, no padding needed
-	for _, c := range []struct{ in, msg string }{
-		{"AAEC\n/+8=", `a line break '\n' at byte 4 of the value`},
-		{"AAEC\r\n/+8=", `a line break '\r' at byte 4 of the value`},
-		{"AAEC/+8=\n", `a line break '\n' at byte 8 of the value`},
-		{"\nAAEC/+8=", `a line break '\n' at byte 0 of the value`},
-		{"AAEC /+8=", `' ' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC\t/+8=", `'\t' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC\x00/+8=", `'\x00' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC_-8=", `'_' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC\u2028/+8=", `'\u2028' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC\xff/+8=", `'�' at byte 4 of the value is not in the alphabet A-Z a-z 0-9 + / =`},
-		{"AAEC/+8", `length 7 is not a multiple of 4 (padding missing or extra)`},
-		{"AAEC/+8==", `length 9 is not a multiple of 4 (padding missing or extra)`},
-		{"AAEC/+9=", `misplaced padding or non-zero trailing bits at byte 7 of the value`},
-		{"AA==AAEC", `misplaced padding or non-zero trailing bits at byte 4 of the value`},
-	} {
+	for _, c := range r8Cases {
 		_, err := DecodeBase64("entries[0].public_key", c.in)
 		want := "entries[0].public_key: not standard padded base64 (SPEC.md R8): " + c.msg
 		if err == nil || err.Error() != want || !errors.Is(err, ErrMalformed) {
@@ -88,5 +96,43 @@ func TestDecodeBase64RefusesLineBreaksEverywhere(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The R8 rule has one home: no file outside bundle/base64.go decodes base64
+// itself (encoding/base64, or dsse's DecodeB64Payload, which also takes the
+// URL alphabet). Tests may; they build hostile input.
+func TestOneBase64Decoder(t *testing.T) {
+	decode := regexp.MustCompile(`base64\.(Std|RawStd|URL|RawURL)Encoding[^\n]*\.Decode(String)?\(|base64\.NewDecoder\(|DecodeB64Payload\(`)
+	var found []string
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name != ".." && (strings.HasPrefix(name, ".") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || path == filepath.Join("..", "bundle", "base64.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if decode.MatchString(line) {
+				found = append(found, fmt.Sprintf("%s:%d: %s", path, i+1, strings.TrimSpace(line)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Fatalf("base64 decoded outside bundle.DecodeBase64 (SPEC.md R8):\n%s", strings.Join(found, "\n"))
 	}
 }
