@@ -36,8 +36,10 @@ func parseEnvelope(data []byte, payloadType string) (*Envelope, error) {
 	o := p.object("", root)
 	env := &Envelope{PayloadType: o.enum("payloadType", true, payloadType)}
 	if n, path := o.typed("payload", true, kindString); n != nil {
-		if decodeB64(&p, path, n.s, 1, MaxFileSize) != nil {
-			env.Payload = n.s
+		// Re-encoded, not kept as read: the canonical check then compares
+		// the file with the one spelling of these bytes (R8, R15).
+		if b := decodeB64(&p, path, n.s, 1, MaxFileSize); b != nil {
+			env.Payload = base64.StdEncoding.EncodeToString(b)
 		}
 	}
 	elems, path := o.array("signatures", true, 1, MaxSignatures)

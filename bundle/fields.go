@@ -113,7 +113,7 @@ func (o *obj) enum(name string, required bool, allowed ...string) string {
 	return n.s
 }
 
-// b64 reads standard, padded base64 (RFC 4648 section 4) of min..max decoded bytes.
+// b64 reads standard, padded base64 (SPEC.md R8, DecodeBase64) of min..max decoded bytes.
 func (o *obj) b64(name string, required bool, min, max int) []byte {
 	n, path := o.typed(name, required, kindString)
 	if n == nil {
@@ -127,9 +127,9 @@ func decodeB64(p *problems, path, s string, min, max int) []byte {
 		p.add(path, "longer than %d bytes", max)
 		return nil
 	}
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		p.add(path, "not standard padded base64 (RFC 4648 section 4, no line breaks)")
+	b, msg := decodeStrict(s)
+	if msg != "" {
+		p.add(path, "%s", msg)
 		return nil
 	}
 	if len(b) < min || len(b) > max {

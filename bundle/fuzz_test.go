@@ -2,10 +2,12 @@ package bundle
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -130,6 +132,37 @@ func FuzzParseSignedParams(f *testing.F) {
 		}
 		if _, err := ParseParams(sp.Raw); err != nil {
 			t.Fatalf("accepted signed params whose payload does not parse: %v", err)
+		}
+	})
+}
+
+// FuzzDecodeBase64: an accepted value is the one spelling of its bytes
+// (SPEC.md R8), and DecodeBase64 is Go's strict decoder minus what Go lets
+// through: line breaks. Seeded from r8Cases and their accepted neighbours.
+func FuzzDecodeBase64(f *testing.F) {
+	if len(r8Cases) == 0 {
+		f.Fatal("empty seed corpus: r8Cases")
+	}
+	for _, c := range r8Cases {
+		f.Add(c.in)
+	}
+	f.Add("AAEC/+8=")
+	f.Add("AAECAw==")
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := DecodeBase64("x", s)
+		if err != nil {
+			malformedOnly(t, err)
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Path != "x" {
+				t.Fatalf("error without the field path: %v", err)
+			}
+			if g, gerr := base64.StdEncoding.Strict().DecodeString(s); gerr == nil && !strings.ContainsAny(s, "\r\n") {
+				t.Fatalf("refused %q, which Go reads as %x without skipping a line break: %v", s, g, err)
+			}
+			return
+		}
+		if got := base64.StdEncoding.EncodeToString(b); got != s {
+			t.Fatalf("accepted %q, whose one spelling is %q", s, got)
 		}
 	})
 }

@@ -119,9 +119,9 @@ func SignEnvelope(payloadType string, payload []byte, signers ...crypto.Signer) 
 // AddSignature adds s's signature to env (a second officer signing later).
 // A key that already signed env is refused.
 func AddSignature(env *Envelope, s crypto.Signer) error {
-	payload, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	payload, err := DecodeBase64("payload", env.Payload)
 	if err != nil {
-		return fmt.Errorf("%w: payload: not standard padded base64", ErrMalformed)
+		return err
 	}
 	if len(env.Signatures) >= MaxSignatures {
 		return fmt.Errorf("%w: envelope already has %d signatures", ErrMalformed, MaxSignatures)

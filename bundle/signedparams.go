@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"crypto"
-	"encoding/base64"
 	"errors"
 	"strings"
 )
@@ -26,9 +25,9 @@ func ParseSignedParams(data []byte) (*SignedParams, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	raw, err := DecodeBase64("payload", env.Payload)
 	if err != nil { // parseEnvelope checked it
-		return nil, &FieldError{Path: "payload", Msg: "not standard padded base64", Err: ErrMalformed}
+		return nil, err
 	}
 	p, err := ParseParams(raw)
 	if err != nil {

@@ -149,6 +149,7 @@ func TestGenerateVectors(t *testing.T) {
 	vs = append(vs, envelopeVectors(t)...)
 	vs = append(vs, signedParamsVectors(t)...)
 	vs = append(vs, hostileVectors(t)...)
+	vs = append(vs, base64Vectors(t)...)
 	for _, dir := range []string{"params", "awscli", "payload", "envelope", "signedparams"} {
 		if err := os.RemoveAll(filepath.Join("testdata", dir)); err != nil {
 			t.Fatal(err)

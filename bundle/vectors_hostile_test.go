@@ -46,6 +46,6 @@ func hostileVectors(t *testing.T) []vector {
 		{path: "envelope/invalid-too-deep.json", data: edit(t, one, sig, `"sig": {"a": [1]}`),
 			err: "signatures[0].sig: nested deeper than this format allows (depth 3)"},
 		{path: "envelope/invalid-payload-not-base64.json", data: edit(t, one, `"payload": "`+env.Payload+`"`, `"payload": "not base64!"`),
-			err: "payload: not standard padded base64 (RFC 4648 section 4, no line breaks)"},
+			err: "payload: not standard padded base64 (SPEC.md R8): ' ' at byte 3 of the value is not in the alphabet A-Z a-z 0-9 + / ="},
 	}
 }

@@ -3,7 +3,6 @@ package ceremony
 import (
 	"bytes"
 	"crypto"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,7 +33,7 @@ func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Co
 	if err != nil {
 		return nil, err
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	raw, err := bundle.DecodeBase64("payload", env.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", bundle.ErrMalformed)
 	}

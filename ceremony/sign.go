@@ -3,7 +3,6 @@ package ceremony
 import (
 	"bytes"
 	"crypto"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -106,7 +105,7 @@ func checkSigned(out, payload []byte, pub crypto.PublicKey) error {
 	if err != nil {
 		return fmt.Errorf("%w: the signed bundle does not parse: %w", ErrSelfCheck, err)
 	}
-	got, err := base64.StdEncoding.DecodeString(env.Payload)
+	got, err := bundle.DecodeBase64("payload", env.Payload)
 	if err != nil || !bytes.Equal(got, payload) {
 		return fmt.Errorf("%w: the signed bundle does not carry the payload that was signed", ErrSelfCheck)
 	}

@@ -1,7 +1,6 @@
 package kmsimport
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -87,7 +86,7 @@ func ReadPayloadUnverified(data []byte) (*bundle.ImportPayload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import bundle: %w", err)
 	}
-	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	payload, err := bundle.DecodeBase64("payload", env.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("import bundle payload: %w", err)
 	}

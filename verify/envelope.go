@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -32,9 +31,9 @@ func verifyAs(env *bundle.Envelope, payloadType string, trusted []TrustedKey, th
 	if env.PayloadType != payloadType {
 		return nil, nil, fmt.Errorf("%w: payloadType %q, want %q", bundle.ErrMalformed, env.PayloadType, payloadType)
 	}
-	payload, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
+	payload, err := bundle.DecodeBase64("payload", env.Payload)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: payload is not standard padded base64", bundle.ErrMalformed)
+		return nil, nil, err
 	}
 	pinned, order, err := distinct(trusted)
 	if err != nil {
@@ -52,7 +51,7 @@ func verifyAs(env *bundle.Envelope, payloadType string, trusted []TrustedKey, th
 			unknown = append(unknown, shortID(s.KeyID))
 			continue
 		}
-		sig, err := base64.StdEncoding.Strict().DecodeString(s.Sig)
+		sig, err := bundle.DecodeBase64(fmt.Sprintf("signatures[%d].sig", i), s.Sig)
 		if err == nil {
 			err = bundle.VerifySignature(k.Public, env.PayloadType, payload, sig)
 		}

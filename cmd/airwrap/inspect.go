@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"strings"
@@ -148,7 +147,7 @@ func inspectImport(data []byte, now time.Time) (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := base64.StdEncoding.DecodeString(env.Payload)
+	raw, err := bundle.DecodeBase64("payload", env.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}

@@ -1,0 +1,90 @@
+package verify
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/airwrap/airwrap/bundle"
+)
+
+// insertAt writes ins into the JSON string value that follows field in data,
+// at byte at of the value.
+func insertAt(t *testing.T, data []byte, field string, at int, ins string) []byte {
+	t.Helper()
+	i := bytes.Index(data, []byte(field))
+	if i < 0 {
+		t.Fatalf("%q not found", field)
+	}
+	j := i + len(field) + at
+	return []byte(string(data[:j]) + ins + string(data[j:]))
+}
+
+// What `airwrap verify` and `submit` do with a file: parse it, then verify
+// it against pinned keys. The two characters \n written into the payload
+// string of a valid signed bundle made a second file for the same signed
+// statement, accepted by both (SPEC.md R8, issue 9 item 3).
+func TestLineBreakInBase64IsRefused(t *testing.T) {
+	valid := readVector(t, "envelope/valid-p384.json")
+	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
+	env, err := bundle.ParseEnvelope(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifyEnvelope(env, trusted, 1); err != nil {
+		t.Fatalf("the valid vector does not verify: %v", err)
+	}
+	for _, c := range []struct{ field, ins, path string }{
+		{`"payload": "`, `\n`, "payload"},
+		{`"payload": "`, `\r\n`, "payload"},
+		{`"payload": "`, `\u000a`, "payload"},
+		{`"sig": "`, `\n`, "signatures[0].sig"},
+	} {
+		edited := insertAt(t, valid, c.field, 76, c.ins)
+		env, err := bundle.ParseEnvelope(edited)
+		if err == nil {
+			_, _, verr := VerifyEnvelope(env, trusted, 1)
+			t.Errorf("%s in %s: parsed (verify: %v); a second file for one statement", c.ins, c.path, verr)
+			continue
+		}
+		var fe *bundle.FieldError
+		if !errors.As(err, &fe) || fe.Path != c.path || !strings.Contains(fe.Msg, "SPEC.md R8") {
+			t.Errorf("%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+		}
+	}
+}
+
+// VerifyEnvelope decodes with the same rule, whoever built the envelope.
+func TestVerifyEnvelopeRefusesLineBreaks(t *testing.T) {
+	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
+	fresh := func() *bundle.Envelope {
+		env, err := bundle.ParseEnvelope(readVector(t, "envelope/valid-p384.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	env := fresh()
+	env.Payload = env.Payload[:76] + "\n" + env.Payload[76:]
+	_, _, err := VerifyEnvelope(env, trusted, 1)
+	want := `payload: not standard padded base64 (SPEC.md R8): a line break '\n' at byte 76 of the value`
+	if err == nil || err.Error() != want || !errors.Is(err, bundle.ErrMalformed) {
+		t.Errorf("line break in the payload:\n got %v\nwant %s", err, want)
+	}
+
+	env = fresh()
+	env.Signatures[0].Sig = env.Signatures[0].Sig[:64] + "\r\n" + env.Signatures[0].Sig[64:]
+	if _, _, err := VerifyEnvelope(env, trusted, 1); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "signatures[0] by trusted key") {
+		t.Errorf("line break in the signature: got %v, want the signature not to count", err)
+	}
+
+	sp, err := bundle.ParseSignedParams(readVector(t, "signedparams/valid-p384.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp.Envelope.Payload = sp.Envelope.Payload[:76] + "\r\n" + sp.Envelope.Payload[76:]
+	if _, _, err := VerifySignedParams(sp.Envelope, trusted, 1); err == nil || !strings.HasPrefix(err.Error(), "payload: not standard padded base64 (SPEC.md R8): a line break '\\r'") {
+		t.Errorf("line break in signed parameters: got %v", err)
+	}
+}
