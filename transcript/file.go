@@ -89,9 +89,5 @@ func CheckBundleFile(tr, bundleFile []byte) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := CheckBundle(tr, b)
-	if err != nil {
-		return nil, fmt.Errorf("transcript: %w", err)
-	}
-	return s, nil
+	return CheckBundle(tr, b)
 }
