@@ -92,12 +92,12 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
 	if tr == nil {
 		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: %s\n", clikit.Escape(transcript.Missing(trPath)))
 	} else {
 		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s checked: %d lines, head %s\n", clikit.Escape(trPath), opened.Transcript.Lines, opened.Transcript.Head)
 	}
-	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
 
 	api, err := kmsClient(c)
 	if err != nil {
