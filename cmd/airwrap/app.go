@@ -42,7 +42,8 @@ A ceremony:
    airwrap verify import.json --trust ceremony-signer.pem
    airwrap transcript verify import.json.transcript.jsonl --bundle import.json   (auditors)
 
-The PIN comes from --pin-file, else $AIRWRAP_PIN, else a prompt without echo.
+The PIN comes from --pin-file (a file only its owner may access: chmod 600) or
+$AIRWRAP_PIN (never both), else a prompt without echo.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Reader:          stdin,
 		Writer:          stdout,

@@ -20,6 +20,7 @@ var hints = []struct {
 	hint string
 }{
 	{errNoPIN, "put the PIN in a file readable only by you and pass --pin-file FILE, or set " + envPIN + ", or run in a terminal to be prompted"},
+	{errPINFileMode, "make the PIN file readable by you only with chmod 600 FILE, as ssh requires of a private key; anyone who could read it may know the PIN"},
 	{hsm.ErrPINIncorrect, "check the PIN; airwrap never retries a PIN, so a token that locks after a few wrong tries is safe from it"},
 	{hsm.ErrTokenNotFound, "list the tokens with `pkcs11-tool --module MODULE --list-token-slots` and pass the label with --token"},
 	{hsm.ErrKeyNotFound, "list the keys with `airwrap key list`"},
