@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -23,6 +24,10 @@ type Cosign struct {
 	PayloadSHA256 string   // SHA-256 of the signed payload: what every signature covers
 	SignedBy      []string // key ids that signed already
 	TrustedBy     []verify.TrustedKey
+
+	file   []byte           // the bundle file as read
+	trData []byte           // its transcript, when attached
+	now    func() time.Time // the transcript's clock
 }
 
 // ReadForCosign checks an import bundle before it is cosigned: it parses
@@ -44,7 +49,7 @@ func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Co
 	if err := verify.CheckImport(p, now); err != nil {
 		return nil, err
 	}
-	c := &Cosign{Envelope: env, Payload: p, PayloadSHA256: bundle.SHA256Hex(raw)}
+	c := &Cosign{Envelope: env, Payload: p, PayloadSHA256: bundle.SHA256Hex(raw), file: data}
 	for _, s := range env.Signatures {
 		c.SignedBy = append(c.SignedBy, s.KeyID)
 	}
@@ -68,10 +73,44 @@ func (c *Cosign) Refuse(pub crypto.PublicKey) error {
 	return nil
 }
 
+// AttachTranscript checks that tr is the transcript of the bundle being
+// cosigned (transcript.CheckBundle); Sign then returns it with one
+// transcript.StepCosigned line appended, to be written beside the new bundle.
+func (c *Cosign) AttachTranscript(tr []byte, now func() time.Time) (*transcript.Summary, error) {
+	s, err := transcript.CheckBundleFile(tr, c.file)
+	if err != nil {
+		return nil, err
+	}
+	c.trData, c.now = tr, now
+	return s, nil
+}
+
 // Sign adds s's signature (bundle.AddSignature: verified right after it is
-// made) and returns the new bundle file. The payload is untouched: the new
+// made) and returns the new bundle file and, when a transcript is attached,
+// the new transcript (nil otherwise). The payload is untouched: the new
 // file's payload is the old one byte for byte, and every old signature is kept.
-func (c *Cosign) Sign(s crypto.Signer) ([]byte, error) {
+func (c *Cosign) Sign(s crypto.Signer) (out, tr []byte, err error) {
+	out, err = c.sign(s)
+	if err != nil || c.trData == nil {
+		return out, nil, err
+	}
+	t, err := transcript.Resume(c.trData, c.now)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := bundle.KeyID(s.Public())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.RecordSignature(transcript.StepCosigned, transcript.Signature{
+		BundleSHA256: bundle.SHA256Hex(out), PayloadSHA256: c.PayloadSHA256, SignerKeyID: id,
+	}); err != nil {
+		return nil, nil, fmt.Errorf("transcript: %w", err)
+	}
+	return out, t.Bytes(), nil
+}
+
+func (c *Cosign) sign(s crypto.Signer) ([]byte, error) {
 	if err := c.Refuse(s.Public()); err != nil {
 		return nil, err
 	}

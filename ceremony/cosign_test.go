@@ -51,7 +51,7 @@ func TestCosign(t *testing.T) {
 	if len(cs.SignedBy) != 1 || cs.SignedBy[0] != trustA.KeyID || len(cs.TrustedBy) != 1 {
 		t.Fatalf("signed by %v, trusted %v", cs.SignedBy, cs.TrustedBy)
 	}
-	out, err := cs.Sign(b)
+	out, _, err := cs.Sign(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestCosign(t *testing.T) {
 	if _, by, err := verify.VerifyEnvelope(env, []verify.TrustedKey{trustA, trustB}, 2); err != nil || len(by) != 2 {
 		t.Fatalf("threshold 2 after cosign: %v", err)
 	}
-	if _, err := cs.Sign(a); !errors.Is(err, ErrAlreadySigned) {
+	if _, _, err := cs.Sign(a); !errors.Is(err, ErrAlreadySigned) {
 		t.Fatalf("the first signer signed again: %v", err)
 	}
 	if _, err := ReadForCosign(out, nil, at); err != nil {

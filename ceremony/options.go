@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -85,7 +86,7 @@ type Options struct {
 }
 
 // TranscriptSuffix is appended to Options.Out to name the transcript.
-const TranscriptSuffix = ".transcript.jsonl"
+const TranscriptSuffix = transcript.Suffix
 
 // AWS CLI output file names inside AWSCLIDir/<key id>/.
 const (

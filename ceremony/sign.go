@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -51,7 +52,7 @@ func (r *run) payload() (*bundle.ImportPayload, error) {
 			Proof: e.proof,
 		})
 	}
-	if err := r.record("payload.built", map[string]any{
+	if err := r.record(transcript.StepPayloadBuilt, map[string]any{
 		"entries":    len(p.Entries),
 		"created_at": created.Format(time.RFC3339Nano),
 	}); err != nil {
@@ -89,13 +90,10 @@ func (r *run) signAndCheck() ([]byte, error) {
 		return nil, err
 	}
 	keyID, _ := bundle.KeyID(r.signer.Public())
-	if err := r.record("signed", map[string]any{
-		"bundle_sha256":      bundle.SHA256Hex(out),
-		"payload_sha256":     bundle.SHA256Hex(payload),
-		"signer_keyid":       keyID,
-		"signature_verified": true,
+	if err := r.tr.RecordSignature(transcript.StepSigned, transcript.Signature{
+		BundleSHA256: bundle.SHA256Hex(out), PayloadSHA256: bundle.SHA256Hex(payload), SignerKeyID: keyID,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("transcript: %w", err)
 	}
 	return out, nil
 }

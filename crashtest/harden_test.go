@@ -26,8 +26,15 @@ func TestAirwrapNotDumpable(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "pin")
-	if err := syscall.Mkfifo(fifo, 0o666); err != nil {
+	// 0600 and owned by the user airwrap runs as: airwrap refuses a PIN file
+	// that others may access.
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if os.Getuid() == 0 {
+		if err := os.Chown(fifo, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.Chmod(filepath.Dir(airwrapBin), 0o755); err != nil {
 		t.Fatal(err)

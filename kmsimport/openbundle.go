@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -16,6 +17,9 @@ type OpenRequest struct {
 	Threshold  int      // distinct trusted signatures required; 0: 1
 	Params     []byte   // optional: the parameters bundle it answers, as read
 	Now        time.Time
+	// Transcript, when not nil, must be the bundle's transcript
+	// (transcript.CheckBundle): checked before any AWS request.
+	Transcript []byte
 	// AfterImport skips the checks that only matter before an import (the
 	// parameters' and ValidTo's expiry): for verify-import, days later.
 	AfterImport bool
@@ -25,7 +29,8 @@ type OpenRequest struct {
 type Opened struct {
 	Payload      *bundle.ImportPayload
 	BundleSHA256 string
-	SignedBy     []string // key ids (SHA-256 of SPKI) of the trusted keys that signed
+	SignedBy     []string            // key ids (SHA-256 of SPKI) of the trusted keys that signed
+	Transcript   *transcript.Summary // nil when no transcript was given
 }
 
 // OpenBundle verifies an import bundle completely, without any AWS call:
@@ -66,13 +71,19 @@ func OpenBundle(req OpenRequest) (*Opened, error) {
 			errs = append(errs, err)
 		}
 	}
+	var trSummary *transcript.Summary
+	if req.Transcript != nil {
+		if trSummary, err = transcript.CheckBundleFile(req.Transcript, req.Bundle); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		if errors.Is(err, verify.ErrParamsExpired) {
 			err = withHint(err, "import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again; if this bundle was already submitted, `airwrap-online status` and `verify-import` show what KMS holds")
 		}
 		return nil, fmt.Errorf("import bundle: %w", err)
 	}
-	o := &Opened{Payload: p, BundleSHA256: bundle.SHA256Hex(req.Bundle)}
+	o := &Opened{Payload: p, BundleSHA256: bundle.SHA256Hex(req.Bundle), Transcript: trSummary}
 	for _, k := range accepted {
 		o.SignedBy = append(o.SignedBy, k.KeyID)
 	}

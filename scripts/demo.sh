@@ -103,7 +103,8 @@ cp import.json import.json.transcript.jsonl ceremony-signer.pem "$usb/"
 
 step "Carry import.json back; online: verify everything, then import"
 cd "$online"
-cp "$usb/import.json" "$usb/ceremony-signer.pem" "$online/"
+cp "$usb/import.json" "$usb/import.json.transcript.jsonl" "$usb/ceremony-signer.pem" "$online/"
+run airwrap-online transcript verify import.json.transcript.jsonl --bundle import.json
 run airwrap-online submit import.json --trust ceremony-signer.pem --params "$usb/params.json" --receipt receipt.json
 
 step "Online: submitting the same bundle again is safe"

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/transcriptcmd"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/kmsimport"
@@ -46,6 +47,7 @@ An import:
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json
    airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
    airwrap-online status import.json --fail-within 30
+   airwrap-online transcript verify import.json.transcript.jsonl --bundle import.json   (auditors)
 
 AWS access comes from the SDK's standard configuration (environment, shared
 files, SSO), or --profile and --region; --endpoint-url (or
@@ -77,9 +79,12 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand()}
+	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), transcriptcmd.Command("airwrap-online")}
 	for _, c := range cmds {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
+		for _, s := range c.Subcommands {
+			s.OnUsageError = c.OnUsageError
+		}
 	}
 	return cmds
 }

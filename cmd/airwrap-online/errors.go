@@ -9,6 +9,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -23,6 +24,10 @@ var hints = []struct {
 	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"},
 	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
 	{bundle.ErrMalformed, "the file is not a valid airwrap file: check it is the one you meant, unchanged"},
+	{transcript.ErrMissing, "`wrap` writes BUNDLE.transcript.jsonl beside the bundle (and `cosign` beside its --out): copy it with the bundle, or name it with --transcript FILE"},
+	{transcript.ErrBroken, "the transcript was edited, truncated, or lines were removed or reordered: use the copy airwrap wrote, and treat this one as tampered with"},
+	{transcript.ErrSteps, "only wrap's \"signed\" line and one \"cosigned\" line per cosign may follow the payload: lines were added or removed after signing; use the copy airwrap wrote"},
+	{transcript.ErrMismatch, "this is the transcript of another bundle (a cosigned bundle has its own, OUT.transcript.jsonl): pass the one written beside this bundle"},
 	{os.ErrNotExist, "check the path"},
 }
 

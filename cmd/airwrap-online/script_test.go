@@ -25,6 +25,8 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/transcript"
+	"github.com/airwrap/airwrap/transcript/transcripttest"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -63,6 +65,7 @@ func TestScripts(t *testing.T) {
 			"kmsdelete":   cmdKMSDelete,
 			"signer":      cmdSigner,
 			"wrapbundle":  cmdWrapBundle,
+			"tamper":      cmdTamper,
 		},
 	})
 }
@@ -180,10 +183,25 @@ func cmdSigner(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}), 0o600))
 }
 
+// tamper FILE OP [ARG...] alters the transcript FILE in place as an attacker
+// could (transcripttest.Tamper).
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: tamper FILE OP [ARG...]")
+	}
+	p := ts.MkAbs(args[0])
+	data, err := os.ReadFile(p)
+	ts.Check(err)
+	data, err = transcripttest.Tamper(data, args[1], args[2:]...)
+	ts.Check(err)
+	ts.Check(os.WriteFile(p, data, 0o644))
+}
+
 // wrapbundle PARAMS SIGNER OUT [alg=ALG] [params-valid-to=-1h] [valid-to=720h]:
 // what the offline half does, with Go's RSA-OAEP in place of the HSM: fresh
 // random 32-byte material per entry, wrapped under the parameters' public
-// key, in a payload signed by SIGNER.key.
+// key, in a payload signed by SIGNER.key, and the transcript beside it
+// (OUT.transcript.jsonl) written as wrap writes it.
 func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: wrapbundle PARAMS SIGNER OUT [alg=ALG] [params-valid-to=DUR] [valid-to=DUR]")
@@ -214,8 +232,9 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 		Type: bundle.ImportType, ParamsSHA256: bundle.SHA256Hex(paramsBytes), ParamsFormat: bundle.ParamsType,
 		Token:       bundle.TokenIdentity{Manufacturer: "test", Model: "go", Serial: "1", Label: "script"},
 		ToolVersion: "test", StartedAt: now, CreatedAt: now, Operators: []string{"Script Operator"},
-		TranscriptSHA256: bundle.SHA256Hex([]byte("transcript")),
 	}
+	tr := transcript.New(nil)
+	ts.Check(tr.Record("ceremony.start", map[string]any{"params_sha256": pl.ParamsSHA256}))
 	for _, pe := range params.Entries {
 		alg := pe.WrappingAlgorithm
 		if a, ok := opts["alg"]; ok {
@@ -243,12 +262,17 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 			HSMKey: bundle.HSMKeyRef{Label: "script-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
 		})
 	}
+	ts.Check(tr.Record(transcript.StepPayloadBuilt, map[string]any{"entries": len(pl.Entries)}))
+	pl.TranscriptSHA256 = tr.Head()
 	payload, err := bundle.MarshalImportPayload(pl)
 	ts.Check(err)
 	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, sk.(*ecdsa.PrivateKey))
 	ts.Check(err)
 	out, err := bundle.MarshalEnvelope(env)
 	ts.Check(err)
+	ts.Check(tr.RecordSignature(transcript.StepSigned, transcript.Signature{
+		BundleSHA256: bundle.SHA256Hex(out), PayloadSHA256: bundle.SHA256Hex(payload), SignerKeyID: env.Signatures[0].KeyID}))
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs(transcript.PathFor(args[2])), tr.Bytes(), 0o644))
 	fmt.Fprintf(ts.Stdout(), "wrapped %d entries\n", len(pl.Entries))
 }

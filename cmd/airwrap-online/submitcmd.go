@@ -12,17 +12,22 @@ import (
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/transcript"
 )
 
 func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--dry-run] [--receipt FILE] [--rate R]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
 expired, ValidTo is acceptable, and with --params the bundle answers exactly
-that parameters file. Then every entry's key is checked with DescribeKey, and
+that parameters file, and the transcript beside the bundle
+(BUNDLE.transcript.jsonl, or --transcript) is its record: the chain holds,
+transcript_sha256 names its "payload.built" line, and only wrap's "signed"
+line and cosign's "cosigned" lines follow. A transcript that fails is an
+error; a missing one a warning (an error with --require-transcript). Then every entry's key is checked with DescribeKey, and
 only if all pass is ImportKeyMaterial called for each entry, paced to --rate
 (its quota is 15/s; throttling is retried with backoff).
 
@@ -37,6 +42,8 @@ Example:
 			&cli.StringSliceFlag{Name: "trust", Usage: "PEM `FILE` with a trusted signer public key (repeat for each)"},
 			&cli.StringFlag{Name: "threshold", Value: "1", Usage: "`K` distinct trusted signatures required"},
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer"},
+			&cli.StringFlag{Name: "transcript", Usage: "the bundle's transcript `FILE` (default: BUNDLE.transcript.jsonl)"},
+			&cli.BoolFlag{Name: "require-transcript", Usage: "a missing transcript is an error, not a warning"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
 			&cli.StringFlag{Name: "receipt", Usage: "receipt `FILE` to write (never replaced)"},
 			&cli.StringFlag{Name: "rate", Value: "15/s", Usage: "ImportKeyMaterial `RATE`: N/s or N/m (its quota is 15/s)"},
@@ -77,11 +84,20 @@ func submitAction(c *cli.Context) error {
 			return err
 		}
 	}
-	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, Now: time.Now()})
+	tr, trPath, err := transcript.Load(path, c.String("transcript"), c.Bool("require-transcript"))
+	if err != nil {
+		return err
+	}
+	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, Transcript: tr, Now: time.Now()})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
+	if tr == nil {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: %s\n", clikit.Escape(transcript.Missing(trPath)))
+	} else {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s checked: %d lines, head %s\n", clikit.Escape(trPath), opened.Transcript.Lines, opened.Transcript.Head)
+	}
 
 	api, err := kmsClient(c)
 	if err != nil {

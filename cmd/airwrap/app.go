@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/transcriptcmd"
 	"github.com/urfave/cli/v2"
 )
 
@@ -39,8 +40,10 @@ A ceremony:
    airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
    airwrap verify import.json --trust ceremony-signer.pem
+   airwrap transcript verify import.json.transcript.jsonl --bundle import.json   (auditors)
 
-The PIN comes from --pin-file, else $AIRWRAP_PIN, else a prompt without echo.
+The PIN comes from --pin-file (a file only its owner may access: chmod 600) or
+$AIRWRAP_PIN (never both), else a prompt without echo.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Reader:          stdin,
 		Writer:          stdout,
@@ -67,7 +70,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand()}
+	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), transcriptcmd.Command("airwrap")}
 	for _, c := range cmds {
 		setUsageErrors(c)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -19,7 +20,7 @@ func cosignCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "cosign",
 		Usage:     "add a second officer's signature to an import bundle, made in their HSM (dual control)",
-		UsageText: "airwrap [global options] cosign BUNDLE --signer LABEL --out FILE [--trust PEM ...]",
+		UsageText: "airwrap [global options] cosign BUNDLE --signer LABEL --out FILE [--trust PEM ...] [--transcript FILE] [--require-transcript]",
 		Description: `Dual control: a second officer signs the same import payload with a signing key
 on their own token or smart card (select it with the global --token). The
 payload is not touched: the new bundle holds the same payload and every
@@ -32,6 +33,12 @@ who signed already) is printed on stderr first. A key that already signed is
 refused. The result goes to a NEW file (--out, never replaced): the original
 stays as it was, so a failed or interrupted cosign loses nothing.
 
+The bundle's transcript (BUNDLE.transcript.jsonl, or --transcript) is checked
+as airwrap verify checks it, and copied beside the new bundle
+(FILE.transcript.jsonl) with one "cosigned" line appended; both files appear,
+or neither. Without a transcript the cosign warns and writes none, or with
+--require-transcript refuses before the HSM is opened.
+
 Then verify with both keys: airwrap verify FILE --trust a.pem --trust b.pem --threshold 2
 
 Example:
@@ -40,6 +47,8 @@ Example:
 			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of this officer's signing key in the HSM"},
 			&cli.StringFlag{Name: "out", Usage: "`FILE` to write the cosigned bundle to (must not exist)"},
 			&cli.StringSliceFlag{Name: "trust", Usage: "PEM `FILE` of a key that must already have signed (repeat for each)"},
+			&cli.StringFlag{Name: "transcript", Usage: "the bundle's transcript `FILE` (default: BUNDLE.transcript.jsonl)"},
+			&cli.BoolFlag{Name: "require-transcript", Usage: "a missing transcript is an error, not a warning"},
 		},
 		Action: cosignAction,
 	}
@@ -48,6 +57,7 @@ Example:
 type cosignOut struct {
 	Bundle        string   `json:"bundle"`
 	Out           string   `json:"out"`
+	Transcript    string   `json:"transcript,omitempty"` // written beside Out
 	PayloadSHA256 string   `json:"payload_sha256"`
 	SignerKeyID   string   `json:"signer_keyid"`
 	Signatures    []string `json:"signatures"`
@@ -65,7 +75,8 @@ func cosignAction(c *cli.Context) error {
 		return err
 	}
 	path, out := c.Args().First(), c.String("out")
-	if err := atomicfile.CheckAbsent(out); err != nil {
+	outTr := transcript.PathFor(out)
+	if err := atomicfile.CheckAbsent(out, outTr); err != nil {
 		return err
 	}
 	data, err := bundle.ReadFile(path)
@@ -82,6 +93,15 @@ func cosignAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	tr, trPath, err := transcript.Load(path, c.String("transcript"), c.Bool("require-transcript"))
+	if err != nil {
+		return err
+	}
+	if tr == nil {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: %s; none is written beside %s\n", clikit.Escape(transcript.Missing(trPath)), clikit.Escape(out))
+	} else if _, err := cs.AttachTranscript(tr, time.Now); err != nil {
+		return fmt.Errorf("%s: %w", trPath, err)
+	}
 	describeCosign(c.App.ErrWriter, path, cs)
 	return withToken(c, func(t *hsm.Token) error {
 		s, err := t.FindSigner(c.String("signer"))
@@ -91,15 +111,23 @@ func cosignAction(c *cli.Context) error {
 		if err := cs.Refuse(s.Public()); err != nil {
 			return err
 		}
-		signed, err := cs.Sign(s)
+		signed, newTr, err := cs.Sign(s)
 		if err != nil {
 			return err
 		}
-		if err := atomicfile.WriteNew(out, signed, 0o644); err != nil {
+		var files atomicfile.Staged
+		files.Add(out, signed, 0o644)
+		if newTr != nil {
+			files.Add(outTr, newTr, 0o644)
+		}
+		if err := files.Commit(); err != nil {
 			return err
 		}
 		id, _ := bundle.KeyID(s.Public())
 		o := cosignOut{Bundle: path, Out: out, PayloadSHA256: cs.PayloadSHA256, SignerKeyID: id, Signatures: append(cs.SignedBy, id)}
+		if newTr != nil {
+			o.Transcript = outTr
+		}
 		for _, e := range cs.Payload.Entries {
 			o.Entries = append(o.Entries, e.KeyARN)
 		}
@@ -107,6 +135,9 @@ func cosignAction(c *cli.Context) error {
 			fmt.Fprintf(w, "cosigned %s into %s: %d signatures\n", clikit.Escape(path), clikit.Escape(out), len(o.Signatures))
 			field(w, 2, "payload sha256", group(o.PayloadSHA256))
 			field(w, 2, "signed by keyid", group(id))
+			if o.Transcript != "" {
+				field(w, 2, "transcript", o.Transcript+" (with a cosigned line)")
+			}
 		})
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -19,6 +20,7 @@ var hints = []struct {
 	hint string
 }{
 	{errNoPIN, "put the PIN in a file readable only by you and pass --pin-file FILE, or set " + envPIN + ", or run in a terminal to be prompted"},
+	{errPINFileMode, "make the PIN file readable by you only with chmod 600 FILE, as ssh requires of a private key; anyone who could read it may know the PIN"},
 	{hsm.ErrPINIncorrect, "check the PIN; airwrap never retries a PIN, so a token that locks after a few wrong tries is safe from it"},
 	{hsm.ErrTokenNotFound, "list the tokens with `pkcs11-tool --module MODULE --list-token-slots` and pass the label with --token"},
 	{hsm.ErrKeyNotFound, "list the keys with `airwrap key list`"},
@@ -47,6 +49,10 @@ var hints = []struct {
 	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
 	{bundle.ErrSignature, "the file was changed after signing or signed by another key: do not use it"},
 	{bundle.ErrMalformed, "the file is not a valid airwrap or AWS CLI file: check it is the one you meant, unchanged"},
+	{transcript.ErrMissing, "`wrap` writes BUNDLE.transcript.jsonl beside the bundle (and `cosign` beside its --out): copy it with the bundle, or name it with --transcript FILE"},
+	{transcript.ErrBroken, "the transcript was edited, truncated, or lines were removed or reordered: use the copy airwrap wrote, and treat this one as tampered with"},
+	{transcript.ErrSteps, "only wrap's \"signed\" line and one \"cosigned\" line per cosign may follow the payload: lines were added or removed after signing; use the copy airwrap wrote"},
+	{transcript.ErrMismatch, "this is the transcript of another bundle (a cosigned bundle has its own, OUT.transcript.jsonl): pass the one written beside this bundle"},
 	{os.ErrNotExist, "check the path"},
 	{ceremony.ErrInvalidRequest, "see `airwrap wrap --help`"},
 }

@@ -33,3 +33,12 @@ func envPINValue() ([]byte, bool) {
 	v, ok := os.LookupEnv(envPIN)
 	return []byte(v), ok
 }
+
+// envPINGiven says whether $AIRWRAP_PIN holds a PIN, without taking it.
+func envPINGiven() bool {
+	if takenPINSet {
+		return len(takenPIN) > 0
+	}
+	v, ok := os.LookupEnv(envPIN)
+	return ok && v != ""
+}

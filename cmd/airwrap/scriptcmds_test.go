@@ -28,6 +28,7 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/ceremony/ceremonytest"
 	"github.com/airwrap/airwrap/transcript"
+	"github.com/airwrap/airwrap/transcript/transcripttest"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -307,6 +308,21 @@ func cmdTranscript(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("transcript_sha256 %s is not the hash of any transcript line", p.TranscriptSHA256)
+}
+
+// tamper FILE OP [ARG...] alters the transcript FILE in place as an attacker
+// could (transcripttest.Tamper: edit N, delete N, swap N M, append STEP,
+// rechain-delete N).
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: tamper FILE OP [ARG...]")
+	}
+	p := ts.MkAbs(args[0])
+	data, err := os.ReadFile(p)
+	ts.Check(err)
+	data, err = transcripttest.Tamper(data, args[1], args[2:]...)
+	ts.Check(err)
+	ts.Check(os.WriteFile(p, data, 0o644))
 }
 
 // evilenv VAR sets VAR to a string with a terminal escape, a bidi override

@@ -25,7 +25,7 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: "module", Usage: "`PATH` of the HSM's PKCS#11 library", EnvVars: []string{envModule}},
 		&cli.StringFlag{Name: "module-init-params", Usage: "`STRING` the module needs in C_Initialize's pReserved (NSS softokn: \"configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db' flags=\"; most modules need none)", EnvVars: []string{envInitParams}},
 		&cli.StringFlag{Name: "token", Usage: "`LABEL` of the token to use (exactly one token must carry it)", EnvVars: []string{envToken}},
-		&cli.StringFlag{Name: "pin-file", Usage: "read the user PIN from `FILE` (else $" + envPIN + ", else a prompt without echo)"},
+		&cli.StringFlag{Name: "pin-file", Usage: "read the user PIN from `FILE`, accessible by its owner only (chmod 600); not together with $" + envPIN + " (without either: a prompt without echo)"},
 		&cli.StringFlag{Name: "kwp-mechanism", Usage: "PKCS#11 mechanism `ID` (hex 0x... or decimal) for AES key wrap with padding, for HSMs with a vendor id"},
 		&cli.BoolFlag{Name: "json", Usage: "machine-readable JSON output"},
 	}
@@ -64,6 +64,9 @@ func checkHSMFlags(c *cli.Context) error {
 	if c.String("token") == "" {
 		return usagef("--token is required (or set %s)", envToken)
 	}
+	if err := checkPINSources(c); err != nil {
+		return err
+	}
 	_, err := parseMechanism(c.String("kwp-mechanism"))
 	return err
 }
@@ -81,6 +84,9 @@ func parseMechanism(s string) (uint, error) {
 
 // readPIN: --pin-file, else $AIRWRAP_PIN, else a prompt without echo on a terminal.
 func readPIN(c *cli.Context) ([]byte, error) {
+	if err := checkPINSources(c); err != nil {
+		return nil, err
+	}
 	if f := c.String("pin-file"); f != "" {
 		return readPINFile(f)
 	}
