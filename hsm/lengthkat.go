@@ -17,20 +17,53 @@ import (
 // Wrap must know whether a private key's PKCS#8 is a multiple of 8 bytes,
 // without the material leaving the HSM in the clear.
 //
-// The brief's probe (C_WrapKey with CKM_AES_KEY_WRAP, which RFC 3394 says
-// must refuse unaligned input) does not work on SoftHSM 2.6.1: measured, it
-// zero-pads every key first (a 28-byte secret wraps to 40 bytes, a P-256
-// PKCS#8 of 67 bytes to 80). So SelfTest checks the probe on a known 28-byte
-// secret (AlignmentProbe), and where it fails measures the token's EC
-// PKCS#8 lengths on known session keys instead: EC encodings have a fixed
-// length per curve when the scalar is written at full width, which two known
-// keys (d = 1 and a random d) confirm. RSA PKCS#8 lengths vary with the
-// secret components, so RSA keys are refused on such a token.
+// The alignment probe is C_WrapKey with CKM_AES_KEY_WRAP (RFC 3394, which
+// must refuse unaligned input) under a throwaway session key. It decides for
+// private keys' PKCS#8, so SelfTest trusts it only where it behaves so on
+// known private keys (AlignmentProbe): known EC session keys of every curve
+// the token holds, whose true PKCS#8 length the KWP mechanism reveals under
+// the known KEK; an unaligned one must be refused (and one at least must
+// be unaligned), an aligned one wrapped to its length + 8. A secret key
+// proves nothing here: a token may check one class and not the other.
+// SoftHSM 2.6.1 fails it: measured, it zero-pads every key first (a 28-byte
+// secret wraps to 40 bytes, a P-256 PKCS#8 of 67 bytes to 80). Where the
+// probe fails SelfTest measures the token's EC PKCS#8 lengths on known
+// session keys instead: EC encodings have a fixed length per curve when the
+// scalar is written at full width, which two known keys (d = 1 and a random
+// d) confirm. RSA PKCS#8 lengths vary with the secret components, so RSA keys
+// are refused on such a token.
 
-// alignmentProbeKAT reports whether 0x2109 refuses the known 28-byte secret.
-func (k *kat) alignmentProbeKAT(kek pkcs11.ObjectHandle) bool {
-	out, err := k.wrap(pkcs11.NewMechanism(CKMAESKeyWrap, nil), kek, k.secrets[1].h)
-	return err != nil && out == nil
+// alignmentProbeKAT reports whether 0x2109 refuses every known unaligned EC
+// private key (one at least) and wraps every aligned one to its length + 8.
+func (k *kat) alignmentProbeKAT(kwp uint, kek pkcs11.ObjectHandle, kekValue []byte) bool {
+	unaligned := false
+	for _, c := range curves {
+		for _, d := range testScalars(c) {
+			h, err := k.ecSessionKey(c, d)
+			if err != nil {
+				continue // a curve this token does not hold
+			}
+			n := k.pkcs8Len(kwp, kek, kekValue, h)
+			out, err := k.wrap(pkcs11.NewMechanism(CKMAESKeyWrap, nil), kek, h)
+			k.t.destroy(h, nil)
+			switch {
+			case n == 0:
+				return false
+			case n%8 != 0 && (err == nil || !alignmentRefused(err)):
+				return false
+			case n%8 == 0 && (err != nil || len(out) != n+8):
+				return false
+			}
+			unaligned = unaligned || n%8 != 0
+		}
+	}
+	return unaligned
+}
+
+// alignmentRefused tells the refusals that mean "not a multiple of 8 bytes"
+// from other C_WrapKey failures.
+func alignmentRefused(err error) bool {
+	return ckr(err, pkcs11.CKR_KEY_SIZE_RANGE) || ckr(err, pkcs11.CKR_DATA_LEN_RANGE) || ckr(err, pkcs11.CKR_WRAPPED_KEY_LEN_RANGE)
 }
 
 // ecLengthKAT measures the PKCS#8 length of known EC session keys per curve.
@@ -127,6 +160,12 @@ func (k *kat) ecLen(c curve, d []byte, kwp uint, kek pkcs11.ObjectHandle, kekVal
 		return 0
 	}
 	defer k.t.destroy(h, nil)
+	return k.pkcs8Len(kwp, kek, kekValue, h)
+}
+
+// pkcs8Len is the DER length of a known session private key's PKCS#8, from
+// its KWP wrap under the known KEK (0 on any failure).
+func (k *kat) pkcs8Len(kwp uint, kek pkcs11.ObjectHandle, kekValue []byte, h pkcs11.ObjectHandle) int {
 	blob, err := k.wrap(pkcs11.NewMechanism(kwp, nil), kek, h)
 	if err != nil {
 		return 0
