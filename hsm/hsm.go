@@ -91,6 +91,9 @@ type Key struct {
 	MaterialLen int    // length of the bytes C_WrapKey will wrap (raw for secret keys, PKCS#8 DER length estimate for private keys; exact after Wrap)
 	Signer      bool   // a ceremony signing key made by GenerateSigner (CKA_ID starts with SignerIDPrefix)
 	Curve       string // EC keys: Go/OpenSSL curve name
+	// NotImportable says why the key cannot be imported into KMS (no key
+	// spec, not extractable, no check value); "" if it can.
+	NotImportable string
 
 	at handleCache // where this Token found the key (see handle.go)
 }
