@@ -142,6 +142,18 @@ func (t *Token) describeKey(h pkcs11.ObjectHandle, class uint, a map[uint][]byte
 	if class == pkcs11.CKO_SECRET_KEY {
 		k.Class = "secret"
 		n, ok := ulong(a[pkcs11.CKA_VALUE_LEN])
+		ok = ok && n > 0 // opencryptoki 3.8.1 gives 0 for a generic secret it did not generate (measured)
+		if !ok && k.Extractable && secretSpecType(kt) {
+			lo, hi, err := t.secretLen(h, kt)
+			if err != nil {
+				return k, fmt.Errorf("key %q has no CKA_VALUE_LEN; measuring its length in the HSM: %w", k.Label, err)
+			}
+			if lo != hi {
+				k.NotImportable = lengthUnknown(lo, hi)
+				return k, nil
+			}
+			n, ok = uint(lo), true
+		}
 		k.MaterialLen = int(n)
 		k.KeySpec = secretSpec(kt, int(n))
 		if k.KeySpec == "" {
@@ -186,6 +198,14 @@ func secretNotImportable(keyType uint, n int) string {
 		return fmt.Sprintf("%d-byte %s key: KMS HMAC keys are 28, 32, 48 or 64 bytes", n, keyTypeName(keyType))
 	}
 	return fmt.Sprintf("secret key type %s: KMS imports AES-256 and HMAC keys only", keyTypeName(keyType))
+}
+
+// lengthUnknown says what secretLen learnt of a length it could not pin down.
+func lengthUnknown(lo, hi int) string {
+	if lo > hi || hi == maxSecretLen {
+		return "the token gives no CKA_VALUE_LEN, and no wrap inside the HSM could measure the key's length"
+	}
+	return fmt.Sprintf("the token gives no CKA_VALUE_LEN, and wrapping inside the HSM tells only that the key is %d to %d bytes long", lo, hi)
 }
 
 // keyTypeName names a CKA_KEY_TYPE for operators.
