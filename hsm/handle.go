@@ -130,7 +130,7 @@ func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint, a
 		return nil, err
 	}
 	if k.KeySpec == "" {
-		return nil, fmt.Errorf("%w: key %q matches no importable KMS key spec", ErrUnsupported, label)
+		return nil, fmt.Errorf("%w: key %q matches no importable KMS key spec: %s", ErrUnsupported, label, k.NotImportable)
 	}
 	return k, nil
 }

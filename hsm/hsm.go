@@ -62,10 +62,10 @@ type Capabilities struct {
 	KWPPadsCorrectly bool
 	// RSAAESKeyWrapSingle is true when CKM_RSA_AES_KEY_WRAP itself works.
 	RSAAESKeyWrapSingle bool
-	// AlignmentProbe is true when CKM_AES_KEY_WRAP (0x2109) refuses
-	// material whose length is not a multiple of 8, so it can tell whether a
-	// private key's PKCS#8 is aligned without revealing it. SoftHSM 2.6.1
-	// zero-pads instead (false).
+	// AlignmentProbe is true when CKM_AES_KEY_WRAP (0x2109) refuses known
+	// private keys whose PKCS#8 is not a multiple of 8 bytes (and wraps the
+	// aligned ones exactly), so it can tell whether a private key's PKCS#8 is
+	// aligned without revealing it. SoftHSM 2.6.1 zero-pads instead (false).
 	AlignmentProbe bool
 	// ECPKCS8Len is, per curve (Go/OpenSSL name), the PKCS#8 length of every
 	// EC private key this token encodes, where two known keys of that curve
@@ -95,6 +95,9 @@ type Key struct {
 	// (made by GenerateSigner, or able to sign and not extractable), is
 	// what its attributes say of it as a ceremony signing key; nil otherwise.
 	SignerCheck SignerCheck
+	// NotImportable says why the key cannot be imported into KMS (no key
+	// spec, not extractable, no check value); "" if it can.
+	NotImportable string
 
 	at handleCache // where this Token found the key (see handle.go)
 }

@@ -8,9 +8,11 @@ import (
 	"github.com/miekg/pkcs11"
 )
 
-// ListKeys lists every secret or private key on the token whose type and
-// size match a KMS key spec, with a check value. Keys that are not
-// extractable (signers, for example) are listed with Extractable false.
+// ListKeys lists every secret and private key on the token, with the KMS
+// key spec its type and size match and a check value. A key that cannot be
+// imported is listed too, with the reason in NotImportable (no key spec,
+// not extractable, no check value the token will compute); only a device
+// or session failure ends the listing with an error.
 func (t *Token) ListKeys() ([]Key, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -22,15 +24,16 @@ func (t *Token) ListKeys() ([]Key, error) {
 		}
 		for _, h := range hs {
 			k, err := t.describe(h, class)
-			if err != nil && (k == nil || k.KeySpec == "") {
-				return nil, err
+			if isDeviceFault(err) {
+				return nil, fmt.Errorf("describe a key: %w", err)
 			}
 			// A key whose check value the token will not compute (an HMAC
-			// key without CKA_SIGN, say) is listed without one; FindKey
+			// key without CKA_SIGN, say) is listed with the reason; FindKey
 			// returns the error.
-			if k.KeySpec != "" {
-				keys = append(keys, *k)
+			if err != nil && k.NotImportable == "" {
+				k.NotImportable = err.Error()
 			}
+			keys = append(keys, *k)
 		}
 	}
 	slices.SortFunc(keys, func(a, b Key) int {
@@ -115,7 +118,20 @@ func describeTypes(class uint) []uint {
 }
 
 // describeFrom is describeAs with describeTypes(class) already read into a.
+// It always returns a Key; NotImportable says why one cannot be imported.
 func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byte, light bool) (*Key, error) {
+	k, err := t.describeKey(h, class, a, light)
+	switch {
+	case k.NotImportable != "":
+	case !k.Extractable:
+		k.NotImportable = "CKA_EXTRACTABLE is false: it can never leave the HSM, not even wrapped"
+	case k.KeySpec == "":
+		k.NotImportable = "matches no KMS key spec"
+	}
+	return k, err
+}
+
+func (t *Token) describeKey(h pkcs11.ObjectHandle, class uint, a map[uint][]byte, light bool) (*Key, error) {
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	k := &Key{
 		Label:       string(a[pkcs11.CKA_LABEL]),
@@ -127,10 +143,25 @@ func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byt
 	}
 	if class == pkcs11.CKO_SECRET_KEY {
 		k.Class = "secret"
-		n, _ := ulong(a[pkcs11.CKA_VALUE_LEN])
+		n, ok := ulong(a[pkcs11.CKA_VALUE_LEN])
+		ok = ok && n > 0 // opencryptoki 3.8.1 gives 0 for a generic secret it did not generate (measured)
+		if !ok && k.Extractable && secretSpecType(kt) {
+			lo, hi, err := t.secretLen(h, kt)
+			if err != nil {
+				return k, fmt.Errorf("key %q has no CKA_VALUE_LEN; measuring its length in the HSM: %w", k.Label, err)
+			}
+			if lo != hi {
+				k.NotImportable = lengthUnknown(lo, hi)
+				return k, nil
+			}
+			n, ok = uint(lo), true
+		}
 		k.MaterialLen = int(n)
 		k.KeySpec = secretSpec(kt, int(n))
 		if k.KeySpec == "" {
+			if ok || !secretSpecType(kt) {
+				k.NotImportable = secretNotImportable(kt, int(n))
+			}
 			return k, nil
 		}
 		if light {
@@ -148,7 +179,52 @@ func (t *Token) describeFrom(h pkcs11.ObjectHandle, class uint, a map[uint][]byt
 	case pkcs11.CKK_EC:
 		return k, t.describeEC(h, k, !light)
 	}
+	k.NotImportable = fmt.Sprintf("private key type %s: KMS imports RSA and EC private keys only", keyTypeName(kt))
 	return k, nil
+}
+
+// secretSpecType reports whether secretSpec knows the key type.
+func secretSpecType(keyType uint) bool {
+	switch keyType {
+	case pkcs11.CKK_AES, pkcs11.CKK_GENERIC_SECRET, pkcs11.CKK_SHA224_HMAC, pkcs11.CKK_SHA256_HMAC,
+		pkcs11.CKK_SHA384_HMAC, pkcs11.CKK_SHA512_HMAC:
+		return true
+	}
+	return false
+}
+
+// secretNotImportable says why a secret key of this type and length
+// matches no KMS key spec.
+func secretNotImportable(keyType uint, n int) string {
+	switch {
+	case keyType == pkcs11.CKK_AES:
+		return fmt.Sprintf("AES-%d: KMS imports AES-256 only (SYMMETRIC_DEFAULT)", 8*n)
+	case secretSpecType(keyType):
+		return fmt.Sprintf("%d-byte %s key: KMS HMAC keys are 28, 32, 48 or 64 bytes", n, keyTypeName(keyType))
+	}
+	return fmt.Sprintf("secret key type %s: KMS imports AES-256 and HMAC keys only", keyTypeName(keyType))
+}
+
+// lengthUnknown says what secretLen learnt of a length it could not pin down.
+func lengthUnknown(lo, hi int) string {
+	if lo > hi || hi == maxSecretLen {
+		return "the token gives no CKA_VALUE_LEN, and no wrap inside the HSM could measure the key's length"
+	}
+	return fmt.Sprintf("the token gives no CKA_VALUE_LEN, and wrapping inside the HSM tells only that the key is %d to %d bytes long", lo, hi)
+}
+
+// keyTypeName names a CKA_KEY_TYPE for operators.
+func keyTypeName(kt uint) string {
+	if n, ok := map[uint]string{
+		pkcs11.CKK_RSA: "CKK_RSA", pkcs11.CKK_DSA: "CKK_DSA", pkcs11.CKK_DH: "CKK_DH", pkcs11.CKK_EC: "CKK_EC",
+		pkcs11.CKK_GENERIC_SECRET: "CKK_GENERIC_SECRET", pkcs11.CKK_DES: "CKK_DES", pkcs11.CKK_DES2: "CKK_DES2",
+		pkcs11.CKK_DES3: "CKK_DES3", pkcs11.CKK_AES: "CKK_AES", pkcs11.CKK_SHA224_HMAC: "CKK_SHA224_HMAC",
+		pkcs11.CKK_SHA256_HMAC: "CKK_SHA256_HMAC", pkcs11.CKK_SHA384_HMAC: "CKK_SHA384_HMAC",
+		pkcs11.CKK_SHA512_HMAC: "CKK_SHA512_HMAC",
+	}[kt]; ok {
+		return n
+	}
+	return fmt.Sprintf("0x%X", kt)
 }
 
 // secretSpec maps a secret key's type and length to a KMS key spec.

@@ -21,6 +21,7 @@ func (t *Token) describeRSA(h pkcs11.ObjectHandle, k *Key) error {
 	case 2048, 3072, 4096:
 		k.KeySpec = fmt.Sprintf("RSA_%d", n.BitLen())
 	default:
+		k.NotImportable = fmt.Sprintf("RSA-%d: KMS imports RSA keys of 2048, 3072 or 4096 bits", n.BitLen())
 		return nil
 	}
 	if !e.IsInt64() || e.Int64() < 3 || e.Int64() > 1<<31-1 {
@@ -41,6 +42,7 @@ func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key, checkValue bool) error
 	params := t.attrs(h, pkcs11.CKA_EC_PARAMS)[pkcs11.CKA_EC_PARAMS]
 	c, ok := curveByParams(params)
 	if !ok {
+		k.NotImportable = "an EC curve KMS does not import (it imports P-256, P-384, P-521 and secp256k1)"
 		return nil
 	}
 	k.KeySpec = ecSpec(c.name)

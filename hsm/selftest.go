@@ -183,7 +183,7 @@ func (k *kat) chooseKWP(caps *Capabilities) (err error) {
 	}
 	caps.KWPMechanismName = MechanismName(caps.KWPMechanism)
 	if caps.KWPMechanism != 0 && !caps.KWPPadsCorrectly {
-		caps.AlignmentProbe = k.alignmentProbeKAT(kek)
+		caps.AlignmentProbe = k.alignmentProbeKAT(caps.KWPMechanism, kek, v)
 		if !caps.AlignmentProbe {
 			caps.ECPKCS8Len = k.ecLengthKAT(caps.KWPMechanism, kek, v)
 		}

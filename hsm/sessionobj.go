@@ -57,6 +57,30 @@ func (t *Token) ephemeralAES() (pkcs11.ObjectHandle, error) {
 	return h, nil
 }
 
+// lengthKEK generates a session AES-256 key in the HSM that only wraps and
+// never leaves it: what it wraps is measured and thrown away (secretLen).
+func (t *Token) lengthKEK() (pkcs11.ObjectHandle, error) {
+	tmpl := []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY), // a secret key
+		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),     // AES
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE_LEN, 32),                // AES-256
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false),                 // session object
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),                // only in the logged-in session
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),              // never readable in the clear
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, false),           // never leaves the HSM, not even wrapped
+		pkcs11.NewAttribute(pkcs11.CKA_WRAP, true),                   // wraps the key being measured
+		pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false),                // no unwrapping
+		pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, false),               // no C_Encrypt
+		pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),               // no C_Decrypt: its output is never undone
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, "airwrap-length-kek"),  // recognisable if ever left behind
+	}
+	h, err := t.p.GenerateKey(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_KEY_GEN, nil)}, tmpl)
+	if err != nil {
+		return 0, fmt.Errorf("generate the session AES key that measures a key's length: %w", err)
+	}
+	return h, nil
+}
+
 // knownSecret creates a session secret key of a known value: self-test only
 // (the value is a self-test value, never real material).
 func (t *Token) knownSecret(keyType uint, value []byte, wrap bool) (pkcs11.ObjectHandle, error) {

@@ -179,7 +179,7 @@ func (t *Token) privateLen(key *Key, caps *Capabilities, target pkcs11.ObjectHan
 
 // pkcs8Aligned wraps the target with CKM_AES_KEY_WRAP (RFC 3394, no
 // padding) under a throwaway session AES key and discards the result, on a
-// token where SelfTest found that mechanism refuses unaligned input
+// token where SelfTest found that mechanism refuses unaligned private keys
 // (AlignmentProbe): success means aligned (output length - 8 is the exact
 // PKCS#8 length); a length error means not aligned (returns 0). SoftHSM
 // 2.6.1 is not such a token: it zero-pads first (measured, lengthkat.go).
@@ -194,7 +194,7 @@ func (t *Token) pkcs8Aligned(target pkcs11.ObjectHandle) (n int, err error) {
 	switch {
 	case err == nil:
 		return len(out) - 8, nil
-	case ckr(err, pkcs11.CKR_KEY_SIZE_RANGE), ckr(err, pkcs11.CKR_DATA_LEN_RANGE), ckr(err, pkcs11.CKR_WRAPPED_KEY_LEN_RANGE):
+	case alignmentRefused(err):
 		return 0, nil
 	}
 	return 0, fmt.Errorf("alignment probe (C_WrapKey with %s): %w", MechanismName(CKMAESKeyWrap), err)

@@ -36,8 +36,14 @@ Example:
 			},
 			{
 				Name:  "list",
-				Usage: "list every importable key with its KMS key spec and check value",
-				Description: `Check values: AES keys their CKA_CHECK_VALUE; HMAC keys the first 8 bytes of
+				Usage: "list every secret and private key with its KMS key spec and check value, or why it cannot be imported",
+				Description: `Every secret and private key on the token is listed; one that cannot be
+imported says why (no KMS key spec for its type or size, not extractable, no
+check value the token will compute). Where the token does not give a secret
+key's length (CKA_VALUE_LEN), it is learnt inside the HSM from the length of
+wraps under a throwaway session key; the material never leaves the HSM.
+
+Check values: AES keys their CKA_CHECK_VALUE; HMAC keys the first 8 bytes of
 an HMAC-SHA-256 over a fixed string, computed in the HSM; asymmetric keys the
 SHA-256 of the public key.
 
@@ -58,6 +64,9 @@ type keyOut struct {
 	Sensitive   bool   `json:"sensitive"`
 	CheckValue  string `json:"check_value"`
 	CheckMethod string `json:"check_method"`
+	Importable  bool   `json:"importable"`
+	// NotImportable says why not ("" if importable).
+	NotImportable string `json:"not_importable,omitempty"`
 	// Signer is set for a key that looks meant to sign ceremonies.
 	Signer *signerAttrsOut `json:"signer,omitempty"`
 
@@ -65,7 +74,8 @@ type keyOut struct {
 }
 
 func toKeyOut(k *hsm.Key) keyOut {
-	return keyOut{k.Label, hex.EncodeToString(k.ID), k.Class, k.KeySpec, k.Extractable, k.Sensitive, hex.EncodeToString(k.CheckValue), k.CheckMethod,
+	return keyOut{k.Label, hex.EncodeToString(k.ID), k.Class, k.KeySpec, k.Extractable, k.Sensitive,
+		hex.EncodeToString(k.CheckValue), k.CheckMethod, k.NotImportable == "", k.NotImportable,
 		toSignerAttrs(k.Label, k.SignerCheck), k.SignerCheck}
 }
 
@@ -113,7 +123,7 @@ func keyList(c *cli.Context) error {
 		}
 		return emit(c, out, func(w io.Writer) {
 			if len(out) == 0 {
-				fmt.Fprintln(w, "no importable keys on this token")
+				fmt.Fprintln(w, "no secret or private keys on this token")
 			}
 			for _, o := range out {
 				fmt.Fprintf(w, "%s\n", clikit.Escape(o.Label))
@@ -126,14 +136,23 @@ func keyList(c *cli.Context) error {
 func printKey(w io.Writer, o keyOut) {
 	spec := o.KeySpec
 	if spec == "" {
-		spec = "(matches no importable KMS key spec)"
+		spec = "(none)"
 	}
 	field(w, 2, "key spec", spec)
 	field(w, 2, "id", o.ID)
 	field(w, 2, "class", o.Class)
 	field(w, 2, "extractable", fmt.Sprint(o.Extractable))
 	field(w, 2, "sensitive", fmt.Sprint(o.Sensitive))
-	field(w, 2, "check value", o.CheckValue+" ("+o.CheckMethod+")")
+	if o.CheckValue == "" {
+		field(w, 2, "check value", "(none)")
+	} else {
+		field(w, 2, "check value", o.CheckValue+" ("+o.CheckMethod+")")
+	}
+	if o.Importable {
+		field(w, 2, "importable", "yes")
+	} else {
+		field(w, 2, "importable", "no: "+o.NotImportable)
+	}
 	if o.Signer != nil {
 		printSignerAttrs(w, 2, o.signerCheck, o.Signer)
 	}
