@@ -13,9 +13,9 @@ const ReceiptType = "airwrap/receipt/v1"
 // Outcomes of one entry in a receipt.
 const (
 	OutcomeImported        = "imported"         // this run put the material into a PendingImport key
-	OutcomeAlreadyImported = "already-imported" // the key was Enabled: KMS confirmed the same material, or the token had expired
-	OutcomeFailed          = "failed"
-	OutcomeWouldImport     = "would-import" // --dry-run: every check passed, nothing sent
+	OutcomeAlreadyImported = "already-imported" // the key was Enabled and KMS accepted this material again
+	OutcomeFailed          = "failed"           // any error: nothing is claimed for this entry
+	OutcomeWouldImport     = "would-import"     // --dry-run: every check passed, nothing sent
 	OutcomeNotAttempted    = "not-attempted"
 )
 
@@ -32,9 +32,11 @@ type Receipt struct {
 
 // ReceiptEntry is one bundle entry's result.
 type ReceiptEntry struct {
-	KeyARN        string    `json:"key_arn"`
-	Outcome       string    `json:"outcome"`
-	StateBefore   string    `json:"state_before,omitempty"`
+	KeyARN      string `json:"key_arn"`
+	Outcome     string `json:"outcome"`
+	StateBefore string `json:"state_before,omitempty"`
+	// KeyMaterialID is the id KMS returned to this entry's ImportKeyMaterial
+	// (imported, already-imported), and nothing else.
 	KeyMaterialID string    `json:"key_material_id,omitempty"`
 	RequestID     string    `json:"request_id,omitempty"`
 	Time          time.Time `json:"time"`
