@@ -26,6 +26,10 @@ var (
 	ErrUnsupported          = errors.New("KMS does not support this operation for this key")
 	ErrTransient            = errors.New("KMS could not be reached or did not answer (throttling, 5xx or a connection problem)")
 	ErrProofMismatch        = errors.New("KMS does not hold the material the bundle describes")
+
+	// ErrNoParams: submit was given no parameters file, so the bundle's
+	// bindings to the parameters it answers could not be checked.
+	ErrNoParams = errors.New("no parameters file given: the bundle's bindings to its parameters cannot be checked")
 )
 
 // HintError carries what the operator should do next. The CLI prints Hint()

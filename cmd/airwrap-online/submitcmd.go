@@ -18,25 +18,30 @@ func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--dry-run] [--receipt FILE] [--rate R]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--dry-run] [--receipt FILE] [--rate R]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
-expired, ValidTo is acceptable, and with --params the bundle answers exactly
-that parameters file. Then every entry's key is checked with DescribeKey, and
-only if all pass is ImportKeyMaterial called for each entry, paced to --rate
-(its quota is 15/s; throttling is retried with backoff).
+expired, ValidTo is acceptable, and the bundle answers exactly the --params
+file (--params is required; --no-params-check, for a site that lost the file,
+skips those bindings and says so). Then every entry's key is checked with
+DescribeKey, and only if all pass is ImportKeyMaterial called for each entry,
+paced to --rate (its quota is 15/s; throttling is retried with backoff).
 
-Re-running the same bundle is safe: a key that already holds the material is
-reported "already-imported". --dry-run stops before ImportKeyMaterial. The
-receipt (JSON, never replaced) records each entry's outcome, KeyMaterialId,
-request id and time.
+An entry succeeds only when KMS accepts its material: "imported" (the key was
+PendingImport) or "already-imported" (the key was Enabled and KMS accepted the
+same material again). Any error fails the entry and the command exits 1, even
+on an Enabled key (an expired import token there means KMS checked nothing).
+Re-running the same bundle is safe. --dry-run stops before ImportKeyMaterial.
+The receipt (JSON, never replaced) records each entry's outcome, the
+KeyMaterialId KMS returned for this bundle's material, request id and time.
 
 Example:
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "trust", Usage: "PEM `FILE` with a trusted signer public key (repeat for each)"},
 			&cli.StringFlag{Name: "threshold", Value: "1", Usage: "`K` distinct trusted signatures required"},
-			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer"},
+			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer (required)"},
+			&cli.BoolFlag{Name: "no-params-check", Usage: "without --params: skip the bundle's bindings to its parameters (a warning names them)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
 			&cli.StringFlag{Name: "receipt", Usage: "receipt `FILE` to write (never replaced)"},
 			&cli.StringFlag{Name: "rate", Value: "15/s", Usage: "ImportKeyMaterial `RATE`: N/s or N/m (its quota is 15/s)"},
@@ -52,6 +57,13 @@ func submitAction(c *cli.Context) error {
 	}
 	if len(c.StringSlice("trust")) == 0 {
 		return usagef("--trust is required (the PEM from `airwrap signer export`)")
+	}
+	noParams := c.Bool("no-params-check")
+	switch {
+	case c.String("params") == "" && !noParams:
+		return usagef("--params is required (the parameters file the bundle answers); without it pass --no-params-check")
+	case c.String("params") != "" && noParams:
+		return usagef("--params and --no-params-check exclude each other")
 	}
 	k, err := threshold(c)
 	if err != nil {
@@ -77,7 +89,10 @@ func submitAction(c *cli.Context) error {
 			return err
 		}
 	}
-	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, Now: time.Now()})
+	if noParams {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: --no-params-check: not checked against any parameters file: %s\n", kmsimport.ParamsBindings)
+	}
+	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, NoParamsCheck: noParams, Now: time.Now()})
 	if err != nil {
 		return err
 	}
