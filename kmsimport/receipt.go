@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/airwrap/airwrap/internal/clikit"
 )
 
 // ReceiptType identifies a submit receipt file.
@@ -45,12 +47,15 @@ type ReceiptEntry struct {
 }
 
 // MarshalReceipt writes the receipt as indented JSON with a final newline.
+// Strings KMS sent (KeyMaterialId, request id, error messages) keep every
+// non-printable rune as a \u escape (clikit.EscapeJSON): the same JSON, safe
+// to cat on a terminal.
 func MarshalReceipt(r *Receipt) ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return append(clikit.EscapeJSON(b), '\n'), nil
 }
 
 // ParseReceipt reads a receipt strictly: unknown fields, duplicate keys,

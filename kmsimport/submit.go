@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,7 +95,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		rc.Entries[i] = re
 		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, n, e.KeyARN, re.Outcome)
 		if re.KeyMaterialID != "" {
-			line += " (key material " + re.KeyMaterialID + ")"
+			line += " (key material " + clikit.Escape(re.KeyMaterialID) + ")"
 		}
 		if re.Note != "" {
 			line += ": " + re.Note
@@ -122,10 +123,10 @@ func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry, n
 	}
 	var errs []error
 	if info.ARN != e.KeyARN {
-		errs = append(errs, fmt.Errorf("%s.key_arn: %w: KMS knows %s as %s", path, ErrKeyMismatch, e.KeyARN, info.ARN))
+		errs = append(errs, fmt.Errorf("%s.key_arn: %w: KMS knows %s as %s", path, ErrKeyMismatch, e.KeyARN, clikit.Escape(info.ARN)))
 	}
 	if info.KeySpec != e.KeySpec {
-		errs = append(errs, fmt.Errorf("%s.key_spec: %w: %s is %s, the bundle says %s", path, ErrKeyMismatch, e.KeyARN, info.KeySpec, e.KeySpec))
+		errs = append(errs, fmt.Errorf("%s.key_spec: %w: %s is %s, the bundle says %s", path, ErrKeyMismatch, e.KeyARN, clikit.Escape(info.KeySpec), e.KeySpec))
 	}
 	if err := info.Importable(path); err != nil {
 		errs = append(errs, err)
