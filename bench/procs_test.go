@@ -155,6 +155,7 @@ func (bt *batch) submitRSS(b *testing.B, bins binaries, bundlePath string) int {
 	b.Helper()
 	dir := b.TempDir()
 	trust := write(b, dir, "signer.pem", bt.signerPEM(b))
+	params := write(b, dir, "params.json", bt.main.params)
 	env := append(os.Environ(), bt.srv.Env()...)
-	return peakRSS(b, env, bins.online, "submit", bundlePath, "--trust", trust, "--rate", "1000000/s")
+	return peakRSS(b, env, bins.online, "submit", bundlePath, "--trust", trust, "--params", params, "--rate", "1000000/s")
 }

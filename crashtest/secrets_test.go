@@ -175,10 +175,10 @@ func TestSecretsNeverWritten(t *testing.T) {
 	if err := os.WriteFile(tampered, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs.fail(t, o.ocmd("submit", "tampered.json", "--trust", "signer.pem"))
+	logs.fail(t, o.ocmd("submit", "tampered.json", "--trust", "signer.pem", "--params", paramsName(2)))
 	o.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 5)
-	logs.fail(t, o.ocmd("--max-attempts", "1", "submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-2.json"))
-	logs.ok(t, o.ocmd("submit", outName(2), "--trust", "signer.pem", "--receipt", "receipt-3.json"))
+	logs.fail(t, o.ocmd("--max-attempts", "1", "submit", outName(2), "--trust", "signer.pem", "--params", paramsName(2), "--receipt", "receipt-2.json"))
+	logs.ok(t, o.ocmd("submit", outName(2), "--trust", "signer.pem", "--params", paramsName(2), "--receipt", "receipt-3.json"))
 
 	secrets := map[string][]byte{"the PIN": []byte(o.tok.PIN), "the wrong PIN": []byte(wrongPIN),
 		"the AWS secret access key": []byte(kmstest.SecretAccessKey)}

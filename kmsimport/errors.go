@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/airwrap/airwrap/internal/clikit"
+
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
@@ -26,6 +28,10 @@ var (
 	ErrUnsupported          = errors.New("KMS does not support this operation for this key")
 	ErrTransient            = errors.New("KMS could not be reached or did not answer (throttling, 5xx or a connection problem)")
 	ErrProofMismatch        = errors.New("KMS does not hold the material the bundle describes")
+
+	// ErrNoParams: submit was given no parameters file, so the bundle's
+	// bindings to the parameters it answers could not be checked.
+	ErrNoParams = errors.New("no parameters file given: the bundle's bindings to its parameters cannot be checked")
 )
 
 // HintError carries what the operator should do next. The CLI prints Hint()
@@ -81,9 +87,29 @@ func RequestID(err error) string {
 	return ""
 }
 
+// kmsError carries an error the SDK returned, whose text holds what the
+// endpoint sent (the message, the error code, the request id): Error() is
+// escaped (clikit.Escape), so a newline or an escape sequence from a hostile
+// endpoint stays one visible line wherever the error is printed. Unwrap keeps
+// the SDK's typed errors reachable with errors.As.
+type kmsError struct{ err error }
+
+func (e kmsError) Error() string { return clikit.Escape(e.err.Error()) }
+func (e kmsError) Unwrap() error { return e.err }
+
+// fromKMS wraps err, once, as a kmsError.
+func fromKMS(err error) error {
+	var k kmsError
+	if err == nil || errors.As(err, &k) {
+		return err
+	}
+	return kmsError{err}
+}
+
 // explainImport maps an ImportKeyMaterial error to an operator's sentence and
 // hint. The SDK's typed errors are matched with errors.As, never by text.
 func explainImport(arn string, err error) error {
+	arn, err = clikit.Escape(arn), fromKMS(err)
 	var (
 		expired   *types.ExpiredImportTokenException
 		incorrect *types.IncorrectKeyMaterialException
@@ -109,6 +135,7 @@ func explainImport(arn string, err error) error {
 
 // explainCommon handles errors any KMS call can return.
 func explainCommon(arn string, err error) error {
+	arn, err = clikit.Escape(arn), fromKMS(err)
 	var (
 		state    *types.KMSInvalidStateException
 		notFound *types.NotFoundException

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -73,22 +74,24 @@ func describe(ctx context.Context, api API, keyID string) (KeyInfo, error) {
 // each prefixed with path (e.g. "keys[2]").
 func (k KeyInfo) Importable(path string) error {
 	var errs []error
+	// Every value here came from KMS: escaped, so it stays on its line.
+	arn, state, store := clikit.Escape(k.ARN), clikit.Escape(k.State), clikit.Escape(k.CustomKeyStoreID)
 	bad := func(field, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%s.%s: %w: "+format, append([]any{path, field, ErrKeyNotImportable}, a...)...))
 	}
 	if k.Origin != string(types.OriginTypeExternal) {
-		bad("Origin", "%s is %q, want EXTERNAL (create the key with --create, or `aws kms create-key --origin EXTERNAL`)", k.ARN, k.Origin)
+		bad("Origin", "%s is %q, want EXTERNAL (create the key with --create, or `aws kms create-key --origin EXTERNAL`)", arn, k.Origin)
 	}
 	switch types.KeyState(k.State) {
 	case types.KeyStatePendingImport, types.KeyStateEnabled:
 	default:
-		bad("KeyState", "%s is %s, want PendingImport or Enabled", k.ARN, k.State)
+		bad("KeyState", "%s is %s, want PendingImport or Enabled", arn, state)
 	}
 	if k.CustomKeyStoreID != "" {
-		bad("CustomKeyStoreId", "%s is in custom key store %s, which cannot take imported material", k.ARN, k.CustomKeyStoreID)
+		bad("CustomKeyStoreId", "%s is in custom key store %s, which cannot take imported material", arn, store)
 	}
 	if _, err := verify.Rule(k.KeySpec); err != nil {
-		bad("KeySpec", "%s: %v", k.ARN, err)
+		bad("KeySpec", "%s: %v", arn, err)
 	}
 	return errors.Join(errs...)
 }

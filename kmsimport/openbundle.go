@@ -15,8 +15,13 @@ type OpenRequest struct {
 	Bundle     []byte   // the import bundle file, as read
 	TrustFiles []string // PEM files of pinned signer public keys
 	Threshold  int      // distinct trusted signatures required; 0: 1
-	Params     []byte   // optional: the parameters bundle it answers, as read
-	Now        time.Time
+	// Params is the parameters file the bundle answers, as read. It is
+	// required before an import (NoParamsCheck aside), not after it.
+	Params []byte
+	// NoParamsCheck opens the bundle without Params: ParamsBindings are
+	// then not checked (for a site that lost the file; the CLI says so).
+	NoParamsCheck bool
+	Now           time.Time
 	// Transcript, when not nil, must be the bundle's transcript
 	// (transcript.CheckBundle): checked before any AWS request.
 	Transcript []byte
@@ -33,12 +38,24 @@ type Opened struct {
 	Transcript   *transcript.Summary // nil when no transcript was given
 }
 
+// ParamsBindings names what verify.CheckImportAgainstParams checks between
+// an import bundle and its parameters file: what goes unchecked without one.
+const ParamsBindings = "params_sha256 and params_format, and per entry key_arn, import_token, wrapping_public_key_sha256, parameters_valid_to, key_spec, wrapping_algorithm and wrapping_key_spec"
+
 // OpenBundle verifies an import bundle completely, without any AWS call:
 // signatures against the pinned keys, the payload's own rules (parameters
-// not expired, ValidTo), and, with Params, every binding to the parameters.
+// not expired, ValidTo), and every binding to the parameters. Before an
+// import Params is required unless NoParamsCheck says otherwise.
 func OpenBundle(req OpenRequest) (*Opened, error) {
 	if req.Threshold == 0 {
 		req.Threshold = 1
+	}
+	if req.Params == nil && !req.AfterImport && !req.NoParamsCheck {
+		return nil, withHint(fmt.Errorf("%w: %w", ErrUsage, ErrNoParams),
+			"pass --params with the parameters file this bundle answers (from `airwrap-online prepare`); a site that lost it can pass --no-params-check, and these go unchecked: "+ParamsBindings)
+	}
+	if req.Params != nil && req.NoParamsCheck {
+		return nil, fmt.Errorf("%w: a parameters file and no parameters check: choose one", ErrUsage)
 	}
 	if len(req.TrustFiles) == 0 {
 		return nil, withHint(fmt.Errorf("%w: no trusted signer key given", ErrUsage), "pass --trust with the ceremony signer's public key (from `airwrap signer export`)")

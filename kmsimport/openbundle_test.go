@@ -35,14 +35,21 @@ func TestOpenBundle(t *testing.T) {
 		t.Fatalf("opened %+v", o)
 	}
 	two := signBundle(t, pl, k1, k2)
-	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Now: now}); err != nil {
+	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Params: paramsBytes, Now: now}); err != nil {
 		t.Fatalf("two of two: %v", err)
+	}
+	// Without the parameters file only an explicit NoParamsCheck opens it.
+	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, NoParamsCheck: true, Now: now}); err != nil {
+		t.Fatalf("NoParamsCheck: %v", err)
 	}
 
 	fail := func(name string, req kmsimport.OpenRequest, want error) {
 		t.Helper()
 		if req.Now.IsZero() {
 			req.Now = now
+		}
+		if req.Params == nil && !req.NoParamsCheck {
+			req.Params = paramsBytes
 		}
 		_, err := kmsimport.OpenBundle(req)
 		if !errors.Is(err, want) {
@@ -55,6 +62,10 @@ func TestOpenBundle(t *testing.T) {
 	fail("untrusted signer", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust2}}, verify.ErrUntrusted)
 	fail("threshold not met", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1, trust2}, Threshold: 2}, verify.ErrUntrusted)
 	fail("no trust", kmsimport.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
+	_, err = kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now})
+	if !errors.Is(err, kmsimport.ErrNoParams) || !strings.Contains(strings.Join(kmsimport.Hints(err), "\n"), "--no-params-check") {
+		t.Errorf("no parameters file: %v, hints %q", err, kmsimport.Hints(err))
+	}
 	fail("expired parameters", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
 
 	// Tampered: the payload changed after signing (re-encoded validly).
@@ -96,9 +107,10 @@ func TestRefusedBundleMakesNoRequest(t *testing.T) {
 	good := signBundle(t, pl, k)
 	e.tr.Reset()
 	for name, req := range map[string]kmsimport.OpenRequest{
-		"untrusted": {Bundle: good, TrustFiles: []string{wrongTrust}, Now: time.Now()},
-		"expired":   {Bundle: good, TrustFiles: []string{trust}, Now: time.Now().Add(48 * time.Hour)},
-		"tampered":  {Bundle: []byte(strings.Replace(string(good), "signatures", "signaturez", 1)), TrustFiles: []string{trust}, Now: time.Now()},
+		"untrusted": {Bundle: good, TrustFiles: []string{wrongTrust}, Params: pb, Now: time.Now()},
+		"expired":   {Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now().Add(48 * time.Hour)},
+		"tampered":  {Bundle: []byte(strings.Replace(string(good), "signatures", "signaturez", 1)), TrustFiles: []string{trust}, Params: pb, Now: time.Now()},
+		"no params": {Bundle: good, TrustFiles: []string{trust}, Now: time.Now()},
 	} {
 		if _, err := kmsimport.OpenBundle(req); err == nil {
 			t.Errorf("%s: opened", name)

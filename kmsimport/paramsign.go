@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 )
 
 // ErrParamsSigner: the key given to sign parameters bundles is not usable.
@@ -124,10 +125,10 @@ func NewKMSSigner(ctx context.Context, api SignAPI, keyID string) (*KMSSigner, e
 		if errors.As(err, &notFound) || isTransient(err) {
 			return nil, fmt.Errorf("--sign-kms-key: %w", explainCommon(keyID, err))
 		}
-		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: %w", keyID, ErrParamsSigner, err), signKeyHint)
+		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: %w", keyID, ErrParamsSigner, fromKMS(err)), signKeyHint)
 	}
 	if out.KeyUsage != types.KeyUsageTypeSignVerify {
-		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, out.KeyUsage), signKeyHint)
+		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, clikit.Escape(string(out.KeyUsage))), signKeyHint)
 	}
 	pub, err := x509.ParsePKIXPublicKey(out.PublicKey)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,7 +58,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(progress, "created %s (%s, origin EXTERNAL, PendingImport)\n", info.ARN, info.KeySpec)
+		fmt.Fprintf(progress, "created %s (%s, origin EXTERNAL, PendingImport)\n", clikit.Escape(info.ARN), clikit.Escape(info.KeySpec))
 		ids = append(ids, info.ARN)
 	}
 
@@ -87,7 +88,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		}
 		alg, err := ChooseAlgorithm(info.KeySpec, req.WrappingAlgorithm, req.WrappingKeySpec)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s: %w", path, info.ARN, err))
+			errs = append(errs, fmt.Errorf("%s: %s: %w", path, clikit.Escape(info.ARN), err))
 			continue
 		}
 		plan = append(plan, planned{info, alg})
@@ -113,7 +114,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		if err != nil {
 			return nil, fmt.Errorf("keys[%d]: %w", i, err)
 		}
-		bar.Plain(fmt.Sprintf("[%d/%d] %s: %s %s, valid until %s", i+1, n, e.KeyARN, e.WrappingAlgorithm, e.WrappingKeySpec, e.ParametersValidTo.Format(time.RFC3339)))
+		bar.Plain(fmt.Sprintf("[%d/%d] %s: %s %s, valid until %s", i+1, n, clikit.Escape(e.KeyARN), e.WrappingAlgorithm, e.WrappingKeySpec, e.ParametersValidTo.Format(time.RFC3339)))
 		bar.Step()
 		out.Entries = append(out.Entries, e)
 	}
@@ -168,13 +169,13 @@ func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bu
 		return bundle.ParamsEntry{}, explainCommon(k.ARN, err)
 	}
 	if got := aws.ToString(out.KeyId); got != k.ARN {
-		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w: GetParametersForImport answered for %q", k.ARN, ErrKeyMismatch, got)
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w: GetParametersForImport answered for %q", clikit.Escape(k.ARN), ErrKeyMismatch, got)
 	}
 	if _, err := verify.CheckWrappingPublicKey(out.PublicKey, wks); err != nil {
-		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w", k.ARN, err)
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w", clikit.Escape(k.ARN), err)
 	}
 	if len(out.ImportToken) == 0 || out.ParametersValidTo == nil {
-		return bundle.ParamsEntry{}, fmt.Errorf("%s: GetParametersForImport returned no import token or no validity", k.ARN)
+		return bundle.ParamsEntry{}, fmt.Errorf("%s: GetParametersForImport returned no import token or no validity", clikit.Escape(k.ARN))
 	}
 	return bundle.ParamsEntry{
 		KeyARN:            k.ARN,

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/airwrap/airwrap/internal/clikit"
 )
 
 // ReceiptType identifies a submit receipt file.
@@ -13,9 +15,9 @@ const ReceiptType = "airwrap/receipt/v1"
 // Outcomes of one entry in a receipt.
 const (
 	OutcomeImported        = "imported"         // this run put the material into a PendingImport key
-	OutcomeAlreadyImported = "already-imported" // the key was Enabled: KMS confirmed the same material, or the token had expired
-	OutcomeFailed          = "failed"
-	OutcomeWouldImport     = "would-import" // --dry-run: every check passed, nothing sent
+	OutcomeAlreadyImported = "already-imported" // the key was Enabled and KMS accepted this material again
+	OutcomeFailed          = "failed"           // any error: nothing is claimed for this entry
+	OutcomeWouldImport     = "would-import"     // --dry-run: every check passed, nothing sent
 	OutcomeNotAttempted    = "not-attempted"
 )
 
@@ -32,9 +34,11 @@ type Receipt struct {
 
 // ReceiptEntry is one bundle entry's result.
 type ReceiptEntry struct {
-	KeyARN        string    `json:"key_arn"`
-	Outcome       string    `json:"outcome"`
-	StateBefore   string    `json:"state_before,omitempty"`
+	KeyARN      string `json:"key_arn"`
+	Outcome     string `json:"outcome"`
+	StateBefore string `json:"state_before,omitempty"`
+	// KeyMaterialID is the id KMS returned to this entry's ImportKeyMaterial
+	// (imported, already-imported), and nothing else.
 	KeyMaterialID string    `json:"key_material_id,omitempty"`
 	RequestID     string    `json:"request_id,omitempty"`
 	Time          time.Time `json:"time"`
@@ -43,12 +47,15 @@ type ReceiptEntry struct {
 }
 
 // MarshalReceipt writes the receipt as indented JSON with a final newline.
+// Strings KMS sent (KeyMaterialId, request id, error messages) keep every
+// non-printable rune as a \u escape (clikit.EscapeJSON): the same JSON, safe
+// to cat on a terminal.
 func MarshalReceipt(r *Receipt) ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return append(clikit.EscapeJSON(b), '\n'), nil
 }
 
 // ParseReceipt reads a receipt strictly: unknown fields, duplicate keys,

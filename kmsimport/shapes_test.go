@@ -92,12 +92,23 @@ func TestShapeExpiredImportToken(t *testing.T) {
 	expired := `{"__type":"ExpiredImportTokenException","message":"The import token has expired"}`
 	f.on("ImportKeyMaterial", 400, expired)
 
-	// Enabled key: a re-run after the token expired is "already imported".
+	// Enabled key (the token expired between the local check and the call):
+	// KMS checked nothing, so this is a failure like any other, and the key's
+	// existing material is not this bundle's in the receipt.
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)}}
 	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: pl})
-	if err != nil || rc.Entries[0].Outcome != kmsimport.OutcomeAlreadyImported || rc.Entries[0].KeyMaterialID != matID {
+	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" {
 		t.Fatalf("Enabled key, expired token: %+v, %v", rc.Entries[0], err)
+	}
+	if b, _ := kmsimport.MarshalReceipt(rc); strings.Contains(string(b), matID) {
+		t.Fatalf("the key's existing KeyMaterialId is in the receipt:\n%s", b)
+	}
+	if _, ok := rc.Entry(symARN); ok {
+		t.Fatalf("the receipt counts the entry as a success")
+	}
+	if hs := strings.Join(kmsimport.Hints(err), "\n"); !strings.Contains(hs, "run `airwrap-online prepare` again") || !strings.Contains(hs, "the key is Enabled, but KMS checked nothing") {
+		t.Fatalf("hints %q", hs)
 	}
 
 	// PendingImport key: a failure, with what to do.
@@ -109,6 +120,30 @@ func TestShapeExpiredImportToken(t *testing.T) {
 		t.Fatalf("PendingImport key, expired token: %+v, %v", rc.Entries[0], err)
 	}
 	if hs := kmsimport.Hints(err); len(hs) != 1 || !strings.Contains(hs[0], "run `airwrap-online prepare` again") {
+		t.Fatalf("hints %q", hs)
+	}
+}
+
+// The transient-retry path: the first ImportKeyMaterial's answer is lost (5xx
+// until retries run out), the key is now Enabled, and the confirming second
+// send meets an expired token. KMS confirmed nothing: the entry fails, and
+// the key's material is not recorded as this bundle's.
+func TestShapeRetryMeetsExpiredToken(t *testing.T) {
+	f := newFake(t)
+	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
+	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
+	f.on("ImportKeyMaterial", 500, `{"__type":"KMSInternalException","message":"lost"}`)
+	f.on("ImportKeyMaterial", 500, `{"__type":"KMSInternalException","message":"lost"}`)
+	f.on("ImportKeyMaterial", 400, `{"__type":"ExpiredImportTokenException","message":"The import token has expired"}`)
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)}}
+	rc, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: pl})
+	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" || rc.Entries[0].Note != "" {
+		t.Fatalf("entry %+v, %v", rc.Entries[0], err)
+	}
+	if n := len(f.bodies("ImportKeyMaterial")); n != 3 {
+		t.Fatalf("%d ImportKeyMaterial requests, want 3 (two attempts, one confirmation)", n)
+	}
+	if hs := strings.Join(kmsimport.Hints(err), "\n"); !strings.Contains(hs, "the key is Enabled, but KMS checked nothing") {
 		t.Fatalf("hints %q", hs)
 	}
 }
@@ -225,12 +260,25 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 	zero := strings.NewReader(string(make([]byte, 64))) // the fake decrypts to zeros
 	rc := &kmsimport.Receipt{Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "imported", KeyMaterialID: matID}}}
 	res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, zero)
-	if err != nil || !res[0].Proven || res[0].KeyMaterialIDMatch == nil || !*res[0].KeyMaterialIDMatch {
+	if err != nil || !res[0].Proven || res[0].Verdict != kmsimport.VerdictProven || res[0].Method != kmsimport.ProofKeyMaterialID || res[0].KeyMaterialIDMatch == nil || !*res[0].KeyMaterialIDMatch {
 		t.Fatalf("match: %+v, %v", res, err)
+	}
+	// A round trip alone shows usable material, not this bundle's: without a
+	// receipt, or with one that holds no KeyMaterialId, nothing is proven.
+	for name, rc := range map[string]*kmsimport.Receipt{
+		"no receipt": nil,
+		"no id":      {Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "imported"}}},
+		"failed":     {Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "failed", KeyMaterialID: matID}}},
+	} {
+		res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, strings.NewReader(string(make([]byte, 64))))
+		if err != nil || res[0].Proven || res[0].Verdict != kmsimport.VerdictUsable || res[0].Method != kmsimport.ProofRoundTrip ||
+			!strings.Contains(res[0].Detail, "KMS holds usable key material") || !strings.Contains(res[0].Detail, "what would prove it: the KeyMaterialId that ImportKeyMaterial returned") {
+			t.Fatalf("%s: %+v, %v", name, res, err)
+		}
 	}
 	rc.Entries[0].KeyMaterialID = matID2
 	res, err = kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, strings.NewReader(string(make([]byte, 64))))
-	if !errors.Is(err, kmsimport.ErrProofMismatch) || res[0].Proven {
+	if !errors.Is(err, kmsimport.ErrProofMismatch) || res[0].Proven || res[0].Verdict != kmsimport.VerdictFailed {
 		t.Fatalf("mismatch: %+v, %v", res, err)
 	}
 }

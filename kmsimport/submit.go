@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,7 +95,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		rc.Entries[i] = re
 		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, n, e.KeyARN, re.Outcome)
 		if re.KeyMaterialID != "" {
-			line += " (key material " + re.KeyMaterialID + ")"
+			line += " (key material " + clikit.Escape(re.KeyMaterialID) + ")"
 		}
 		if re.Note != "" {
 			line += ": " + re.Note
@@ -122,10 +123,10 @@ func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry, n
 	}
 	var errs []error
 	if info.ARN != e.KeyARN {
-		errs = append(errs, fmt.Errorf("%s.key_arn: %w: KMS knows %s as %s", path, ErrKeyMismatch, e.KeyARN, info.ARN))
+		errs = append(errs, fmt.Errorf("%s.key_arn: %w: KMS knows %s as %s", path, ErrKeyMismatch, e.KeyARN, clikit.Escape(info.ARN)))
 	}
 	if info.KeySpec != e.KeySpec {
-		errs = append(errs, fmt.Errorf("%s.key_spec: %w: %s is %s, the bundle says %s", path, ErrKeyMismatch, e.KeyARN, info.KeySpec, e.KeySpec))
+		errs = append(errs, fmt.Errorf("%s.key_spec: %w: %s is %s, the bundle says %s", path, ErrKeyMismatch, e.KeyARN, clikit.Escape(info.KeySpec), e.KeySpec))
 	}
 	if err := info.Importable(path); err != nil {
 		errs = append(errs, err)
@@ -156,17 +157,25 @@ func importInput(e bundle.ImportEntry) *kms.ImportKeyMaterialInput {
 	return in
 }
 
+// importEntry sends one entry's ImportKeyMaterial. Only an answer from KMS
+// that accepted this entry's material counts: every error is a failure, and
+// the KeyMaterialId recorded is the one KMS returned for this material, never
+// the one the key happened to hold before.
 func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyInfo, now func() time.Time) (ReceiptEntry, error) {
 	re := ReceiptEntry{KeyARN: e.KeyARN, StateBefore: before.State}
 	wasEnabled := before.State == string(types.KeyStateEnabled)
 	newMaterial := e.ImportType == string(types.ImportTypeNewKeyMaterial)
 
 	out, err := api.ImportKeyMaterial(ctx, importInput(e))
+	enabled := wasEnabled // the key holds some material, whoever put it there
 	if err != nil && isTransient(err) {
 		// The request may have reached KMS and only the answer been lost. If
 		// the key now holds material, sending the same material again is
-		// idempotent and tells us its KeyMaterialId.
+		// idempotent: KMS accepts it only if it is this entry's, and its
+		// answer carries the KeyMaterialId. Any error of that second send is
+		// this entry's failure.
 		if info, derr := describe(ctx, api, e.KeyARN); derr == nil && info.State == string(types.KeyStateEnabled) && !wasEnabled {
+			enabled = true
 			out, err = api.ImportKeyMaterial(ctx, importInput(e))
 			if err == nil {
 				re.Note = "the first answer was lost; KMS confirmed the material on a second send"
@@ -185,16 +194,17 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		return re, nil
 	}
 	re.RequestID = RequestID(err)
-	var expired *types.ExpiredImportTokenException
-	if errors.As(err, &expired) && wasEnabled && !newMaterial {
-		re.Outcome = OutcomeAlreadyImported
-		re.KeyMaterialID = before.CurrentKeyMaterialID
-		re.Note = "the key is Enabled and this bundle's import token has expired: KMS could not re-check the material; run verify-import"
-		return re, nil
-	}
 	xerr := explainImport(e.KeyARN, err)
-	var incorrect *types.IncorrectKeyMaterialException
-	if errors.As(err, &incorrect) && wasEnabled && newMaterial {
+	var (
+		expired   *types.ExpiredImportTokenException
+		incorrect *types.IncorrectKeyMaterialException
+	)
+	switch {
+	case errors.As(err, &expired) && enabled:
+		// KMS did not look at the material: the key holds some, maybe
+		// this bundle's (a lost first answer), maybe not.
+		xerr = withHint(xerr, "the key is Enabled, but KMS checked nothing: that it holds some material does not show it is this bundle's; `airwrap-online verify-import` with the receipt of the submit that imported it shows what is known")
+	case errors.As(err, &incorrect) && wasEnabled && newMaterial:
 		xerr = withHint(xerr, "if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`")
 	}
 	re.Outcome = OutcomeFailed

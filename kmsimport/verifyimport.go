@@ -18,16 +18,30 @@ import (
 
 // Proof methods.
 const (
-	ProofPublicKey = "public-key" // GetPublicKey equals the HSM key's public key
-	ProofMAC       = "mac"        // GenerateMac over the challenge equals the HSM's MAC
-	ProofRoundTrip = "round-trip" // Encrypt then Decrypt a random plaintext
+	ProofPublicKey     = "public-key"      // GetPublicKey equals the HSM key's public key
+	ProofMAC           = "mac"             // GenerateMac over the challenge equals the HSM's MAC
+	ProofRoundTrip     = "round-trip"      // Encrypt then Decrypt a random plaintext: some usable material, no more
+	ProofKeyMaterialID = "key-material-id" // a round trip, and the KeyMaterialId this bundle's import returned is the key's
+)
+
+// Verdicts: what a result establishes.
+const (
+	// VerdictProven: KMS holds this bundle's material.
+	VerdictProven = "proven"
+	// VerdictUsable: KMS holds some usable material for the key, not shown
+	// to be this bundle's (a symmetric key without a KeyMaterialId that this
+	// bundle's import returned).
+	VerdictUsable = "usable-material-not-proven"
+	// VerdictFailed: a check failed or could not be made (the error says which).
+	VerdictFailed = "not-proven"
 )
 
 // ProofResult is what verify-import established for one entry.
 type ProofResult struct {
 	KeyARN        string `json:"key_arn"`
 	Method        string `json:"method"`
-	Proven        bool   `json:"proven"`
+	Verdict       string `json:"verdict"`
+	Proven        bool   `json:"proven"` // Verdict == VerdictProven
 	Detail        string `json:"detail"`
 	KeyMaterialID string `json:"key_material_id,omitempty"`
 	// KeyMaterialIDMatch: the receipt's KeyMaterialId is one KMS reports for
@@ -43,6 +57,15 @@ func VerifyImport(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rec
 	var errs []error
 	for i, e := range p.Entries {
 		r, err := proveEntry(ctx, api, e, rc, rnd)
+		r.Verdict = VerdictFailed
+		switch {
+		case err == nil && r.Proven:
+			r.Verdict = VerdictProven
+		case err == nil:
+			r.Verdict = VerdictUsable
+		default:
+			r.Proven = false
+		}
 		out = append(out, r)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("entries[%d]: %w", i, err))
@@ -94,7 +117,9 @@ func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt,
 		if err := roundTrip(ctx, api, e.KeyARN, rnd); err != nil {
 			return r, err
 		}
-		r.Proven, r.Detail = true, "encrypt/decrypt round trip succeeded (KMS offers no direct proof of symmetric material)"
+		// A round trip shows only that KMS holds some usable material: KMS
+		// offers no direct proof of symmetric material.
+		r.Detail = "an Encrypt/Decrypt round trip succeeded: KMS holds usable key material for this key, which this alone does not show to be this bundle's"
 		if err := compareMaterialID(ctx, api, e.KeyARN, rc, &r); err != nil {
 			return r, err
 		}
@@ -121,16 +146,21 @@ func roundTrip(ctx context.Context, api API, arn string, rnd io.Reader) error {
 	return nil
 }
 
-// compareMaterialID checks the receipt's KeyMaterialId against those KMS
-// reports (DescribeKey's current one, then ListKeyRotations).
+// proveMore says what would tie a symmetric key's material to the bundle.
+const proveMore = "what would prove it: the KeyMaterialId that ImportKeyMaterial returned for this bundle's material (recorded in submit's --receipt) being one KMS reports for the key"
+
+// compareMaterialID checks the receipt's KeyMaterialId, which KMS returned to
+// this bundle's ImportKeyMaterial, against those KMS reports for the key
+// (DescribeKey's current one, then ListKeyRotations). A match proves the key
+// holds this bundle's material: KMS derives the id from key and material.
 func compareMaterialID(ctx context.Context, api API, arn string, rc *Receipt, r *ProofResult) error {
 	if rc == nil {
-		r.Detail += "; no receipt given: KeyMaterialId not compared"
+		r.Detail += "; no --receipt given, so no KeyMaterialId was compared (" + proveMore + ")"
 		return nil
 	}
 	re, ok := rc.Entry(arn)
 	if !ok || re.KeyMaterialID == "" {
-		r.Detail += "; the receipt records no KeyMaterialId for this key"
+		r.Detail += "; the receipt records no KeyMaterialId returned by this bundle's import for this key (the endpoint returned none, or the import did not succeed): " + proveMore
 		return nil
 	}
 	r.KeyMaterialID = re.KeyMaterialID
@@ -150,16 +180,17 @@ func compareMaterialID(ctx context.Context, api API, arn string, rc *Receipt, r 
 		return explainCommon(arn, err)
 	}
 	if len(known) == 0 {
-		r.Detail += "; KMS reports no KeyMaterialId here: not compared"
+		r.Detail += "; KMS reports no KeyMaterialId for the key here, so the receipt's could not be compared: " + proveMore
 		return nil
 	}
 	match := slices.Contains(known, re.KeyMaterialID)
 	r.KeyMaterialIDMatch = &match
 	if !match {
 		r.Proven = false
-		return proofMismatch(arn, fmt.Sprintf("the receipt's KeyMaterialId %s is not one KMS reports for this key", re.KeyMaterialID))
+		return proofMismatch(arn, fmt.Sprintf("the receipt's KeyMaterialId %q is not one KMS reports for this key", re.KeyMaterialID))
 	}
-	r.Detail += "; KeyMaterialId matches the receipt"
+	r.Method, r.Proven = ProofKeyMaterialID, true
+	r.Detail = "the KeyMaterialId " + re.KeyMaterialID + ", which ImportKeyMaterial returned for this bundle's material (receipt), is one KMS reports for this key; an Encrypt/Decrypt round trip succeeded"
 	return nil
 }
 

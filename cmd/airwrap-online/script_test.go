@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -66,6 +68,8 @@ func TestScripts(t *testing.T) {
 			"signer":      cmdSigner,
 			"wrapbundle":  cmdWrapBundle,
 			"tamper":      cmdTamper,
+			"standin":     cmdStandIn,
+			"jsonvalid":   cmdJSONValid,
 		},
 	})
 }
@@ -275,4 +279,56 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
 	ts.Check(os.WriteFile(ts.MkAbs(transcript.PathFor(args[2])), tr.Bytes(), 0o644))
 	fmt.Fprintf(ts.Stdout(), "wrapped %d entries\n", len(pl.Entries))
+}
+
+// standin VAR FILE: start a kmstest.StandIn, a small KMS endpoint for what
+// local-kms cannot answer, and put its URL in $VAR. Each line of FILE (after
+// $VAR expansion) is `OP STATUS JSON-BODY`, queued in order, the last one for
+// an OP repeating; `requestid "QUOTED"` sets the X-Amzn-Requestid header.
+// Encrypt and Decrypt echo (kmstest.StandIn.EchoCrypt) unless FILE answers them.
+func cmdStandIn(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: standin VAR FILE")
+	}
+	s := kmstest.NewStandIn()
+	ts.Defer(s.Close)
+	s.EchoCrypt()
+	for _, line := range strings.Split(os.Expand(ts.ReadFile(args[1]), ts.Getenv), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		op, rest, _ := strings.Cut(line, " ")
+		if op == "requestid" {
+			id, err := strconv.Unquote(rest)
+			ts.Check(err)
+			s.RequestID = id
+			continue
+		}
+		status, body, _ := strings.Cut(rest, " ")
+		code, err := strconv.Atoi(status)
+		ts.Check(err)
+		if !json.Valid([]byte(body)) {
+			ts.Fatalf("standin %s: %s: not JSON: %s", args[1], op, body)
+		}
+		s.OnFunc(op, nil)
+		s.On(op, code, body)
+	}
+	ts.Setenv(args[0], s.URL)
+}
+
+// jsonvalid FILE: FILE is one JSON value, and holds no raw control character
+// or bidi override (they travel as \u escapes).
+func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: jsonvalid FILE")
+	}
+	data := ts.ReadFile(args[0])
+	if !json.Valid([]byte(data)) {
+		ts.Fatalf("%s is not valid JSON:\n%s", args[0], data)
+	}
+	for _, r := range data {
+		if (r < 0x20 && r != '\n') || r == 0x7f || unicode.Is(unicode.Bidi_Control, r) {
+			ts.Fatalf("%s holds a raw %U", args[0], r)
+		}
+	}
 }

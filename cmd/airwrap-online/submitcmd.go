@@ -19,29 +19,35 @@ func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] [--params FILE] [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
-expired, ValidTo is acceptable, and with --params the bundle answers exactly
-that parameters file, and the transcript beside the bundle
+expired, ValidTo is acceptable, the bundle answers exactly the --params file
+(--params is required; --no-params-check, for a site that lost the file,
+skips those bindings and says so), and the transcript beside the bundle
 (BUNDLE.transcript.jsonl, or --transcript) is its record: the chain holds,
 transcript_sha256 names its "payload.built" line, and only wrap's "signed"
 line and cosign's "cosigned" lines follow. A transcript that fails is an
-error; a missing one a warning (an error with --require-transcript). Then every entry's key is checked with DescribeKey, and
-only if all pass is ImportKeyMaterial called for each entry, paced to --rate
-(its quota is 15/s; throttling is retried with backoff).
+error; a missing one a warning (an error with --require-transcript). Then
+every entry's key is checked with DescribeKey, and only if all pass is
+ImportKeyMaterial called for each entry, paced to --rate (its quota is 15/s;
+throttling is retried with backoff).
 
-Re-running the same bundle is safe: a key that already holds the material is
-reported "already-imported". --dry-run stops before ImportKeyMaterial. The
-receipt (JSON, never replaced) records each entry's outcome, KeyMaterialId,
-request id and time.
+An entry succeeds only when KMS accepts its material: "imported" (the key was
+PendingImport) or "already-imported" (the key was Enabled and KMS accepted the
+same material again). Any error fails the entry and the command exits 1, even
+on an Enabled key (an expired import token there means KMS checked nothing).
+Re-running the same bundle is safe. --dry-run stops before ImportKeyMaterial.
+The receipt (JSON, never replaced) records each entry's outcome, the
+KeyMaterialId KMS returned for this bundle's material, request id and time.
 
 Example:
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "trust", Usage: "PEM `FILE` with a trusted signer public key (repeat for each)"},
 			&cli.StringFlag{Name: "threshold", Value: "1", Usage: "`K` distinct trusted signatures required"},
-			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer"},
+			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` the bundle must answer (required)"},
+			&cli.BoolFlag{Name: "no-params-check", Usage: "without --params: skip the bundle's bindings to its parameters (a warning names them)"},
 			&cli.StringFlag{Name: "transcript", Usage: "the bundle's transcript `FILE` (default: BUNDLE.transcript.jsonl)"},
 			&cli.BoolFlag{Name: "require-transcript", Usage: "a missing transcript is an error, not a warning"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
@@ -59,6 +65,13 @@ func submitAction(c *cli.Context) error {
 	}
 	if len(c.StringSlice("trust")) == 0 {
 		return usagef("--trust is required (the PEM from `airwrap signer export`)")
+	}
+	noParams := c.Bool("no-params-check")
+	switch {
+	case c.String("params") == "" && !noParams:
+		return usagef("--params is required (the parameters file the bundle answers); without it pass --no-params-check")
+	case c.String("params") != "" && noParams:
+		return usagef("--params and --no-params-check exclude each other")
 	}
 	k, err := threshold(c)
 	if err != nil {
@@ -84,11 +97,14 @@ func submitAction(c *cli.Context) error {
 			return err
 		}
 	}
+	if noParams {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: --no-params-check: not checked against any parameters file: %s\n", kmsimport.ParamsBindings)
+	}
 	tr, trPath, err := transcript.Load(path, c.String("transcript"), c.Bool("require-transcript"))
 	if err != nil {
 		return err
 	}
-	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, Transcript: tr, Now: time.Now()})
+	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, NoParamsCheck: noParams, Transcript: tr, Now: time.Now()})
 	if err != nil {
 		return err
 	}

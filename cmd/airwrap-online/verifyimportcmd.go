@@ -15,12 +15,17 @@ import (
 func verifyImportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify-import",
-		Usage:     "prove that KMS holds the material an import bundle describes",
+		Usage:     "prove, where KMS allows it, that KMS holds the material an import bundle describes",
 		UsageText: "airwrap-online [global options] verify-import BUNDLE [--receipt FILE] [--trust PEM ... [--threshold K]]",
 		Description: `Asymmetric keys: KMS GetPublicKey must equal the HSM key's public key in the
 bundle. HMAC keys: KMS GenerateMac over the bundle's challenge must equal the
-MAC the HSM computed. Symmetric keys: an Encrypt/Decrypt round trip of a random
-plaintext, and the receipt's KeyMaterialId must be one KMS reports for the key.
+MAC the HSM computed. Symmetric keys: KMS offers no direct proof. An
+Encrypt/Decrypt round trip of a random plaintext shows only that KMS holds some
+usable material ("usable material, not proven"); the key is proven to hold this
+bundle's material when the KeyMaterialId that ImportKeyMaterial returned for it
+(in submit's --receipt) is one KMS reports for the key. A receipt KeyMaterialId
+that KMS does not report fails. Exit 0 when no check failed: read each key's
+verdict (--json: "verdict", "proven") for what was proven.
 With --trust the bundle's signatures are checked first (expiry is not: this
 runs after the import); without it the proofs only show KMS matches this file.
 
@@ -82,8 +87,11 @@ func verifyImportAction(c *cli.Context) error {
 	if err := emit(c, res, func(w io.Writer) {
 		for _, r := range res {
 			verdict := "NOT PROVEN"
-			if r.Proven {
+			switch r.Verdict {
+			case kmsimport.VerdictProven:
 				verdict = "proven"
+			case kmsimport.VerdictUsable:
+				verdict = "usable material, NOT PROVEN to be this bundle's"
 			}
 			field(w, 0, r.KeyARN, verdict+" ("+r.Method+")")
 			if r.Detail != "" {

@@ -1,6 +1,7 @@
 package clikit
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -34,5 +35,15 @@ func TestEscapeJSONKeepsJSON(t *testing.T) {
 	}
 	if string(out) != `{"label":"a\u202eb\u2066c\udb40\udc01d é"}` {
 		t.Fatalf("escapeJSON = %s", out)
+	}
+}
+
+// Field escapes the name as well as the value: a name may be data, such as a
+// KeyMaterialId a KMS endpoint sent. One line out, whatever comes in.
+func TestFieldEscapesNameAndValue(t *testing.T) {
+	var b bytes.Buffer
+	Field(&b, 2, "material evil\x1b[2J\nline2", "CURRENT\u202e\r\nline3")
+	if want := `  material evil\x1b[2J\nline2: CURRENT\u202e\r\nline3` + "\n"; b.String() != want {
+		t.Fatalf("Field wrote %q, want %q", b.String(), want)
 	}
 }

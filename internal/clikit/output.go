@@ -24,7 +24,8 @@ func Emit(w io.Writer, asJSON bool, v any, text func(w io.Writer)) error {
 	return err
 }
 
-// Field prints "indent name: value" with the value escaped.
+// Field prints "indent name: value" with the name and the value escaped:
+// either may carry data (a KMS key ARN or KeyMaterialId as a name).
 func Field(w io.Writer, indent int, name, value string) {
-	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", name, Escape(value))
+	fmt.Fprintf(w, "%*s%s: %s\n", indent, "", Escape(name), Escape(value))
 }
