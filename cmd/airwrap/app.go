@@ -67,7 +67,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand()}
+	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), recordCommand()}
 	for _, c := range cmds {
 		setUsageErrors(c)
 	}

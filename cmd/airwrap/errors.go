@@ -10,6 +10,8 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/record"
+	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -42,6 +44,8 @@ var hints = []struct {
 	{ceremony.ErrAlreadySigned, "dual control needs another officer's key: select their token with --token and their key with --signer"},
 	{verify.ErrUntrusted, "pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold; for signed parameters, --params-trust and --params-threshold"},
 	{verify.ErrBinding, "the bundle does not answer these parameters: check you have the right files"},
+	{transcript.ErrBroken, "the transcript was changed, cut short or is not the file airwrap wrote: use the original from the ceremony media; do not sign a record of it"},
+	{record.ErrNotBound, "give the transcript written beside this bundle by the same wrap (--transcript FILE; for a cosigned bundle, the original bundle's transcript)"},
 	{bundle.ErrSignature, "the file was changed after signing or signed by another key: do not use it"},
 	{bundle.ErrMalformed, "the file is not a valid airwrap or AWS CLI file: check it is the one you meant, unchanged"},
 	{os.ErrNotExist, "check the path"},

@@ -38,6 +38,7 @@ func TestScripts(t *testing.T) {
 			"exits":       cmdExits,
 			"signparams":  cmdSignparams,
 			"samepayload": cmdSamepayload,
+			"recordfacts": cmdRecordfacts,
 		},
 		RequireExplicitExec: true,
 	})
