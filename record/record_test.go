@@ -123,6 +123,13 @@ func TestHostileStringsKeepTheLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pdf, err := os.ReadFile(pdfPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := doc.PDF(); err != nil || !bytes.Equal(again, pdf) {
+		t.Errorf("the same record rendered twice differs (err %v): the PDF must depend only on the files", err)
+	}
 	for i, l := range strings.Split(string(md), "\n") {
 		if strings.HasPrefix(l, "|") {
 			if n := len(unescapedPipe.FindAllString(" "+l, -1)); n != 3 {
