@@ -110,15 +110,11 @@ func OpenBundle(req OpenRequest) (*Opened, error) {
 // ReadPayloadUnverified parses an import bundle without checking signatures:
 // for read-only commands (status, verify-import without --trust).
 func ReadPayloadUnverified(data []byte) (*bundle.ImportPayload, error) {
-	env, err := bundle.ParseEnvelope(data)
+	ib, err := bundle.ReadImportBundle(data)
 	if err != nil {
 		return nil, fmt.Errorf("import bundle: %w", err)
 	}
-	payload, err := bundle.DecodeBase64("payload", env.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("import bundle payload: %w", err)
-	}
-	return bundle.ParseImportPayload(payload)
+	return ib.Payload, nil
 }
 
 // KeyARNs lists the key ARNs a parameters bundle, AWS CLI parameters JSON or

@@ -4,7 +4,9 @@
 # and the pkcsslotd daemon) and NSS softokn with certutil (two more PKCS#11
 # implementations the tests prove airwrap on), OpenSC (pkcs11-tool), OpenSSL
 # (the independent unwrap checks), AWS CLI v2 (the --awscli-dir check) and
-# the pinned local-kms emulator. Idempotent: it installs only what is missing.
+# the pinned local-kms emulator, and poppler-utils (pdftotext and pdftoppm:
+# the tests read `airwrap record`'s PDF back with a reader that is not
+# airwrap's). Idempotent: it installs only what is missing.
 set -euo pipefail
 
 LOCAL_KMS="github.com/nsmithuk/local-kms@v0.0.0-20260228092603-2a5e92d09ab6"
@@ -19,6 +21,7 @@ compgen -G '/usr/lib/*/libsoftokn3.so' >/dev/null || missing+=(libnss3)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
 command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/aws ] || missing+=(awscli)
+command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 [ -x /usr/bin/time ] || missing+=(time)  # GNU time: peak RSS in make bench
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -44,4 +47,4 @@ if [ ! -x "$gobin/local-kms" ] || ! go version -m "$gobin/local-kms" 2>/dev/null
 	say "building the pinned local-kms (about 30 s the first time)"
 	go install "$LOCAL_KMS"
 fi
-say "ready: softhsm2, opencryptoki, NSS softokn + certutil, opensc, openssl, aws ($(/usr/bin/aws --version 2>&1 | cut -d' ' -f1)), local-kms at $gobin/local-kms"
+say "ready: softhsm2, opencryptoki, NSS softokn + certutil, opensc, openssl, poppler-utils, aws ($(/usr/bin/aws --version 2>&1 | cut -d' ' -f1)), local-kms at $gobin/local-kms"

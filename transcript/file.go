@@ -1,7 +1,6 @@
 package transcript
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -63,18 +62,11 @@ func Missing(path string) string {
 // them first (airwrap verify, airwrap-online submit); the auditor's
 // `transcript verify --bundle` says that it did not.
 func BindingOf(bundleFile []byte) (Binding, error) {
-	env, err := bundle.ParseEnvelope(bundleFile)
+	ib, err := bundle.ReadImportBundle(bundleFile)
 	if err != nil {
 		return Binding{}, fmt.Errorf("bundle: %w", err)
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(env.Payload)
-	if err != nil {
-		return Binding{}, fmt.Errorf("bundle payload: %w", bundle.ErrMalformed)
-	}
-	p, err := bundle.ParseImportPayload(raw)
-	if err != nil {
-		return Binding{}, fmt.Errorf("bundle payload: %w", err)
-	}
+	env, raw, p := ib.Envelope, ib.Raw, ib.Payload
 	b := Binding{TranscriptSHA256: p.TranscriptSHA256, PayloadSHA256: bundle.SHA256Hex(raw), BundleSHA256: bundle.SHA256Hex(bundleFile)}
 	for _, s := range env.Signatures {
 		b.KeyIDs = append(b.KeyIDs, s.KeyID)

@@ -70,7 +70,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), transcriptcmd.Command("airwrap")}
+	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), transcriptcmd.Command("airwrap"), recordCommand()}
 	for _, c := range cmds {
 		setUsageErrors(c)
 	}

@@ -39,6 +39,7 @@ func TestScripts(t *testing.T) {
 			"signparams":  cmdSignparams,
 			"samepayload": cmdSamepayload,
 			"tamper":      cmdTamper,
+			"recordfacts": cmdRecordfacts,
 		},
 		RequireExplicitExec: true,
 	})
