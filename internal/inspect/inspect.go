@@ -1,6 +1,12 @@
-package main
+// Package inspect describes the files that cross the air gap (parameters,
+// signed parameters, AWS CLI JSON, import bundles, PEM public keys) field by
+// field, with fingerprints grouped for reading aloud. Both command lines show
+// the same description, so the two sides of the air gap can read the same
+// fingerprints to each other. It verifies no signature.
+package inspect
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -9,104 +15,123 @@ import (
 	"strings"
 	"time"
 
-	"github.com/airwrap/airwrap/internal/clikit"
-	"github.com/urfave/cli/v2"
-
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/verify"
 )
 
-func inspectCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "inspect",
-		Usage:     "show every field of a parameters bundle, import bundle or AWS CLI JSON (no HSM needed)",
-		UsageText: "airwrap [global options] inspect FILE",
-		Description: `Shows every field, how long the parameters (and key material) stay valid,
-and SHA-256 fingerprints of the wrapping public key and the import token in
-groups of four, to read aloud across the air gap and compare with the online
-side. Strings from the file are escaped, so a hostile file cannot drive the
-terminal. inspect does not verify signatures: use ` + "`airwrap verify`" + `.
+// KindPublicKey is the kind of a PEM public key file.
+const KindPublicKey = "public key (PEM)"
 
-Example:
-   airwrap inspect params.json`,
-		Action: inspectAction,
+// Help is what both CLIs' inspect --help say about the files and the
+// fingerprints.
+const Help = `Shows every field, how long the parameters (and key material) stay valid,
+and SHA-256 fingerprints in groups of four, to read aloud across the air gap:
+the other side prints the same fingerprints for the same file.
+
+FILE is a parameters bundle (signed or not), the JSON that
+"aws kms get-parameters-for-import" prints, an import bundle, or a PEM public
+key (as "airwrap signer export" writes). The fingerprint of a public key is
+the SHA-256 of its DER SubjectPublicKeyInfo: the same hex, ungrouped, is its
+keyid in signed files. "sha256" under "file" is the fingerprint of the file
+as a whole. Strings from the file are escaped, so a hostile file cannot drive
+the terminal. inspect verifies no signature.`
+
+// File describes data, read from path, as of now.
+func File(path string, data []byte, now time.Time) (*Doc, error) {
+	var d *Doc
+	var err error
+	switch k := bundle.Detect(data); {
+	case k == bundle.KindParams:
+		d, err = params(data, now)
+	case k == bundle.KindAWSCLI:
+		d, err = awsCLI(data, now)
+	case k == bundle.KindImport:
+		d, err = importBundle(data, now)
+	case k == bundle.KindSignedParams:
+		d, err = signedParams(data, now)
+	case bytes.Contains(data, []byte("-----BEGIN ")):
+		d, err = pemKey(data)
+	default:
+		return nil, fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle, AWS CLI get-parameters-for-import JSON or a PEM public key", path, bundle.ErrMalformed)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	head := Section{Title: "file"}
+	head.add("path", "%s", path)
+	head.add("kind", "%s", d.Kind)
+	head.add("sha256", "%s", bundle.Fingerprint(data))
+	d.Sections = append([]Section{head}, d.Sections...)
+	return d, nil
+}
+
+// Print writes d as text: each title, then its fields indented, escaped.
+func Print(w io.Writer, d *Doc) {
+	for _, s := range d.Sections {
+		fmt.Fprintln(w, clikit.Escape(s.Title))
+		for _, f := range s.Fields {
+			clikit.Field(w, 2, f.Name, f.Value)
+		}
 	}
 }
 
-// doc is what inspect prints: titled sections of ordered fields.
-type doc struct {
+// pemKey describes a PEM public key, read as strictly as a pinned key.
+func pemKey(data []byte) (*Doc, error) {
+	k, err := verify.LoadTrust(data)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKIXPublicKey(k.Public)
+	if err != nil {
+		return nil, err
+	}
+	d := &Doc{Kind: KindPublicKey}
+	s := Section{Title: "public key"}
+	s.add("algorithm", "%s", k.Algorithm)
+	s.add("fingerprint", "%s", bundle.Fingerprint(der))
+	s.add("keyid", "%s", k.KeyID)
+	s.add("note", "%s", "the fingerprint is the SHA-256 of the DER SubjectPublicKeyInfo: the keyid of its signatures")
+	d.Sections = append(d.Sections, s)
+	return d, nil
+}
+
+// Doc is what inspect prints: titled sections of ordered fields.
+type Doc struct {
 	Kind     string    `json:"kind"`
-	Sections []section `json:"sections"`
+	Sections []Section `json:"sections"`
 }
 
-type section struct {
-	Title  string `json:"title"`
-	Fields []kv   `json:"fields"`
+// Section is a titled list of fields.
+type Section struct {
+	Title  string  `json:"title"`
+	Fields []Field `json:"fields"`
 }
 
-type kv struct {
+// Field is one name and its value, printed escaped.
+type Field struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
 
-func (s *section) add(name, format string, args ...any) {
-	s.Fields = append(s.Fields, kv{name, fmt.Sprintf(format, args...)})
+func (s *Section) add(name, format string, args ...any) {
+	s.Fields = append(s.Fields, Field{name, fmt.Sprintf(format, args...)})
 }
 
-func inspectAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return usagef("inspect takes exactly one FILE")
-	}
-	path := c.Args().First()
-	data, err := bundle.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	var d *doc
-	switch k := bundle.Detect(data); k {
-	case bundle.KindParams:
-		d, err = inspectParams(data, now)
-	case bundle.KindAWSCLI:
-		d, err = inspectAWSCLI(data, now)
-	case bundle.KindImport:
-		d, err = inspectImport(data, now)
-	case bundle.KindSignedParams:
-		d, err = inspectSignedParams(data, now)
-	default:
-		return fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle or AWS CLI get-parameters-for-import JSON", path, bundle.ErrMalformed)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	head := section{Title: "file"}
-	head.add("path", "%s", path)
-	head.add("kind", "%s", d.Kind)
-	head.add("sha256", "%s", bundle.Fingerprint(data))
-	d.Sections = append([]section{head}, d.Sections...)
-	return emit(c, d, func(w io.Writer) {
-		for _, s := range d.Sections {
-			fmt.Fprintln(w, clikit.Escape(s.Title))
-			for _, f := range s.Fields {
-				field(w, 2, f.Name, f.Value)
-			}
-		}
-	})
-}
-
-func inspectParams(data []byte, now time.Time) (*doc, error) {
+func params(data []byte, now time.Time) (*Doc, error) {
 	p, err := bundle.ParseParams(data)
 	if err != nil {
 		return nil, err
 	}
-	d := &doc{Kind: bundle.KindParams.String()}
-	s := section{Title: "parameters bundle"}
+	d := &Doc{Kind: bundle.KindParams.String()}
+	s := Section{Title: "parameters bundle"}
 	s.add("type", "%s", p.Type)
 	s.add("created at", "%s", stamp(p.CreatedAt))
 	s.add("tool version", "%s", p.ToolVersion)
 	s.add("entries", "%d", len(p.Entries))
 	d.Sections = append(d.Sections, s)
 	for i, e := range p.Entries {
-		s := section{Title: fmt.Sprintf("entry %d of %d", i+1, len(p.Entries))}
+		s := Section{Title: fmt.Sprintf("entry %d of %d", i+1, len(p.Entries))}
 		s.add("key arn", "%s", e.KeyARN)
 		s.add("account", "%s", e.Account)
 		s.add("region", "%s", e.Region)
@@ -127,13 +152,13 @@ func inspectParams(data []byte, now time.Time) (*doc, error) {
 	return d, nil
 }
 
-func inspectAWSCLI(data []byte, now time.Time) (*doc, error) {
+func awsCLI(data []byte, now time.Time) (*Doc, error) {
 	a, err := bundle.ParseAWSCLIParams(data)
 	if err != nil {
 		return nil, err
 	}
-	d := &doc{Kind: bundle.KindAWSCLI.String()}
-	s := section{Title: "get-parameters-for-import"}
+	d := &Doc{Kind: bundle.KindAWSCLI.String()}
+	s := Section{Title: "get-parameters-for-import"}
 	s.add("key id", "%s", a.KeyID)
 	publicKey(&s, a.PublicKey)
 	s.add("import token", "%d bytes, sha256 %s", len(a.ImportToken), bundle.Fingerprint(a.ImportToken))
@@ -143,7 +168,7 @@ func inspectAWSCLI(data []byte, now time.Time) (*doc, error) {
 	return d, nil
 }
 
-func inspectImport(data []byte, now time.Time) (*doc, error) {
+func importBundle(data []byte, now time.Time) (*Doc, error) {
 	env, err := bundle.ParseEnvelope(data)
 	if err != nil {
 		return nil, err
@@ -156,30 +181,30 @@ func inspectImport(data []byte, now time.Time) (*doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
-	d := &doc{Kind: bundle.KindImport.String()}
-	s := section{Title: "import bundle (signatures NOT verified here: use airwrap verify)"}
+	d := &Doc{Kind: bundle.KindImport.String()}
+	s := Section{Title: "import bundle (signatures NOT verified here: use airwrap verify)"}
 	s.add("payload type", "%s", env.PayloadType)
 	for i, sig := range env.Signatures {
-		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", group(sig.KeyID))
+		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
 	}
 	s.add("type", "%s", p.Type)
-	s.add("params sha256", "%s", group(p.ParamsSHA256))
+	s.add("params sha256", "%s", bundle.GroupHex(p.ParamsSHA256))
 	s.add("params format", "%s", p.ParamsFormat)
 	s.add("token", "%s / %s / serial %s / label %s", p.Token.Manufacturer, p.Token.Model, p.Token.Serial, p.Token.Label)
 	s.add("tool version", "%s", p.ToolVersion)
 	s.add("started at", "%s", stamp(p.StartedAt))
 	s.add("created at", "%s", stamp(p.CreatedAt))
 	s.add("operators", "%s", strings.Join(quoteAll(p.Operators), ", "))
-	s.add("transcript sha256", "%s", group(p.TranscriptSHA256))
+	s.add("transcript sha256", "%s", bundle.GroupHex(p.TranscriptSHA256))
 	s.add("entries", "%d", len(p.Entries))
 	d.Sections = append(d.Sections, s)
 	for i, e := range p.Entries {
-		s := section{Title: fmt.Sprintf("entry %d of %d", i+1, len(p.Entries))}
+		s := Section{Title: fmt.Sprintf("entry %d of %d", i+1, len(p.Entries))}
 		s.add("key arn", "%s", e.KeyARN)
 		s.add("key spec", "%s", e.KeySpec)
 		s.add("wrapping algorithm", "%s", e.WrappingAlgorithm)
 		s.add("wrapping key spec", "%s", e.WrappingKeySpec)
-		s.add("wrapping public key", "sha256 %s", group(e.WrappingPublicKeySHA256))
+		s.add("wrapping public key", "sha256 %s", bundle.GroupHex(e.WrappingPublicKeySHA256))
 		s.add("import token", "%d bytes, sha256 %s", len(e.ImportToken), bundle.Fingerprint(e.ImportToken))
 		s.add("encrypted key material", "%d bytes, sha256 %s", len(e.EncryptedKeyMaterial), bundle.Fingerprint(e.EncryptedKeyMaterial))
 		s.add("parameters valid to", "%s", validity(e.ParametersValidTo, now))
@@ -208,7 +233,7 @@ func inspectImport(data []byte, now time.Time) (*doc, error) {
 }
 
 // publicKey describes a wrapping public key with its fingerprint.
-func publicKey(s *section, der []byte) {
+func publicKey(s *Section, der []byte) {
 	desc := "not a parsable public key"
 	if k, err := x509.ParsePKIXPublicKey(der); err == nil {
 		if r, ok := k.(*rsa.PublicKey); ok {
@@ -238,16 +263,6 @@ func span(d time.Duration) string {
 		return fmt.Sprintf("%dd%dh", days, (d-days*24*time.Hour)/time.Hour)
 	}
 	return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
-}
-
-// group splits a hex digest into groups of four for reading aloud.
-func group(h string) string {
-	var g []string
-	for len(h) > 4 {
-		g = append(g, h[:4])
-		h = h[4:]
-	}
-	return strings.Join(append(g, h), " ")
 }
 
 func quoteAll(ss []string) []string {
