@@ -24,7 +24,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// whole, so an interrupted run leaves nothing half-written.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := app.RunContext(ctx, clikit.HoistArgs(app, args))
+	args, err := clikit.HoistArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err != nil {
 		report(stderr, err)
 	}

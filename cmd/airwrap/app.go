@@ -13,7 +13,10 @@ func usagef(format string, args ...any) error { return clikit.Usagef(format, arg
 // run is the whole program; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(clikit.HoistArgs(app, args))
+	args, err := clikit.HoistArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err != nil {
 		report(stderr, err)
 	}

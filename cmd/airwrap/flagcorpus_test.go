@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/clikit"
@@ -27,6 +29,10 @@ func TestFlagCorpus(t *testing.T) {
 	}
 	for _, c := range corpus.Read(t, "testdata/flags/"+"kwp-mechanism.txt") {
 		_, err := parseMechanism(c.In)
+		checkFlag(t, c, err)
+	}
+	for _, c := range corpus.Read(t, "testdata/flags/"+"misplaced.txt") {
+		_, err := clikit.HoistArgs(newApp(nil, io.Discard, io.Discard), append([]string{"airwrap"}, strings.Fields(c.In)...))
 		checkFlag(t, c, err)
 	}
 }
