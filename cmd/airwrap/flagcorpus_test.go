@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/internal/corpus"
@@ -68,4 +69,16 @@ func FuzzKWPMechanismFlag(f *testing.F) {
 			t.Fatalf("%q accepted as %d", s, v)
 		}
 	})
+}
+
+// A date alone is midnight UTC at the start of that day, as the AWS CLI reads
+// `--valid-to 2027-01-31` (it sends ValidTo 1801353600) in any time zone.
+func TestValidToDateIsMidnightUTC(t *testing.T) {
+	got, err := parseValidTo("2027-01-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Location() != time.UTC || got.Unix() != 1801353600 {
+		t.Fatalf("2027-01-31 read as %v (%d), want 2027-01-31T00:00:00Z (1801353600)", got, got.Unix())
+	}
 }

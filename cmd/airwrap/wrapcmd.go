@@ -10,6 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/verify"
 )
 
 func wrapCommand() *cli.Command {
@@ -17,7 +18,7 @@ func wrapCommand() *cli.Command {
 		Name:  "wrap",
 		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
 		UsageText: `airwrap [global options] wrap --params FILE --key LABEL|--key ARN=LABEL ...
-    (--valid-to RFC3339 | --no-expiry) --signer LABEL --out FILE
+    (--valid-to DATE|TIME | --no-expiry) --signer LABEL --out FILE
     [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]`,
 		Description: `Everything is checked before the HSM is touched, and every problem is reported
 at once: the parameters parse strictly, the wrapping key is RSA 2048/3072/4096,
@@ -44,7 +45,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` (airwrap parameters bundle or AWS CLI JSON)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "HSM key `LABEL` for a single entry, or ARN=LABEL once per entry"},
-			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME` (RFC 3339, at most 365 days ahead)"},
+			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME`: a date alone (2027-06-30, midnight UTC at its start, as the AWS CLI reads it) or RFC 3339; at most 365 days ahead"},
 			&cli.BoolFlag{Name: "no-expiry", Usage: "key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"},
 			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of the ceremony signing key in the HSM"},
 			&cli.StringFlag{Name: "out", Usage: "import bundle `FILE` to write (must not exist)"},
@@ -89,8 +90,11 @@ func wrapAction(c *cli.Context) error {
 			return err
 		}
 		validTo = &t
+		if w := verify.ValidToWarning(validTo, time.Now()); w != "" {
+			fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: --valid-to: %s\n", clikit.Escape(w))
+		}
 	case !c.Bool("no-expiry"):
-		return usagef("give --valid-to TIME or --no-expiry")
+		return usagef("give --valid-to DATE|TIME or --no-expiry")
 	}
 	if err := checkHSMFlags(c); err != nil {
 		return err
