@@ -46,13 +46,15 @@ air-gapped machine by airwrap.
 An import:
    airwrap-online prepare --key-id arn:aws:kms:...:key/... --out params.json
    (carry params.json across the air gap; airwrap wrap; carry import.json back)
+   airwrap-online inspect ceremony-signer.pem   (the fingerprint read aloud offline)
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json
    airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
    airwrap-online status import.json --fail-within 30
 
 AWS access comes from the SDK's standard configuration (environment, shared
 files, SSO), or --profile and --region; --endpoint-url (or
-AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms.
+AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms. Global
+options may also follow the command, as in the AWS CLI.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Writer:    stdout,
 		ErrWriter: stderr,

@@ -38,12 +38,15 @@ A ceremony:
    airwrap key generate --label payments-2026 --key-spec SYMMETRIC_DEFAULT
    airwrap signer generate --label ceremony-signer
    airwrap signer export --label ceremony-signer --out ceremony-signer.pem
+   airwrap inspect ceremony-signer.pem     (its fingerprint, to read aloud)
    airwrap inspect params.json
-   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30 \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
    airwrap verify import.json --trust ceremony-signer.pem
 
-The PIN comes from --pin-file, else $AIRWRAP_PIN, else a prompt without echo.
+Global options may also follow the command, as in the AWS CLI
+(airwrap key list --json). The PIN comes from --pin-file, else $AIRWRAP_PIN,
+else a prompt without echo.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Reader:          stdin,
 		Writer:          stdout,

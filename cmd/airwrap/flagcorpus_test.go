@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/internal/corpus"
 )
@@ -35,6 +37,17 @@ func TestFlagCorpus(t *testing.T) {
 	for _, c := range corpus.Read(t, "testdata/flags/"+"misplaced.txt") {
 		_, err := clikit.HoistArgs(newApp(nil, io.Discard, io.Discard), append([]string{"airwrap"}, strings.Fields(c.In)...))
 		checkFlag(t, c, err)
+	}
+	files := corpus.Read(t, "testdata/flags/"+"aws-file.txt")
+	t.Chdir(t.TempDir())
+	for _, c := range files {
+		if err := os.WriteFile("PublicKey.bin", []byte(c.In), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := readAWSFile("--public-key", "PublicKey.bin", bundle.MaxPublicKeySize)
+		if (c.Want == "" && err != nil) || (c.Want != "" && (err == nil || err.Error() != c.Want)) {
+			t.Errorf("%q:\n got %v\nwant %s", c.In, err, c.Want)
+		}
 	}
 }
 

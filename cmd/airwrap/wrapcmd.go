@@ -17,7 +17,7 @@ func wrapCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "wrap",
 		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
-		UsageText: `airwrap [global options] wrap --params FILE --key LABEL|--key ARN=LABEL ...
+		UsageText: `airwrap [global options] wrap (--params FILE | --public-key FILE --import-token FILE) --key LABEL|--key ARN=LABEL ...
     (--valid-to DATE|TIME | --no-expiry) --signer LABEL --out FILE
     [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]`,
 		Description: `Everything is checked before the HSM is touched, and every problem is reported
@@ -34,14 +34,28 @@ the HSM and the signature verified. The bundle (--out) and its transcript
 --wrapping-algorithm (the one you asked KMS for); --key-spec defaults to the
 HSM key's.
 
+--public-key PublicKey.bin --import-token ImportToken.bin take the files the
+AWS developer guide's steps write (aws kms get-parameters-for-import ...
+--query PublicKey --output text | base64 --decode > PublicKey.bin, the same
+for ImportToken), raw or still base64. They name no key and no algorithm:
+give --key ARN=LABEL and --wrapping-algorithm. Nor do they say when they
+expire: the bundle records the latest they can be valid, 24 hours from now
+(KMS itself refuses them 24 hours after they were fetched). The bundle then
+answers no parameters file (verify and submit without --params); import it
+with the AWS CLI files of --awscli-dir.
+
 --awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
 ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
 
 Examples:
-   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30 \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
    airwrap wrap --params gpfi.json --wrapping-algorithm RSAES_OAEP_SHA_1 --key payments-2026 \
-       --no-expiry --signer ceremony-signer --out import.json --awscli-dir awscli`,
+       --no-expiry --signer ceremony-signer --out import.json --awscli-dir awscli
+   airwrap wrap --public-key PublicKey.bin --import-token ImportToken.bin \
+       --key arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab=payments-2026 \
+       --wrapping-algorithm RSAES_OAEP_SHA_256 --valid-to 2027-06-30 --signer ceremony-signer \
+       --out import.json --awscli-dir awscli`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` (airwrap parameters bundle or AWS CLI JSON)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "HSM key `LABEL` for a single entry, or ARN=LABEL once per entry"},
@@ -53,6 +67,8 @@ Examples:
 			&cli.StringFlag{Name: "awscli-dir", Usage: "also write AWS CLI input files under `DIR`"},
 			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
 			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
+			&cli.StringFlag{Name: "public-key", Usage: "instead of --params: PublicKey.bin as the AWS developer guide writes it (`FILE`, raw DER or its base64)"},
+			&cli.StringFlag{Name: "import-token", Usage: "instead of --params: ImportToken.bin as the AWS developer guide writes it (`FILE`, raw or its base64)"},
 			&cli.StringSliceFlag{Name: "params-trust", Usage: "PEM `FILE` of a key trusted to sign parameters: unsigned or untrusted parameters are refused (repeat for each)"},
 			&cli.StringFlag{Name: "params-threshold", Value: "1", Usage: "`K` distinct --params-trust signatures required"},
 		},
@@ -74,8 +90,11 @@ func wrapAction(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	if err := required(c, "params", "signer", "out"); err != nil {
+	if err := required(c, "signer", "out"); err != nil {
 		return err
+	}
+	if c.String("params") == "" && c.String("public-key") == "" && c.String("import-token") == "" {
+		return usagef("--params is required (or --public-key and --import-token, the files of the AWS developer guide)")
 	}
 	if len(c.StringSlice("key")) == 0 {
 		return usagef("--key is required (LABEL for a single entry, ARN=LABEL for each entry)")
@@ -103,9 +122,18 @@ func wrapAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := bundle.ReadFile(c.String("params"))
+	data, paramsPath, err := awsFilesParams(c, time.Now(), c.App.ErrWriter)
 	if err != nil {
-		return fmt.Errorf("--params: %w", err)
+		return err
+	}
+	if data == nil {
+		paramsPath = c.String("params")
+		if data, err = bundle.ReadFile(paramsPath); err != nil {
+			return fmt.Errorf("--params: %w", err)
+		}
+		if err := bundle.CheckNotMisfit(data); err != nil {
+			return fmt.Errorf("--params: %s: %w", paramsPath, err)
+		}
 	}
 	if len(paramsTrust) == 0 && bundle.Detect(data) == bundle.KindSignedParams {
 		fmt.Fprintln(c.App.ErrWriter, "airwrap: warning: the parameters are signed, but no --params-trust was given: their signatures are not checked; pass the online side's public key to check them")
@@ -116,7 +144,7 @@ func wrapAction(c *cli.Context) error {
 	}
 	res, err := ceremony.Wrap(c.Context, ceremony.Options{
 		Params:            data,
-		ParamsPath:        c.String("params"),
+		ParamsPath:        paramsPath,
 		ParamsTrust:       paramsTrust,
 		ParamsThreshold:   paramsK,
 		Keys:              keys,

@@ -53,6 +53,9 @@ func File(path string, data []byte, now time.Time) (*Doc, error) {
 	case bytes.Contains(data, []byte("-----BEGIN ")):
 		d, err = pemKey(data)
 	default:
+		if err := bundle.CheckNotMisfit(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 		return nil, fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle, AWS CLI get-parameters-for-import JSON or a PEM public key", path, bundle.ErrMalformed)
 	}
 	if err != nil {
