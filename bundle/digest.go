@@ -16,14 +16,22 @@ func SHA256Hex(b []byte) string {
 }
 
 // Fingerprint is the SHA-256 of b as 16 groups of 4 lowercase hex digits
-// separated by spaces, for reading aloud across the air gap.
-func Fingerprint(b []byte) string {
-	h := SHA256Hex(b)
-	groups := make([]string, 0, len(h)/4)
-	for i := 0; i < len(h); i += 4 {
-		groups = append(groups, h[i:i+4])
+// separated by spaces, for reading aloud across the air gap. Of a public key
+// it is taken over the DER SubjectPublicKeyInfo, so it is the DSSE keyid
+// grouped: Fingerprint(der) == GroupHex(KeyID(pub)).
+func Fingerprint(b []byte) string { return GroupHex(SHA256Hex(b)) }
+
+// GroupHex groups a hex digest already computed (a keyid, a params_sha256)
+// as Fingerprint does: groups of 4 separated by spaces, the last one shorter
+// if the length is not a multiple of 4. It is the one place that decides how
+// a fingerprint is read aloud.
+func GroupHex(h string) string {
+	groups := make([]string, 0, len(h)/4+1)
+	for len(h) > 4 {
+		groups = append(groups, h[:4])
+		h = h[4:]
 	}
-	return strings.Join(groups, " ")
+	return strings.Join(append(groups, h), " ")
 }
 
 // KeyID is the DSSE keyid airwrap uses: lowercase hex SHA-256 of the DER

@@ -44,6 +44,14 @@ func TestDigests(t *testing.T) {
 	if n := len(strings.Fields(Fingerprint(nil))); n != 16 {
 		t.Errorf("%d groups", n)
 	}
+	if got := GroupHex(SHA256Hex([]byte("abc"))); got != want {
+		t.Errorf("GroupHex = %s", got)
+	}
+	for in, want := range map[string]string{"": "", "abc": "abc", "abcd": "abcd", "abcdef": "abcd ef"} {
+		if got := GroupHex(in); got != want {
+			t.Errorf("GroupHex(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if _, err := KeyID("not a key"); !errors.Is(err, ErrSignerKey) {
 		t.Errorf("KeyID(string): %v", err)
 	}

@@ -29,7 +29,10 @@ trap cleanup EXIT
 n=0
 step() { n=$((n + 1)); printf '\n\033[1m== %d. %s\033[0m\n' "$n" "$*"; }
 say() { printf '   %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source=scripts/quote.sh
+. "$root/scripts/quote.sh"
+# run prints the command quoted, so that it can be pasted, then runs it.
+run() { printf '$ %s\n' "$(quote "$@")"; "$@"; }
 
 for b in airwrap airwrap-online; do
 	[ -x "$bin/$b" ] || { echo "demo: $bin/$b missing: run 'make demo' (it builds first)" >&2; exit 1; }
@@ -92,10 +95,11 @@ run airwrap key generate --label payments-rehearsal --key-spec SYMMETRIC_DEFAULT
 run airwrap key list
 run airwrap signer generate --label ceremony-signer
 run airwrap signer export --label ceremony-signer --out ceremony-signer.pem
-say "ceremony-signer.pem is pinned on the online side (carried separately, checked by fingerprint)"
+run airwrap inspect ceremony-signer.pem
+say "ceremony-signer.pem is pinned on the online side (carried separately, checked by this fingerprint)"
 
 step "Offline: wrap in the HSM and sign the import bundle"
-valid_to=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
+valid_to=$(date -u -d '+30 days' +%Y-%m-%d) # a date alone: midnight UTC at its start
 run airwrap wrap --params params.json --key payments-rehearsal --valid-to "$valid_to" \
 	--signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
 run airwrap verify import.json --trust ceremony-signer.pem --params params.json
@@ -105,6 +109,8 @@ step "Carry import.json back; online: verify everything, then import"
 cd "$online"
 cp "$usb/import.json" "$usb/import.json.transcript.jsonl" "$usb/ceremony-signer.pem" "$online/"
 run airwrap-online transcript verify import.json.transcript.jsonl --bundle import.json
+run airwrap-online inspect ceremony-signer.pem
+say "the fingerprint read aloud from the offline side must be the same"
 run airwrap-online submit import.json --trust ceremony-signer.pem --params "$usb/params.json" --receipt receipt.json
 
 step "Online: submitting the same bundle again is safe"
@@ -117,13 +123,13 @@ run airwrap-online verify-import import.json --trust ceremony-signer.pem --recei
 step "Online: the imported key in use"
 if [ -x /usr/bin/aws ]; then
 	printf 'rehearsal secret' >"$online/plain.txt"
-	printf '$ aws kms encrypt --key-id %s --plaintext fileb://plain.txt\n' "$key_arn"
-	/usr/bin/aws --endpoint-url "$endpoint" kms encrypt --key-id "$key_arn" \
-		--plaintext fileb://"$online/plain.txt" --query CiphertextBlob --output text >"$online/ct.b64"
-	base64 -d "$online/ct.b64" >"$online/ct.bin"
-	printf '$ aws kms decrypt --ciphertext-blob fileb://ct.bin\n'
-	out=$(/usr/bin/aws --endpoint-url "$endpoint" kms decrypt --ciphertext-blob fileb://"$online/ct.bin" \
-		--query Plaintext --output text | base64 -d)
+	cd "$online"
+	enc=(/usr/bin/aws --endpoint-url "$endpoint" kms encrypt --key-id "$key_arn" --plaintext fileb://plain.txt --query CiphertextBlob --output text)
+	printf '$ %s | base64 -d > ct.bin\n' "$(quote "${enc[@]}")"
+	"${enc[@]}" | base64 -d >ct.bin
+	dec=(/usr/bin/aws --endpoint-url "$endpoint" kms decrypt --ciphertext-blob fileb://ct.bin --query Plaintext --output text)
+	printf '$ %s | base64 -d\n' "$(quote "${dec[@]}")"
+	out=$("${dec[@]}" | base64 -d)
 	[ "$out" = "rehearsal secret" ] || { echo "demo: decrypt gave '$out'" >&2; exit 1; }
 	say "aws kms encrypt then decrypt with the imported key gave back: $out"
 else

@@ -91,7 +91,7 @@ func importCorpus(t *testing.T) []semVector {
 	}
 	return []semVector{
 		{"invalid-valid-to-past-365-days", ie(func(e []bundle.ImportEntry) { v := now.AddDate(0, 0, 366); e[0].ValidTo = &v }),
-			"entries[0].valid_to: ValidTo is not acceptable: 2027-11-28T12:00:00Z is more than 365 days ahead"},
+			"entries[0].valid_to: ValidTo is not acceptable: 2027-11-28T12:00:00Z is more than 365 days ahead: the latest allowed now is 2027-11-27T12:00:00Z (as a date alone, 2027-11-27)"},
 		{"invalid-valid-to-past", ie(func(e []bundle.ImportEntry) { v := now.Add(-time.Hour); e[0].ValidTo = &v }),
 			"entries[0].valid_to: ValidTo is not acceptable: 2026-11-27T11:00:00Z is not in the future"},
 		{"invalid-parameters-expired", ie(func(e []bundle.ImportEntry) { e[1].ParametersValidTo = now.Add(-time.Hour) }),

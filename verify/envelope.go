@@ -48,7 +48,7 @@ func verifyAs(env *bundle.Envelope, payloadType string, trusted []TrustedKey, th
 	for i, s := range env.Signatures {
 		k, ok := pinned[s.KeyID]
 		if !ok {
-			unknown = append(unknown, shortID(s.KeyID))
+			unknown = append(unknown, bundle.GroupHex(s.KeyID))
 			continue
 		}
 		sig, err := bundle.DecodeBase64(fmt.Sprintf("signatures[%d].sig", i), s.Sig)
@@ -72,7 +72,11 @@ func verifyAs(env *bundle.Envelope, payloadType string, trusted []TrustedKey, th
 		if len(unknown) > 0 {
 			ignored = "; ignored signatures by keys not trusted: " + strings.Join(unknown, ", ")
 		}
-		return nil, nil, fmt.Errorf("%w: %d of %d required signatures by trusted keys%s", ErrUntrusted, len(accepted), threshold, ignored)
+		var keys []string
+		for _, id := range order {
+			keys = append(keys, describeKey(pinned[id]))
+		}
+		return nil, nil, fmt.Errorf("%w: %d of %d required signatures by trusted keys%s; trusted keys: %s", ErrUntrusted, len(accepted), threshold, ignored, strings.Join(keys, ", "))
 	}
 	return payload, accepted, nil
 }
@@ -100,16 +104,11 @@ func distinct(trusted []TrustedKey) (map[string]TrustedKey, []string, error) {
 	return m, order, nil
 }
 
-func shortID(id string) string {
-	if len(id) > 16 {
-		return id[:16] + "..."
-	}
-	return id
-}
-
+// describeKey is a pinned key's full fingerprint, grouped as the other
+// side's inspect prints it, and the file it came from.
 func describeKey(k TrustedKey) string {
 	if k.Source != "" {
-		return shortID(k.KeyID) + " (" + k.Source + ")"
+		return bundle.GroupHex(k.KeyID) + " (" + k.Source + ")"
 	}
-	return shortID(k.KeyID)
+	return bundle.GroupHex(k.KeyID)
 }

@@ -27,6 +27,12 @@ func TestVerifyEnvelopeThreshold(t *testing.T) {
 	ta, tb, tc := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256"), trustOf(t, "test-signer-rsa3072")
 	stranger, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	strangerID, _ := bundle.KeyID(stranger.Public())
+	// A trust mismatch names every key in full, as inspect prints it on the
+	// other side (the fixed keys' fingerprints are checked against OpenSSL in
+	// cmd/*/testdata/script/fingerprints.txt).
+	pa := "f5d7 275a cdeb d242 b504 e59f 8a68 0d92 38d4 ae9d df89 198b 92bb 9e25 32e9 3423"
+	pb := "abac e464 0287 fa01 a31a 5fca 26c2 87ee 9b7b 57f4 a347 b21a a497 cdc8 176f 9c39"
+	pc := "cba4 cc1e f87c 8339 e725 50ad 63f1 70f7 6ef4 b3a7 da8a 3ee5 9352 a7dd 5b58 7585"
 
 	cases := []struct {
 		name      string
@@ -40,16 +46,16 @@ func TestVerifyEnvelopeThreshold(t *testing.T) {
 		{"2 of 3, two signed", sign(t, payload, a, c), []TrustedKey{ta, tb, tc}, 2, 2, ""},
 		{"2 of 3, all signed", sign(t, payload, a, b, c), []TrustedKey{ta, tb, tc}, 2, 3, ""},
 		{"2 of 3, one signed", sign(t, payload, b), []TrustedKey{ta, tb, tc}, 2, 0,
-			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; trusted keys: " + pa + ", " + pb + ", " + pc},
 		{"same key pinned twice counts once", sign(t, payload, a), []TrustedKey{ta, ta}, 2, 0,
 			"signature threshold not met by trusted keys: threshold 2 cannot be met with 1 distinct trusted keys (want 1 to 1)"},
 		{"same key pinned twice, with another", sign(t, payload, a), []TrustedKey{ta, ta, tb}, 2, 0,
-			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; trusted keys: " + pa + ", " + pb},
 		{"same key signing twice counts once", dupSig(sign(t, payload, a)), []TrustedKey{ta, tb}, 2, 0,
-			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys"},
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; trusted keys: " + pa + ", " + pb},
 		{"untrusted signer ignored", sign(t, payload, stranger, a), []TrustedKey{ta}, 1, 1, ""},
 		{"only untrusted signers", sign(t, payload, stranger), []TrustedKey{ta, tb}, 1, 0,
-			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + strangerID[:16] + "..."},
+			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + bundle.GroupHex(strangerID) + "; trusted keys: " + pa + ", " + pb},
 		{"threshold 0", sign(t, payload, a), []TrustedKey{ta}, 0, 0,
 			"signature threshold not met by trusted keys: threshold 0 cannot be met with 1 distinct trusted keys (want 1 to 1)"},
 		{"no trusted keys", sign(t, payload, a), nil, 1, 0,
@@ -86,7 +92,7 @@ func TestVerifyEnvelopeRejectsABadSignatureByATrustedKey(t *testing.T) {
 	tb.Source = "officer-b.pem"
 	// Threshold 1 is met by the P-384 signature, but the P-256 one is forged.
 	_, _, err := VerifyEnvelope(env, []TrustedKey{ta, tb}, 1)
-	want := "signature threshold not met by trusted keys: signatures[1] by trusted key " + tb.KeyID[:16] + "... (officer-b.pem) does not verify: the bundle was altered after signing"
+	want := "signature threshold not met by trusted keys: signatures[1] by trusted key abac e464 0287 fa01 a31a 5fca 26c2 87ee 9b7b 57f4 a347 b21a a497 cdc8 176f 9c39 (officer-b.pem) does not verify: the bundle was altered after signing"
 	if !errors.Is(err, ErrUntrusted) || err.Error() != want {
 		t.Fatalf("got  %v\nwant %s", err, want)
 	}

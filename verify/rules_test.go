@@ -107,7 +107,7 @@ func TestCheckValidTo(t *testing.T) {
 	}{
 		{"expires in 30 days", ExpiresModel, tm(30 * day), ""},
 		{"expires at exactly 365 days", ExpiresModel, tm(365 * day), ""},
-		{"expires past 365 days", ExpiresModel, tm(365*day + time.Second), "ValidTo is not acceptable: 2027-11-27T12:00:01Z is more than 365 days ahead"},
+		{"expires past 365 days", ExpiresModel, tm(365*day + time.Second), "ValidTo is not acceptable: 2027-11-27T12:00:01Z is more than 365 days ahead: the latest allowed now is 2027-11-27T12:00:00Z (as a date alone, 2027-11-27)"},
 		{"expires now", ExpiresModel, tm(0), "ValidTo is not acceptable: 2026-11-27T12:00:00Z is not in the future"},
 		{"expires in the past", ExpiresModel, tm(-day), "ValidTo is not acceptable: 2026-11-26T12:00:00Z is not in the future"},
 		{"expires without ValidTo", ExpiresModel, nil, "ValidTo is not acceptable: KEY_MATERIAL_EXPIRES needs a ValidTo (give --valid-to, or --no-expiry for KEY_MATERIAL_DOES_NOT_EXPIRE)"},
@@ -160,3 +160,23 @@ func TestCheckFits(t *testing.T) {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func TestValidToWarning(t *testing.T) {
+	tm := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	for _, c := range []struct {
+		name    string
+		validTo *time.Time
+		want    string
+	}{
+		{"no ValidTo", nil, ""},
+		{"a day ahead", tm(24 * time.Hour), ""},
+		{"a month ahead", tm(30 * 24 * time.Hour), ""},
+		{"already past (an error, not a warning)", tm(-time.Hour), ""},
+		{"just under a day", tm(23*time.Hour + 59*time.Minute), "ValidTo 2026-11-28T11:59:00Z is less than a day ahead (23h59m0s left): the import may happen later than that, and the key material stops working then"},
+		{"an hour", tm(time.Hour), "ValidTo 2026-11-27T13:00:00Z is less than a day ahead (1h0m0s left): the import may happen later than that, and the key material stops working then"},
+	} {
+		if got := ValidToWarning(c.validTo, now); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}

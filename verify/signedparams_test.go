@@ -23,9 +23,9 @@ func TestVerifySignedParams(t *testing.T) {
 		{"one of two", []TrustedKey{p384}, 1, ""},
 		{"two of two", []TrustedKey{p384, rsa}, 2, ""},
 		{"untrusted signer", []TrustedKey{p256}, 1,
-			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + p384.KeyID[:16] + "..., " + rsa.KeyID[:16] + "..."},
+			"signature threshold not met by trusted keys: 0 of 1 required signatures by trusted keys; ignored signatures by keys not trusted: " + bundle.GroupHex(p384.KeyID) + ", " + bundle.GroupHex(rsa.KeyID) + "; trusted keys: " + bundle.GroupHex(p256.KeyID)},
 		{"one key pinned twice counts once", []TrustedKey{p384, p384, p256}, 2,
-			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; ignored signatures by keys not trusted: " + rsa.KeyID[:16] + "..."},
+			"signature threshold not met by trusted keys: 1 of 2 required signatures by trusted keys; ignored signatures by keys not trusted: " + bundle.GroupHex(rsa.KeyID) + "; trusted keys: " + bundle.GroupHex(p384.KeyID) + ", " + bundle.GroupHex(p256.KeyID)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -16,8 +16,10 @@ func CheckValidTo(model string, validTo *time.Time, now time.Time) error {
 			return fmt.Errorf("%w: %s needs a ValidTo (give --valid-to, or --no-expiry for %s)", ErrValidTo, model, DoesNotExpireModel)
 		case !validTo.After(now):
 			return fmt.Errorf("%w: %s is not in the future", ErrValidTo, validTo.UTC().Format(time.RFC3339))
-		case validTo.After(now.Add(MaxValidToDays * 24 * time.Hour)):
-			return fmt.Errorf("%w: %s is more than %d days ahead", ErrValidTo, validTo.UTC().Format(time.RFC3339), MaxValidToDays)
+		case validTo.After(LatestValidTo(now)):
+			latest := LatestValidTo(now)
+			return fmt.Errorf("%w: %s is more than %d days ahead: the latest allowed now is %s (as a date alone, %s)", ErrValidTo, validTo.UTC().Format(time.RFC3339), MaxValidToDays,
+				latest.Format(time.RFC3339), latest.Format(time.DateOnly))
 		}
 	case DoesNotExpireModel:
 		if validTo != nil {
@@ -27,4 +29,25 @@ func CheckValidTo(model string, validTo *time.Time, now time.Time) error {
 		return fmt.Errorf("%w: unknown expiration model %q (want %s or %s)", ErrValidTo, model, ExpiresModel, DoesNotExpireModel)
 	}
 	return nil
+}
+
+// LatestValidTo is the latest ValidTo KMS accepts at now: MaxValidToDays
+// ahead, in UTC. A date alone (midnight UTC at its start) is
+// allowed up to the date of this time.
+func LatestValidTo(now time.Time) time.Time {
+	return now.Add(MaxValidToDays * 24 * time.Hour).UTC()
+}
+
+// SoonValidTo is how far ahead a ValidTo must be not to be warned about: the
+// bundle is carried back across the air gap and imported later, and KMS
+// refuses a ValidTo already past, then the material expires soon after.
+const SoonValidTo = 24 * time.Hour
+
+// ValidToWarning says why an acceptable ValidTo may still be a mistake: less
+// than SoonValidTo ahead. It is "" when there is nothing to say.
+func ValidToWarning(validTo *time.Time, now time.Time) string {
+	if validTo == nil || !validTo.After(now) || validTo.Sub(now) >= SoonValidTo {
+		return ""
+	}
+	return fmt.Sprintf("ValidTo %s is less than a day ahead (%s left): the import may happen later than that, and the key material stops working then", validTo.UTC().Format(time.RFC3339), validTo.Sub(now).Round(time.Minute))
 }

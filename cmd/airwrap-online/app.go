@@ -25,7 +25,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// whole, so an interrupted run leaves nothing half-written.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := app.RunContext(ctx, clikit.HoistArgs(app, args))
+	args, err := clikit.HoistArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err != nil {
 		report(stderr, err)
 	}
@@ -44,6 +47,7 @@ air-gapped machine by airwrap.
 An import:
    airwrap-online prepare --key-id arn:aws:kms:...:key/... --out params.json
    (carry params.json across the air gap; airwrap wrap; carry import.json back)
+   airwrap-online inspect ceremony-signer.pem   (the fingerprint read aloud offline)
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json
    airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
    airwrap-online status import.json --fail-within 30
@@ -51,7 +55,8 @@ An import:
 
 AWS access comes from the SDK's standard configuration (environment, shared
 files, SSO), or --profile and --region; --endpoint-url (or
-AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms.
+AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms. Global
+options may also follow the command, as in the AWS CLI.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Writer:    stdout,
 		ErrWriter: stderr,
@@ -79,7 +84,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), transcriptcmd.Command("airwrap-online")}
+	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), transcriptcmd.Command("airwrap-online"), inspectCommand()}
 	for _, c := range cmds {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
 		for _, s := range c.Subcommands {

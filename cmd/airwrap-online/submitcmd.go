@@ -109,6 +109,9 @@ func submitAction(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
+	for _, id := range opened.SignedBy {
+		fmt.Fprintf(c.App.ErrWriter, "airwrap-online:   signed by %s\n", bundle.GroupHex(id))
+	}
 	if tr == nil {
 		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: %s\n", clikit.Escape(transcript.Missing(trPath)))
 	} else {

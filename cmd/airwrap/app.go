@@ -14,7 +14,10 @@ func usagef(format string, args ...any) error { return clikit.Usagef(format, arg
 // run is the whole program; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(clikit.HoistArgs(app, args))
+	args, err := clikit.HoistArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err != nil {
 		report(stderr, err)
 	}
@@ -36,14 +39,17 @@ A ceremony:
    airwrap key generate --label payments-2026 --key-spec SYMMETRIC_DEFAULT
    airwrap signer generate --label ceremony-signer
    airwrap signer export --label ceremony-signer --out ceremony-signer.pem
+   airwrap inspect ceremony-signer.pem     (its fingerprint, to read aloud)
    airwrap inspect params.json
-   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30 \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
    airwrap verify import.json --trust ceremony-signer.pem
    airwrap transcript verify import.json.transcript.jsonl --bundle import.json   (auditors)
 
-The PIN comes from --pin-file (a file only its owner may access: chmod 600) or
-$AIRWRAP_PIN (never both), else a prompt without echo.
+Global options may also follow the command, as in the AWS CLI
+(airwrap key list --json). The PIN comes from --pin-file (a file only its
+owner may access: chmod 600) or $AIRWRAP_PIN (never both), else a prompt
+without echo.
 Exit status: 0 success, 1 failure, 2 bad usage.`,
 		Reader:          stdin,
 		Writer:          stdout,

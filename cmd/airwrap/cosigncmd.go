@@ -133,8 +133,8 @@ func cosignAction(c *cli.Context) error {
 		}
 		return emit(c, o, func(w io.Writer) {
 			fmt.Fprintf(w, "cosigned %s into %s: %d signatures\n", clikit.Escape(path), clikit.Escape(out), len(o.Signatures))
-			field(w, 2, "payload sha256", group(o.PayloadSHA256))
-			field(w, 2, "signed by keyid", group(id))
+			field(w, 2, "payload sha256", bundle.GroupHex(o.PayloadSHA256))
+			field(w, 2, "signed by keyid", bundle.GroupHex(id))
 			if o.Transcript != "" {
 				field(w, 2, "transcript", o.Transcript+" (with a cosigned line)")
 			}
@@ -144,16 +144,16 @@ func cosignAction(c *cli.Context) error {
 
 // describeCosign tells the officer what they are about to sign.
 func describeCosign(w io.Writer, path string, cs *ceremony.Cosign) {
-	fmt.Fprintf(w, "about to cosign %s: %d key(s), payload sha256 %s\n", clikit.Escape(path), len(cs.Payload.Entries), group(cs.PayloadSHA256))
-	fmt.Fprintf(w, "  params sha256: %s\n", group(cs.Payload.ParamsSHA256))
+	fmt.Fprintf(w, "about to cosign %s: %d key(s), payload sha256 %s\n", clikit.Escape(path), len(cs.Payload.Entries), bundle.GroupHex(cs.PayloadSHA256))
+	fmt.Fprintf(w, "  params sha256: %s\n", bundle.GroupHex(cs.Payload.ParamsSHA256))
 	for _, e := range cs.Payload.Entries {
 		field(w, 2, "key", e.KeyARN+" ("+e.KeySpec+", hsm key "+e.HSMKey.Label+")")
 	}
 	for _, id := range cs.SignedBy {
-		field(w, 2, "signed already by keyid", group(id))
+		field(w, 2, "signed already by keyid", bundle.GroupHex(id))
 	}
 	for _, k := range cs.TrustedBy {
-		field(w, 2, "trusted signer verified", group(k.KeyID))
+		field(w, 2, "trusted signer verified", bundle.GroupHex(k.KeyID))
 	}
 	if len(cs.TrustedBy) == 0 {
 		fmt.Fprintln(w, "airwrap: warning: no --trust: the signatures already on the bundle are not checked; pass the first officer's public key to check them before you sign")

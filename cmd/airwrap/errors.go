@@ -35,7 +35,7 @@ var hints = []struct {
 	{ceremony.ErrNonSensitive, "a key whose material could be read in the clear may exist outside the HSM: import a key generated with `airwrap key generate`, or, if your procedure allows it, accept this one with --allow-nonsensitive-key LABEL (the transcript records it)"},
 	{ceremony.ErrHSMKey, "`airwrap key list` shows each key's KMS key spec and whether it is extractable"},
 	{verify.ErrParamsExpired, "import parameters live 24 hours: run `airwrap-online prepare` again and carry the new parameters across"},
-	{verify.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (RFC 3339, e.g. 2027-06-30T00:00:00Z), or use --no-expiry"},
+	{verify.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (a date like 2027-06-30, midnight UTC at its start, or RFC 3339 like 2027-06-30T12:00:00Z), or use --no-expiry"},
 	{verify.ErrAlgorithmNotAllowed, "ask the online side for parameters with an algorithm KMS allows for this key spec"},
 	{verify.ErrMaterialTooLarge, "ask the online side for RSA_AES_KEY_WRAP_* parameters or a larger wrapping key spec"},
 	{verify.ErrWrappingKey, "the parameters are not what KMS issues: fetch them again"},

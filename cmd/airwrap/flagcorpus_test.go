@@ -2,8 +2,13 @@ package main
 
 import (
 	"errors"
+	"io"
+	"os"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/internal/corpus"
 )
@@ -28,6 +33,21 @@ func TestFlagCorpus(t *testing.T) {
 	for _, c := range corpus.Read(t, "testdata/flags/"+"kwp-mechanism.txt") {
 		_, err := parseMechanism(c.In)
 		checkFlag(t, c, err)
+	}
+	for _, c := range corpus.Read(t, "testdata/flags/"+"misplaced.txt") {
+		_, err := clikit.HoistArgs(newApp(nil, io.Discard, io.Discard), append([]string{"airwrap"}, strings.Fields(c.In)...))
+		checkFlag(t, c, err)
+	}
+	files := corpus.Read(t, "testdata/flags/"+"aws-file.txt")
+	t.Chdir(t.TempDir())
+	for _, c := range files {
+		if err := os.WriteFile("PublicKey.bin", []byte(c.In), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := readAWSFile("--public-key", "PublicKey.bin", bundle.MaxPublicKeySize)
+		if (c.Want == "" && err != nil) || (c.Want != "" && (err == nil || err.Error() != c.Want)) {
+			t.Errorf("%q:\n got %v\nwant %s", c.In, err, c.Want)
+		}
 	}
 }
 
@@ -62,4 +82,16 @@ func FuzzKWPMechanismFlag(f *testing.F) {
 			t.Fatalf("%q accepted as %d", s, v)
 		}
 	})
+}
+
+// A date alone is midnight UTC at the start of that day, as the AWS CLI reads
+// `--valid-to 2027-01-31` (it sends ValidTo 1801353600) in any time zone.
+func TestValidToDateIsMidnightUTC(t *testing.T) {
+	got, err := parseValidTo("2027-01-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Location() != time.UTC || got.Unix() != 1801353600 {
+		t.Fatalf("2027-01-31 read as %v (%d), want 2027-01-31T00:00:00Z (1801353600)", got, got.Unix())
+	}
 }

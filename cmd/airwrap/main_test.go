@@ -90,6 +90,11 @@ func setupToken(env *testscript.Env) error {
 	env.Setenv(envPIN, pin)
 	// a key material expiry a month ahead, whenever the tests run
 	env.Setenv("VALIDTO", time.Now().Add(30*24*time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339))
+	// the same as a date alone, and the latest date --valid-to allows today
+	env.Setenv("VALIDDATE", time.Now().Add(30*24*time.Hour).UTC().Format(time.DateOnly))
+	env.Setenv("LATESTDATE", time.Now().Add(365*24*time.Hour).UTC().Format(time.DateOnly))
+	env.Setenv("AFTERLATESTDATE", time.Now().Add(366*24*time.Hour).UTC().Format(time.DateOnly))
+	env.Setenv("SOON", time.Now().Add(2*time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339))
 	env.Values[stateKey{}] = &scriptState{wrapping: map[string][]wrappingKeyEntry{}}
 	return nil
 }

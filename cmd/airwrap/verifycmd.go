@@ -111,7 +111,7 @@ func verifyAction(c *cli.Context) error {
 	return emit(c, o, func(w io.Writer) {
 		fmt.Fprintf(w, "%s: OK, %d of %d signatures by trusted keys (threshold %d)\n", clikit.Escape(path), len(o.TrustedBy), o.Signatures, k)
 		for _, id := range o.TrustedBy {
-			field(w, 2, "signed by keyid", group(id))
+			field(w, 2, "signed by keyid", bundle.GroupHex(id))
 		}
 		if o.ParamsBound {
 			field(w, 2, "answers params", c.String("params"))

@@ -10,14 +10,15 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
+	"github.com/airwrap/airwrap/verify"
 )
 
 func wrapCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "wrap",
 		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
-		UsageText: `airwrap [global options] wrap --params FILE --key LABEL|--key ARN=LABEL ...
-    (--valid-to RFC3339 | --no-expiry) --signer LABEL --out FILE
+		UsageText: `airwrap [global options] wrap (--params FILE | --public-key FILE --import-token FILE) --key LABEL|--key ARN=LABEL ...
+    (--valid-to DATE|TIME | --no-expiry) --signer LABEL --out FILE
     [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]
     [--allow-nonsensitive-key LABEL ...]`,
 		Description: `Everything is checked before the HSM is touched, and every problem is reported
@@ -39,18 +40,32 @@ the clear, so it may already exist outside the HSM) is refused, every such
 key at once, before anything is wrapped, unless the operators accept it by
 name with --allow-nonsensitive-key LABEL; the transcript records that they did.
 
+--public-key PublicKey.bin --import-token ImportToken.bin take the files the
+AWS developer guide's steps write (aws kms get-parameters-for-import ...
+--query PublicKey --output text | base64 --decode > PublicKey.bin, the same
+for ImportToken), raw or still base64. They name no key and no algorithm:
+give --key ARN=LABEL and --wrapping-algorithm. Nor do they say when they
+expire: the bundle records the latest they can be valid, 24 hours from now
+(KMS itself refuses them 24 hours after they were fetched). The bundle then
+answers no parameters file (verify and submit without --params); import it
+with the AWS CLI files of --awscli-dir.
+
 --awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
 ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
 
 Examples:
-   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30T00:00:00Z \
+   airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30 \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
    airwrap wrap --params gpfi.json --wrapping-algorithm RSAES_OAEP_SHA_1 --key payments-2026 \
-       --no-expiry --signer ceremony-signer --out import.json --awscli-dir awscli`,
+       --no-expiry --signer ceremony-signer --out import.json --awscli-dir awscli
+   airwrap wrap --public-key PublicKey.bin --import-token ImportToken.bin \
+       --key arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab=payments-2026 \
+       --wrapping-algorithm RSAES_OAEP_SHA_256 --valid-to 2027-06-30 --signer ceremony-signer \
+       --out import.json --awscli-dir awscli`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` (airwrap parameters bundle or AWS CLI JSON)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "HSM key `LABEL` for a single entry, or ARN=LABEL once per entry"},
-			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME` (RFC 3339, at most 365 days ahead)"},
+			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME`: a date alone (2027-06-30, midnight UTC at its start, as the AWS CLI reads it) or RFC 3339; at most 365 days ahead"},
 			&cli.BoolFlag{Name: "no-expiry", Usage: "key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"},
 			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of the ceremony signing key in the HSM"},
 			&cli.StringFlag{Name: "out", Usage: "import bundle `FILE` to write (must not exist)"},
@@ -59,6 +74,8 @@ Examples:
 			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
 			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
 			&cli.StringSliceFlag{Name: "allow-nonsensitive-key", Usage: "wrap the HSM key `LABEL` although it is not sensitive (CKA_SENSITIVE false); recorded in the transcript (repeat for each)"},
+			&cli.StringFlag{Name: "public-key", Usage: "instead of --params: PublicKey.bin as the AWS developer guide writes it (`FILE`, raw DER or its base64)"},
+			&cli.StringFlag{Name: "import-token", Usage: "instead of --params: ImportToken.bin as the AWS developer guide writes it (`FILE`, raw or its base64)"},
 			&cli.StringSliceFlag{Name: "params-trust", Usage: "PEM `FILE` of a key trusted to sign parameters: unsigned or untrusted parameters are refused (repeat for each)"},
 			&cli.StringFlag{Name: "params-threshold", Value: "1", Usage: "`K` distinct --params-trust signatures required"},
 		},
@@ -80,8 +97,11 @@ func wrapAction(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	if err := required(c, "params", "signer", "out"); err != nil {
+	if err := required(c, "signer", "out"); err != nil {
 		return err
+	}
+	if c.String("params") == "" && c.String("public-key") == "" && c.String("import-token") == "" {
+		return usagef("--params is required (or --public-key and --import-token, the files of the AWS developer guide)")
 	}
 	if len(c.StringSlice("key")) == 0 {
 		return usagef("--key is required (LABEL for a single entry, ARN=LABEL for each entry)")
@@ -96,8 +116,11 @@ func wrapAction(c *cli.Context) error {
 			return err
 		}
 		validTo = &t
+		if w := verify.ValidToWarning(validTo, time.Now()); w != "" {
+			fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: --valid-to: %s\n", clikit.Escape(w))
+		}
 	case !c.Bool("no-expiry"):
-		return usagef("give --valid-to TIME or --no-expiry")
+		return usagef("give --valid-to DATE|TIME or --no-expiry")
 	}
 	if err := checkHSMFlags(c); err != nil {
 		return err
@@ -106,9 +129,18 @@ func wrapAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := bundle.ReadFile(c.String("params"))
+	data, paramsPath, err := awsFilesParams(c, time.Now(), c.App.ErrWriter)
 	if err != nil {
-		return fmt.Errorf("--params: %w", err)
+		return err
+	}
+	if data == nil {
+		paramsPath = c.String("params")
+		if data, err = bundle.ReadFile(paramsPath); err != nil {
+			return fmt.Errorf("--params: %w", err)
+		}
+		if err := bundle.CheckNotMisfit(data); err != nil {
+			return fmt.Errorf("--params: %s: %w", paramsPath, err)
+		}
 	}
 	if len(paramsTrust) == 0 && bundle.Detect(data) == bundle.KindSignedParams {
 		fmt.Fprintln(c.App.ErrWriter, "airwrap: warning: the parameters are signed, but no --params-trust was given: their signatures are not checked; pass the online side's public key to check them")
@@ -119,7 +151,7 @@ func wrapAction(c *cli.Context) error {
 	}
 	res, err := ceremony.Wrap(c.Context, ceremony.Options{
 		Params:            data,
-		ParamsPath:        c.String("params"),
+		ParamsPath:        paramsPath,
 		ParamsTrust:       paramsTrust,
 		ParamsThreshold:   paramsK,
 		Keys:              keys,

@@ -1,0 +1,87 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// testdata/awsfiles holds what the AWS CLI (v1.45, against local-kms) wrote
+// following the AWS developer guide: PublicKey.bin and ImportToken.bin from
+// `--query ... --output text | base64 --decode`, PublicKey.b64 without the
+// decode, and the whole answer with `--output text`.
+func awsFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "awsfiles", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDecodeAWSFile(t *testing.T) {
+	der := awsFile(t, "PublicKey.bin")
+	if _, err := x509.ParsePKIXPublicKey(der); err != nil {
+		t.Fatalf("PublicKey.bin is not DER: %v", err)
+	}
+	for _, name := range []string{"PublicKey.bin", "PublicKey.b64"} {
+		got, err := DecodeAWSFile(awsFile(t, name), MaxPublicKeySize)
+		if err != nil || !bytes.Equal(got, der) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	token := awsFile(t, "ImportToken.bin")
+	if got, err := DecodeAWSFile(token, MaxImportTokenSize); err != nil || !bytes.Equal(got, token) {
+		t.Errorf("ImportToken.bin: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		is   error
+		msg  string
+	}{
+		{"empty.bin", awsFile(t, "empty.bin"), ErrEmptyFile,
+			"malformed: empty file (0 bytes): the command that should have written it failed or wrote elsewhere; run it again"},
+		{"gpfi-output-text.txt", awsFile(t, "gpfi-output-text.txt"), ErrAWSCLIText,
+			"malformed: AWS CLI text output: tab-separated values from `--output text`, not JSON or a decoded value: " + awsTextHelp},
+		{"too large", bytes.Repeat([]byte{0x30}, MaxPublicKeySize+1), ErrMalformed, "malformed: 8193 bytes, at most 8192"},
+	} {
+		_, err := DecodeAWSFile(c.data, MaxPublicKeySize)
+		if !errors.Is(err, c.is) || !errors.Is(err, ErrMalformed) || err.Error() != c.msg {
+			t.Errorf("%s:\n got %v\nwant %s", c.name, err, c.msg)
+		}
+	}
+}
+
+func TestMarshalAWSCLIParamsRoundTrips(t *testing.T) {
+	in := &AWSCLIParams{
+		KeyID:             "arn:aws:kms:eu-west-2:111122223333:key/02abf2d7-a01d-4e17-b31b-16348497a61e",
+		ImportToken:       awsFile(t, "ImportToken.bin"),
+		PublicKey:         awsFile(t, "PublicKey.bin"),
+		ParametersValidTo: time.Date(2026, 12, 1, 21, 24, 22, 500, time.UTC),
+	}
+	data, err := MarshalAWSCLIParams(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Detect(data) != KindAWSCLI {
+		t.Fatalf("detected as %v", Detect(data))
+	}
+	out, err := ParseAWSCLIParams(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.KeyID != in.KeyID || !bytes.Equal(out.ImportToken, in.ImportToken) || !bytes.Equal(out.PublicKey, in.PublicKey) || !out.ParametersValidTo.Equal(in.ParametersValidTo) {
+		t.Fatalf("round trip: %+v", out)
+	}
+	if _, err := MarshalAWSCLIParams(&AWSCLIParams{KeyID: in.KeyID}); err == nil {
+		t.Fatal("marshalled without a public key")
+	}
+	if err := CheckNotMisfit(data); err != nil {
+		t.Fatalf("JSON taken for a misfit: %v", err)
+	}
+}
