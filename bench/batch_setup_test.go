@@ -16,9 +16,9 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 
@@ -89,7 +89,7 @@ func newBatch(b *testing.B) *batch {
 }
 
 func (bt *batch) config() hsm.Config {
-	return hsm.Config{ModulePath: bt.st.Module, TokenLabel: bt.st.Label, PIN: []byte(bt.st.PIN)}
+	return hsm.Config{ModulePath: bt.st.Module, TokenLabel: bt.st.Label, PIN: []byte(bt.st.PIN), HMACCheckInput: ceremony.HMACCheckInput()}
 }
 
 func (bt *batch) open() (ceremony.Token, error) {
@@ -112,7 +112,7 @@ func (bt *batch) keySet(b *testing.B, tok *hsm.Token, prefix string, n int) keyS
 	genErr := make(chan error, 1)
 	go func() {
 		for _, label := range ks.labels {
-			if _, err := tok.GenerateKey(label, "SYMMETRIC_DEFAULT"); err != nil {
+			if _, err := ceremony.GenerateKey(tok, label, "SYMMETRIC_DEFAULT"); err != nil {
 				genErr <- err
 				return
 			}
@@ -161,7 +161,7 @@ func (bt *batch) params(n int) (*bundle.Params, error) {
 		go func() {
 			defer wg.Done()
 			out[i], errs[i] = kmsimport.Prepare(ctx, bt.api, kmsimport.PrepareRequest{
-				KeyIDs: h, WrappingAlgorithm: verify.RSAESOAEPSHA1, WrappingKeySpec: "RSA_2048", Rate: 1e6, ToolVersion: "bench",
+				KeyIDs: h, WrappingAlgorithm: string(kmsrules.RSAESOAEPSHA1), WrappingKeySpec: "RSA_2048", Rate: 1e6, ToolVersion: "bench",
 			})
 		}()
 	}

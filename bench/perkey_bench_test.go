@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
 )
 
@@ -24,24 +25,27 @@ func BenchmarkWrap(b *testing.B) {
 	aes := h.key(b, "aes", "SYMMETRIC_DEFAULT")
 	hmac := h.key(b, "hmac", "HMAC_256")
 	ec := h.key(b, "ec", "ECC_NIST_P384")
-	caps, err := h.tok.SelfTest()
-	if err != nil {
+	if _, err := h.tok.SelfTest(); err != nil {
 		b.Fatal(err)
 	}
 	wk := wrappingKey(b, wrapBits)
 	f := newFloor(b, h)
 	cases := []struct {
-		alg   string
+		alg   kmsrules.WrappingAlgorithm
 		key   *hsm.Key
 		class uint
 		oaep  bool
 	}{
-		{verify.RSAESOAEPSHA1, aes, pkcs11.CKO_SECRET_KEY, true},
-		{verify.RSAESOAEPSHA1, hmac, pkcs11.CKO_SECRET_KEY, true},
-		{verify.RSAAESKeyWrapSHA1, ec, pkcs11.CKO_PRIVATE_KEY, false},
+		{kmsrules.RSAESOAEPSHA1, aes, pkcs11.CKO_SECRET_KEY, true},
+		{kmsrules.RSAESOAEPSHA1, hmac, pkcs11.CKO_SECRET_KEY, true},
+		{kmsrules.RSAAESKeyWrapSHA1, ec, pkcs11.CKO_PRIVATE_KEY, false},
 	}
 	for _, c := range cases {
-		name := c.alg + "/" + c.key.KeySpec
+		name := string(c.alg) + "/" + c.key.KeySpec
+		mech, err := ceremony.WrapMechanism(c.alg)
+		if err != nil {
+			b.Fatal(err)
+		}
 		target := f.handle(b, c.class, c.key.Label)
 		floorWrap := func() error {
 			var err error
@@ -53,7 +57,7 @@ func BenchmarkWrap(b *testing.B) {
 			return err
 		}
 		airwrapWrap := func() error {
-			_, err := h.tok.Wrap(c.key, &wk.PublicKey, c.alg, caps)
+			_, err := h.tok.Wrap(c.key, &wk.PublicKey, mech)
 			return err
 		}
 		b.Run(name+"/paired", func(b *testing.B) { paired(b, floorWrap, airwrapWrap) })

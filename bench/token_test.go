@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"testing"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/softhsm-test"
 )
@@ -16,7 +17,7 @@ type hsmToken struct {
 }
 
 func (h *hsmToken) config() hsm.Config {
-	return hsm.Config{ModulePath: h.st.Module, TokenLabel: h.st.Label, PIN: []byte(h.st.PIN)}
+	return hsm.Config{ModulePath: h.st.Module, TokenLabel: h.st.Label, PIN: []byte(h.st.PIN), HMACCheckInput: ceremony.HMACCheckInput()}
 }
 
 // newToken makes a token (failing, never skipping, without SoftHSM) and
@@ -35,7 +36,7 @@ func newToken(b *testing.B) *hsmToken {
 
 func (h *hsmToken) key(b *testing.B, label, spec string) *hsm.Key {
 	b.Helper()
-	k, err := h.tok.GenerateKey(label, spec)
+	k, err := ceremony.GenerateKey(h.tok, label, spec)
 	if err != nil {
 		b.Fatalf("generate %s %q: %v", spec, label, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -54,20 +55,20 @@ func TestAWSCLIHostile(t *testing.T) {
 		sentinel         error
 	}{
 		{"alias instead of a key ARN", string(awsJSON("alias/payments", a.PublicKey, later)),
-			`KeyId: not a KMS key ARN: "alias/payments" (want arn:aws:kms:<region>:<account>:key/<key id>)`, verify.ErrARN},
+			`KeyId: not a KMS key ARN: "alias/payments" (want arn:aws:kms:<region>:<account>:key/<key id>)`, kmsrules.ErrARN},
 		{"wrapping key of 1024 bits", string(awsJSON(a.KeyID, spki(t, small, 65537), later)),
-			`PublicKey: wrapping public key is not acceptable: unknown wrapping key spec "RSA_1024" (want RSA_2048, RSA_3072 or RSA_4096)`, verify.ErrWrappingKey},
+			`PublicKey: wrapping public key is not acceptable: unknown wrapping key spec "RSA_1024" (want RSA_2048, RSA_3072 or RSA_4096)`, kmsrules.ErrWrappingKey},
 		{"exponent 3", string(awsJSON(a.KeyID, spki(t, good.N, 3), later)),
-			"PublicKey: wrapping public key is not acceptable: public exponent 3, want 65537", verify.ErrWrappingKey},
+			"PublicKey: wrapping public key is not acceptable: public exponent 3, want 65537", kmsrules.ErrWrappingKey},
 		{"not RSA", string(awsJSON(a.KeyID, ecDER, later)),
-			"PublicKey: wrapping public key is not acceptable: *ecdsa.PublicKey, want RSA", verify.ErrWrappingKey},
+			"PublicKey: wrapping public key is not acceptable: *ecdsa.PublicKey, want RSA", kmsrules.ErrWrappingKey},
 		{"expired", string(awsJSON(a.KeyID, a.PublicKey, now0.Add(-time.Hour))),
 			"ParametersValidTo: import parameters have expired: 2026-11-28T02:00:00Z (now 2026-11-28T03:00:00Z): fetch new parameters", verify.ErrParamsExpired},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := baseOptions(t, []byte(c.json))
-			o.WrappingAlgorithm, o.KeySpec = verify.RSAESOAEPSHA1, "SYMMETRIC_DEFAULT"
+			o.WrappingAlgorithm, o.KeySpec = string(kmsrules.RSAESOAEPSHA1), "SYMMETRIC_DEFAULT"
 			o.Open = func() (Token, error) { return nil, errOpened }
 			_, err := Wrap(context.Background(), o)
 			if errors.Is(err, errOpened) || !errors.Is(err, c.sentinel) {

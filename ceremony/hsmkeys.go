@@ -10,7 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // checkKeys finds every HSM key and the signer and checks each against its
@@ -56,11 +56,11 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 	case key.KeySpec == "":
 		bad("HSM key %q matches no importable KMS key spec", e.label)
 	case e.spec == "":
-		e.spec = key.KeySpec // AWS CLI JSON without --key-spec: the HSM key decides
-		if err := verify.CheckFits(e.spec, e.alg, e.wrappingKeySpec); err != nil {
+		e.spec = kmsrules.KeySpec(key.KeySpec) // AWS CLI JSON without --key-spec: the HSM key decides
+		if err := kmsrules.CheckFit(e.spec, e.alg, e.wrappingKeySpec); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.path, err))
 		}
-	case key.KeySpec != e.spec:
+	case key.KeySpec != string(e.spec):
 		bad("HSM key %q is %s but the KMS key is %s", e.label, key.KeySpec, e.spec)
 	}
 	if !key.Extractable {
@@ -87,7 +87,7 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 		"label":        key.Label,
 		"id":           hex.EncodeToString(key.ID),
 		"key_spec":     key.KeySpec,
-		"check_method": key.CheckMethod,
+		"check_method": CheckMethod(key.CheckMethod),
 		"check_value":  hex.EncodeToString(key.CheckValue),
 		"extractable":  key.Extractable,
 		"sensitive":    key.Sensitive,
@@ -100,21 +100,19 @@ func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
 	return r.record("hsm.key", f)
 }
 
-// tokenCan applies the known-answer verdicts: refuse what this token would get wrong.
+// tokenCan asks the token whether it wraps this key with the entry's
+// algorithm correctly (its own self-test verdict): refuse what it would get wrong.
 func (r *run) tokenCan(e *entry) error {
-	for _, a := range r.caps.Algorithms {
-		if a.Algorithm != e.alg {
-			continue
-		}
-		if !a.OK {
-			return fmt.Errorf("%s: %w: %s: %s", e.path, ErrTokenCannot, e.alg, a.Reason)
-		}
-		// Secret keys' lengths are exact; for private keys only the wrap
-		// reveals the PKCS#8 length, and hsm.Wrap refuses a mis-padded one.
-		if !verify.IsOAEP(e.alg) && !r.caps.KWPPadsCorrectly && e.key.Class == "secret" && e.key.MaterialLen%8 != 0 {
-			return fmt.Errorf("%s: %w: %s: the token's AES key wrap (%s) mis-pads material whose length is not a multiple of 8 and this key's is %d bytes: use RSAES_OAEP_* parameters where the key spec allows, or an HSM whose key wrap passes the self-test", e.path, ErrTokenCannot, e.alg, r.caps.KWPMechanismName, e.key.MaterialLen)
-		}
-		return nil
+	mech, err := WrapMechanism(e.alg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.path, err)
 	}
-	return fmt.Errorf("%s: %w: %s was not self-tested on this token", e.path, ErrTokenCannot, e.alg)
+	if err := r.tok.CanWrap(e.key, mech); err != nil {
+		var no *hsm.CannotWrapError
+		if errors.As(err, &no) {
+			return fmt.Errorf("%s: %w: %s: %s", e.path, ErrTokenCannot, e.alg, no.Reason)
+		}
+		return fmt.Errorf("%s: %w", e.path, err)
+	}
+	return nil
 }

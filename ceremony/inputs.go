@@ -1,13 +1,12 @@
 package ceremony
 
 import (
-	"crypto/rsa"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -53,19 +52,19 @@ func fromParamsBundle(o *Options, raw []byte, now time.Time) ([]*entry, error) {
 		e := &entry{
 			path:            fmt.Sprintf("entries[%d]", i),
 			arn:             pe.KeyARN,
-			spec:            pe.KeySpec,
-			alg:             pe.WrappingAlgorithm,
-			wrappingKeySpec: pe.WrappingKeySpec,
+			spec:            kmsrules.KeySpec(pe.KeySpec),
+			alg:             kmsrules.WrappingAlgorithm(pe.WrappingAlgorithm),
+			wrappingKeySpec: kmsrules.WrappingKeySpec(pe.WrappingKeySpec),
 			pubDER:          pe.PublicKey,
 			token:           pe.ImportToken,
 			paramsValidTo:   pe.ParametersValidTo,
 		}
 		entries = append(entries, e)
 		// verify.CheckParams reported any problem with these.
-		if a, err := verify.ParseARN(pe.KeyARN); err == nil {
+		if a, err := kmsrules.ParseARN(pe.KeyARN); err == nil {
 			e.keyARN = a
 		}
-		if pub, err := verify.CheckWrappingPublicKey(pe.PublicKey, pe.WrappingKeySpec); err == nil {
+		if pub, err := kmsrules.CheckWrappingPublicKey(pe.PublicKey, e.wrappingKeySpec); err == nil {
 			e.pub = pub
 		}
 	}
@@ -87,12 +86,12 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 	case o.WrappingAlgorithm == "":
 		add(fmt.Errorf("%w: --wrapping-algorithm is required with AWS CLI JSON parameters (the algorithm given to get-parameters-for-import)", ErrInvalidRequest))
 	default:
-		if _, err := verify.AlgorithmHash(o.WrappingAlgorithm); err != nil {
+		if _, err := kmsrules.ParseWrappingAlgorithm(o.WrappingAlgorithm); err != nil {
 			add(fmt.Errorf("--wrapping-algorithm: %w", err))
 		}
 	}
 	if o.KeySpec != "" {
-		if _, err := verify.Rule(o.KeySpec); err != nil {
+		if _, err := kmsrules.ParseKeySpec(o.KeySpec); err != nil {
 			add(fmt.Errorf("--key-spec: %w", err))
 		}
 	}
@@ -102,18 +101,18 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 	e := &entry{
 		path:          "KeyId",
 		arn:           a.KeyID,
-		spec:          o.KeySpec,
-		alg:           o.WrappingAlgorithm,
+		spec:          kmsrules.KeySpec(o.KeySpec),
+		alg:           kmsrules.WrappingAlgorithm(o.WrappingAlgorithm),
 		pubDER:        a.PublicKey,
 		token:         a.ImportToken,
 		paramsValidTo: a.ParametersValidTo,
 	}
-	if k, err := verify.ParseARN(a.KeyID); err != nil {
+	if k, err := kmsrules.ParseARN(a.KeyID); err != nil {
 		add(fmt.Errorf("KeyId: %w", err))
 	} else {
 		e.keyARN = k
 	}
-	if pub, spec, err := awsWrappingKey(a.PublicKey); err != nil {
+	if pub, spec, err := kmsrules.WrappingPublicKey(a.PublicKey); err != nil {
 		add(fmt.Errorf("PublicKey: %w", err))
 	} else {
 		e.pub, e.wrappingKeySpec = pub, spec
@@ -122,42 +121,18 @@ func fromAWSCLI(o *Options, now time.Time) ([]*entry, error) {
 		add(fmt.Errorf("ParametersValidTo: %w: %s (now %s): fetch new parameters", verify.ErrParamsExpired, a.ParametersValidTo.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 	}
 	if e.spec != "" && e.alg != "" && e.pub != nil {
-		if err := verify.CheckFits(e.spec, e.alg, e.wrappingKeySpec); err != nil && !errors.Is(err, verify.ErrKeySpec) && !errors.Is(err, verify.ErrWrappingAlgorithm) {
+		if err := kmsrules.CheckFit(e.spec, e.alg, e.wrappingKeySpec); err != nil && !errors.Is(err, kmsrules.ErrKeySpec) && !errors.Is(err, kmsrules.ErrWrappingAlgorithm) {
 			add(fmt.Errorf("--wrapping-algorithm: %w", err))
 		}
 	}
 	return []*entry{e}, errors.Join(errs...)
 }
 
-// awsWrappingKey checks the AWS CLI JSON's public key; its size names the
-// wrapping key spec (the JSON does not).
-func awsWrappingKey(der []byte) (*rsa.PublicKey, string, error) {
-	k, err := x509.ParsePKIXPublicKey(der)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: not a DER SubjectPublicKeyInfo of a known key type", verify.ErrWrappingKey)
-	}
-	r, ok := k.(*rsa.PublicKey)
-	if !ok {
-		return nil, "", fmt.Errorf("%w: %T, want RSA", verify.ErrWrappingKey, k)
-	}
-	spec := fmt.Sprintf("RSA_%d", r.N.BitLen())
-	pub, err := verify.CheckWrappingPublicKey(der, spec)
-	return pub, spec, err
-}
-
+// fits checks the HSM key's measured material length against the entry's
+// algorithm and wrapping key.
 func fits(e *entry, materialLen int) error {
-	if materialLen <= 0 {
-		return nil
-	}
-	modBytes := e.pub.Size()
-	if verify.IsOAEP(e.alg) {
-		h, _ := verify.AlgorithmHash(e.alg)
-		if c := verify.OAEPCapacity(modBytes, h); materialLen > c {
-			return fmt.Errorf("%s: %w: %s material of up to %d bytes, %s under %s carries %d: fetch parameters for RSA_AES_KEY_WRAP_* or a larger wrapping key", e.path, verify.ErrMaterialTooLarge, e.spec, materialLen, e.alg, e.wrappingKeySpec, c)
-		}
-	}
-	if n := verify.WrappedLen(e.alg, modBytes, materialLen); n > verify.MaxEncryptedBlobSize {
-		return fmt.Errorf("%s: %w: %d bytes wrapped, KMS takes at most %d", e.path, verify.ErrMaterialTooLarge, n, verify.MaxEncryptedBlobSize)
+	if err := kmsrules.CheckMaterialFits(e.spec, e.alg, e.wrappingKeySpec, materialLen); err != nil {
+		return fmt.Errorf("%s: %w", e.path, err)
 	}
 	return nil
 }

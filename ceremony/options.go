@@ -7,6 +7,7 @@
 package ceremony
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"io"
 	"strings"
@@ -22,8 +23,9 @@ type Token interface {
 	Info() hsm.TokenInfo
 	SelfTest() (*hsm.Capabilities, error)
 	FindKey(label string) (*hsm.Key, error)
-	Wrap(key *hsm.Key, wrappingKey *rsa.PublicKey, algorithm string, caps *hsm.Capabilities) ([]byte, error)
-	MAC(key *hsm.Key, macAlgorithm string, data []byte) ([]byte, error)
+	CanWrap(key *hsm.Key, mech hsm.WrapMechanism) error
+	Wrap(key *hsm.Key, wrappingKey *rsa.PublicKey, mech hsm.WrapMechanism) ([]byte, error)
+	MAC(key *hsm.Key, h crypto.Hash, data []byte) ([]byte, error)
 	Random(n int) ([]byte, error)
 	FindSigner(label string) (hsm.Signer, error)
 	Close() error

@@ -12,7 +12,7 @@ import (
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // plan is a validated request: everything known before the HSM is opened.
@@ -29,10 +29,10 @@ type plan struct {
 type entry struct {
 	path            string // field path for messages: entries[0] or KeyId
 	arn             string
-	keyARN          verify.ARN
-	spec            string // "" until known (AWS CLI JSON without --key-spec)
-	alg             string
-	wrappingKeySpec string
+	keyARN          kmsrules.ARN
+	spec            kmsrules.KeySpec // "" until known (AWS CLI JSON without --key-spec)
+	alg             kmsrules.WrappingAlgorithm
+	wrappingKeySpec kmsrules.WrappingKeySpec
 	pubDER          []byte
 	pub             *rsa.PublicKey
 	token           []byte
@@ -65,12 +65,12 @@ func validate(o *Options, now time.Time) (*plan, error) {
 	case o.NoExpiry && o.ValidTo != nil:
 		add(fmt.Errorf("%w: --valid-to and --no-expiry exclude each other", ErrInvalidRequest))
 	case o.NoExpiry:
-		p.expirationModel = verify.DoesNotExpireModel
+		p.expirationModel = kmsrules.DoesNotExpireModel
 	case o.ValidTo != nil:
-		p.expirationModel = verify.ExpiresModel
+		p.expirationModel = kmsrules.ExpiresModel
 		v := o.ValidTo.UTC()
 		p.validTo = &v
-		if err := verify.CheckValidTo(p.expirationModel, &v, now); err != nil {
+		if err := kmsrules.CheckValidTo(p.expirationModel, &v, now); err != nil {
 			add(fmt.Errorf("--valid-to: %w", err))
 		}
 	default:

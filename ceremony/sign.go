@@ -34,9 +34,9 @@ func (r *run) payload() (*bundle.ImportPayload, error) {
 	for _, e := range r.p.entries {
 		p.Entries = append(p.Entries, bundle.ImportEntry{
 			KeyARN:                  e.arn,
-			KeySpec:                 e.spec,
-			WrappingAlgorithm:       e.alg,
-			WrappingKeySpec:         e.wrappingKeySpec,
+			KeySpec:                 string(e.spec),
+			WrappingAlgorithm:       string(e.alg),
+			WrappingKeySpec:         string(e.wrappingKeySpec),
 			WrappingPublicKeySHA256: bundle.SHA256Hex(e.pubDER),
 			ImportToken:             e.token,
 			EncryptedKeyMaterial:    e.encrypted,
@@ -47,7 +47,7 @@ func (r *run) payload() (*bundle.ImportPayload, error) {
 				Label:       e.key.Label,
 				ID:          hex.EncodeToString(e.key.ID),
 				CheckValue:  hex.EncodeToString(e.key.CheckValue),
-				CheckMethod: e.key.CheckMethod,
+				CheckMethod: CheckMethod(e.key.CheckMethod),
 			},
 			Proof: e.proof,
 		})

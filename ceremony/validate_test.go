@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -71,7 +72,7 @@ func TestValidateReportsEverything(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []error{verify.ErrParamsExpired, verify.ErrValidTo, verify.ErrAlgorithmNotAllowed, verify.ErrMaterialTooLarge, ErrKeySelection, ErrInvalidRequest, ErrOutputExists} {
+	for _, want := range []error{verify.ErrParamsExpired, kmsrules.ErrValidTo, kmsrules.ErrAlgorithmNotAllowed, kmsrules.ErrMaterialTooLarge, ErrKeySelection, ErrInvalidRequest, ErrOutputExists} {
 		if !errors.Is(err, want) {
 			t.Errorf("missing %v in:\n%v", want, err)
 		}
@@ -130,9 +131,9 @@ func TestValidateAWSCLI(t *testing.T) {
 	if !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "--wrapping-algorithm is required") {
 		t.Fatalf("err = %v", err)
 	}
-	o.WrappingAlgorithm = verify.RSAESOAEPSHA1
+	o.WrappingAlgorithm = string(kmsrules.RSAESOAEPSHA1)
 	_, err = Wrap(context.Background(), o)
-	if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
+	if !errors.Is(err, kmsrules.ErrAlgorithmNotAllowed) {
 		t.Fatalf("err = %v, want ErrAlgorithmNotAllowed", err)
 	}
 }
@@ -154,7 +155,7 @@ func TestValidateExpiryChoice(t *testing.T) {
 	}
 	past := now0.Add(-time.Minute)
 	o.ValidTo, o.NoExpiry = &past, false
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, verify.ErrValidTo) {
+	if _, err := Wrap(context.Background(), o); !errors.Is(err, kmsrules.ErrValidTo) {
 		t.Fatalf("past: %v", err)
 	}
 }

@@ -48,7 +48,6 @@ type run struct {
 	tr      *transcript.Transcript
 	started time.Time
 	info    hsm.TokenInfo
-	caps    *hsm.Capabilities
 	signer  hsm.Signer
 }
 
@@ -107,9 +106,9 @@ func (r *run) recordStart(context.Context) error {
 		if err := r.record("params.entry", map[string]any{
 			"entry":                      e.path,
 			"key_arn":                    e.arn,
-			"key_spec":                   e.spec,
-			"wrapping_algorithm":         e.alg,
-			"wrapping_key_spec":          e.wrappingKeySpec,
+			"key_spec":                   string(e.spec),
+			"wrapping_algorithm":         string(e.alg),
+			"wrapping_key_spec":          string(e.wrappingKeySpec),
 			"wrapping_public_key_sha256": bundle.SHA256Hex(e.pubDER),
 			"import_token_sha256":        bundle.SHA256Hex(e.token),
 			"parameters_valid_to":        e.paramsValidTo.UTC().Format(time.RFC3339),
@@ -139,13 +138,12 @@ func (r *run) selfTest(context.Context) error {
 	if err != nil {
 		return fmt.Errorf("token self-test: %w", err)
 	}
-	r.caps = caps
 	var ok, refused []string
 	for _, a := range caps.Algorithms {
 		if a.OK {
-			ok = append(ok, a.Algorithm)
+			ok = append(ok, string(WrappingAlgorithm(a.Algorithm)))
 		} else {
-			refused = append(refused, a.Algorithm)
+			refused = append(refused, string(WrappingAlgorithm(a.Algorithm)))
 		}
 	}
 	return r.record("token.selftest", map[string]any{

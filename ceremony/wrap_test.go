@@ -14,6 +14,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony/ceremonytest"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
@@ -25,13 +26,13 @@ func realToken(t *testing.T) (open func() (Token, error), signerPub any) {
 	t.Helper()
 	st := softhsmtest.New(t)
 	cfg := func() hsm.Config {
-		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)}
+		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: HMACCheckInput()}
 	}
 	tok, err := hsm.Open(cfg())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tok.GenerateKey("k", "SYMMETRIC_DEFAULT"); err != nil {
+	if _, err := GenerateKey(tok, "k", "SYMMETRIC_DEFAULT"); err != nil {
 		t.Fatal(err)
 	}
 	s, err := tok.GenerateSigner("s", "ECDSA_P256")
@@ -89,7 +90,8 @@ func TestWrapOnSoftHSM(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := v.Payload.Entries[0]
-	h, err := verify.AlgorithmHash(e.WrappingAlgorithm)
+	wa, err := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm)
+	h := wa.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,12 @@ package ceremony
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/progress"
-	"github.com/airwrap/airwrap/verify"
 )
 
 // challengeLen is the size of the HMAC proof challenge drawn from the HSM RNG.
@@ -32,7 +33,11 @@ func (r *run) wrapAll(ctx context.Context) error {
 }
 
 func (r *run) wrapOne(e *entry) error {
-	enc, err := r.tok.Wrap(e.key, e.pub, e.alg, r.caps)
+	mech, err := WrapMechanism(e.alg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.path, err)
+	}
+	enc, err := r.tok.Wrap(e.key, e.pub, mech)
 	if err != nil {
 		return fmt.Errorf("%s: wrap %q: %w", e.path, e.label, err)
 	}
@@ -44,7 +49,7 @@ func (r *run) wrapOne(e *entry) error {
 		"entry":                      e.path,
 		"key_arn":                    e.arn,
 		"label":                      e.label,
-		"wrapping_algorithm":         e.alg,
+		"wrapping_algorithm":         string(e.alg),
 		"encrypted_len":              len(enc),
 		"encrypted_sha256":           bundle.SHA256Hex(enc),
 		"wrapping_public_key_sha256": bundle.SHA256Hex(e.pubDER),
@@ -54,26 +59,19 @@ func (r *run) wrapOne(e *entry) error {
 	return r.prove(e)
 }
 
-// checkWrappedLen checks the HSM's output has the shape the algorithm gives.
+// checkWrappedLen checks the HSM's output has the shape the algorithm
+// gives, and that KMS takes it.
 func checkWrappedLen(e *entry, enc []byte) error {
-	k := e.pub.Size()
-	ok := len(enc) >= verify.MinEncryptedBlobSize && len(enc) <= verify.MaxEncryptedBlobSize
-	if verify.IsOAEP(e.alg) {
-		ok = ok && len(enc) == k
-	} else {
-		ok = ok && len(enc) >= k+16 && (len(enc)-k)%8 == 0
-	}
-	if !ok {
-		return fmt.Errorf("%s: %w: %s output of %d bytes under a %d-byte modulus", e.path, ErrSelfCheck, e.alg, len(enc), k)
+	if err := errors.Join(kmsrules.CheckWrappedLen(e.spec, e.alg, e.wrappingKeySpec, len(enc)), kmsrules.CheckBlobSize(enc)); err != nil {
+		return fmt.Errorf("%s: %w: %s output: %w", e.path, ErrSelfCheck, e.alg, err)
 	}
 	return nil
 }
 
 // prove records what lets the online half prove the import later.
 func (r *run) prove(e *entry) error {
-	rule := verify.Rules[e.spec]
-	switch rule.Kind {
-	case verify.KindHMAC:
+	switch e.spec.Kind() {
+	case kmsrules.KindHMAC:
 		ch, err := r.tok.Random(challengeLen)
 		if err != nil {
 			return fmt.Errorf("%s: challenge from the token RNG: %w", e.path, err)
@@ -81,20 +79,20 @@ func (r *run) prove(e *entry) error {
 		if len(ch) != challengeLen {
 			return fmt.Errorf("%s: %w: token RNG gave %d bytes, want %d", e.path, ErrSelfCheck, len(ch), challengeLen)
 		}
-		mac, err := r.tok.MAC(e.key, rule.MACAlg, ch)
+		mac, err := r.tok.MAC(e.key, e.spec.MACHash(), ch)
 		if err != nil {
 			return fmt.Errorf("%s: MAC of the challenge: %w", e.path, err)
 		}
-		e.proof.MACAlgorithm = rule.MACAlg
+		e.proof.MACAlgorithm = e.spec.MACAlgorithm()
 		e.proof.Challenge = ch
 		e.proof.MAC = mac
 		return r.record("proof.hmac", map[string]any{
 			"entry":         e.path,
-			"mac_algorithm": rule.MACAlg,
+			"mac_algorithm": e.spec.MACAlgorithm(),
 			"challenge":     hex.EncodeToString(ch),
 			"mac":           hex.EncodeToString(mac),
 		})
-	case verify.KindRSA, verify.KindEC:
+	case kmsrules.KindRSA, kmsrules.KindEC:
 		if len(e.key.PublicKey) == 0 {
 			return fmt.Errorf("%s: %w: HSM key %q has no public key to record", e.path, ErrHSMKey, e.label)
 		}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
@@ -43,7 +42,7 @@ func TestAlignmentProbeMeasuredOnPrivateKeys(t *testing.T) {
 	wrapModule = func(p p11) p11 { s.p11 = p; return s }
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +62,7 @@ func TestAlignmentProbeMeasuredOnPrivateKeys(t *testing.T) {
 	}
 	knownEC(t, tok, "p256", goEC(t, elliptic.P256()))
 	wrapping := goRSA(t, 2048)
-	_, err = wrapCounted(t, tok, findKey(t, tok, "p256"), &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	_, err = wrapCounted(t, tok, findKey(t, tok, "p256"), &wrapping.PublicKey, RSAAESKeyWrapSHA1)
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("P-256 (PKCS#8 of 67 bytes) under the mis-padding 0x210A: %v, want ErrUnsupported", err)
 	}

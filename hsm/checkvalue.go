@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 
-	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
@@ -14,10 +12,11 @@ import (
 //   - AES: CKA_CHECK_VALUE (first 3 bytes of AES-ECB(key, zero block)); where
 //     the token lacks it, the HSM computes it with CKM_AES_ECB (3 bytes of
 //     cipher output only). Where both exist they must agree.
-//   - HMAC: first 8 bytes of the HMAC of bundle.HMACCheckInput with the key
-//     spec's own hash (HMAC_224: SHA-224 ... HMAC_512: SHA-512), in the HSM.
-//     The spec's own hash works on every token: SoftHSM refuses an HMAC
-//     whose key is shorter than the hash (HMAC-SHA-256 with a 28-byte key).
+//   - HMAC: first 8 bytes of the HMAC of Config.HMACCheckInput with the
+//     SHA-2 hash as long as the key (28 bytes: SHA-224 ... 64 bytes:
+//     SHA-512), in the HSM. That hash works on every token: SoftHSM refuses
+//     an HMAC whose key is shorter than the hash (HMAC-SHA-256 with a
+//     28-byte key).
 func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	return t.secretCheckValueFrom(h, k, nil)
 }
@@ -26,7 +25,7 @@ func (t *Token) secretCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 // has it, already read.
 func (t *Token) secretCheckValueFrom(h pkcs11.ObjectHandle, k *Key, a map[uint][]byte) error {
 	if k.KeySpec == "SYMMETRIC_DEFAULT" {
-		k.CheckMethod = bundle.CheckMethodAESKCV
+		k.CheckMethod = CheckAESZeroBlock
 		stored, ok := a[pkcs11.CKA_CHECK_VALUE]
 		if !ok {
 			stored = t.attrs(h, pkcs11.CKA_CHECK_VALUE)[pkcs11.CKA_CHECK_VALUE]
@@ -45,12 +44,15 @@ func (t *Token) secretCheckValueFrom(h pkcs11.ObjectHandle, k *Key, a map[uint][
 		k.CheckValue, k.at.proof = computed, block
 		return nil
 	}
-	k.CheckMethod = bundle.CheckMethodHMAC
-	mech, ok := macMechanisms[verify.Rules[k.KeySpec].MACAlg]
+	k.CheckMethod = CheckHMAC
+	mech, ok := hmacOfLen(k.MaterialLen)
 	if !ok {
-		return fmt.Errorf("check value of key %q: %w: key spec %q has no HMAC algorithm", k.Label, ErrUnsupported, k.KeySpec)
+		return fmt.Errorf("check value of key %q: %w: no SHA-2 hash is %d bytes long", k.Label, ErrUnsupported, k.MaterialLen)
 	}
-	mac, err := t.hmac(h, mech, []byte(bundle.HMACCheckInput))
+	if len(t.hmacCheckInput) == 0 {
+		return fmt.Errorf("check value of key %q: no HMAC check input (hsm.Config.HMACCheckInput)", k.Label)
+	}
+	mac, err := t.hmac(h, mech, t.hmacCheckInput)
 	if ckr(err, pkcs11.CKR_MECHANISM_INVALID) {
 		// opencryptoki 3.8.1 has no CKM_SHA224_HMAC (measured).
 		return fmt.Errorf("check value of key %q: %w: the token has no HMAC for %s (%w), so airwrap cannot check this key",
@@ -74,7 +76,7 @@ func (t *Token) computedCheckValue(h pkcs11.ObjectHandle, k *Key) error {
 	if err != nil {
 		return err
 	}
-	k.CheckMethod, k.CheckValue, k.at.proof = bundle.CheckMethodAESKCV, block[:3], block
+	k.CheckMethod, k.CheckValue, k.at.proof = CheckAESZeroBlock, block[:3], block
 	return nil
 }
 
@@ -99,5 +101,5 @@ func spkiCheckValue(k *Key, spki []byte) {
 	k.PublicKey = spki
 	sum := sha256.Sum256(spki)
 	k.CheckValue = sum[:]
-	k.CheckMethod = bundle.CheckMethodSPKISHA256
+	k.CheckMethod = CheckSPKISHA256
 }

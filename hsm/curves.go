@@ -7,7 +7,7 @@ import (
 
 // curve ties a KMS key spec's curve to its PKCS#11 CKA_EC_PARAMS.
 type curve struct {
-	name   string                // Go/OpenSSL name, as in verify.Rules
+	name   string                // Go/OpenSSL name
 	oid    asn1.ObjectIdentifier // namedCurve
 	params []byte                // DER of the OID: CKA_EC_PARAMS
 	size   int                   // bytes of a scalar / coordinate
@@ -34,6 +34,15 @@ var oidECPublicKey = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
 func curveByName(name string) (curve, bool) {
 	for _, c := range curves {
 		if c.name == name {
+			return c, true
+		}
+	}
+	return curve{}, false
+}
+
+func curveByOID(oid asn1.ObjectIdentifier) (curve, bool) {
+	for _, c := range curves {
+		if c.oid.Equal(oid) {
 			return c, true
 		}
 	}

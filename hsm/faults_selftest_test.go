@@ -19,7 +19,7 @@ func TestFaultDuringSelfTestIsAnError(t *testing.T) {
 		for _, nth := range []string{"1", "3"} {
 			t.Run(rv+"/WrapKey#"+nth, func(t *testing.T) {
 				inject(t, "WrapKey:"+nth+":"+rv)
-				tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+				tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -36,7 +36,7 @@ func TestFaultDuringSelfTestIsAnError(t *testing.T) {
 		}
 	}
 
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestFaultDuringSelfTestIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no fault injected: %v", err)
 	}
-	if r, _ := caps.Result("RSAES_OAEP_SHA_256"); r.OK || r.Reason == "" {
+	if r, _ := caps.Result(OAEPSHA256); r.OK || r.Reason == "" {
 		t.Fatalf("SoftHSM's refusal of SHA-256 OAEP is no longer a verdict: %+v", r)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
@@ -63,7 +62,7 @@ func TestFaultPINTriesFlags(t *testing.T) {
 		{"Login:1:CKR_PIN_LOCKED,TokenFlags:0x40000", ErrPINLocked, "is locked"},
 	} {
 		in := inject(t, c.spec)
-		_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+		_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 		if !errors.Is(err, c.target) || !strings.Contains(err.Error(), c.want) {
 			t.Fatalf("%s: got %v, want %v saying %q", c.spec, err, c.target, c.want)
 		}
@@ -78,7 +77,7 @@ func TestFaultPINTriesFlags(t *testing.T) {
 func TestFaultTokenNotPresent(t *testing.T) {
 	in := inject(t, "GetTokenInfo:*:CKR_TOKEN_NOT_PRESENT")
 	st := softhsmtest.New(t)
-	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if !errors.Is(err, ErrTokenNotFound) || !strings.Contains(err.Error(), "tokens present: none") {
 		t.Fatalf("got %v, want ErrTokenNotFound with none present", err)
 	}
@@ -128,32 +127,32 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 	for _, c := range []struct {
 		rv   uint
 		dies bool
-		alg  string
+		alg  WrapMechanism
 	}{
-		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, verify.RSAESOAEPSHA1},
-		{pkcs11.CKR_DEVICE_REMOVED, true, verify.RSAESOAEPSHA1},
-		{pkcs11.CKR_DEVICE_ERROR, false, verify.RSAESOAEPSHA1},
-		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, verify.RSAAESKeyWrapSHA1},
-		{pkcs11.CKR_DEVICE_ERROR, false, verify.RSAAESKeyWrapSHA1},
+		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, OAEPSHA1},
+		{pkcs11.CKR_DEVICE_REMOVED, true, OAEPSHA1},
+		{pkcs11.CKR_DEVICE_ERROR, false, OAEPSHA1},
+		{pkcs11.CKR_SESSION_HANDLE_INVALID, true, RSAAESKeyWrapSHA1},
+		{pkcs11.CKR_DEVICE_ERROR, false, RSAAESKeyWrapSHA1},
 	} {
-		t.Run(pkcs11.Error(c.rv).Error()+"/"+c.alg, func(t *testing.T) {
+		t.Run(pkcs11.Error(c.rv).Error()+"/"+c.alg.String(), func(t *testing.T) {
 			in := inject(t, "")
 			st := softhsmtest.New(t)
-			tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+			tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 			if err != nil {
 				t.Fatal(err)
 			}
-			caps, err := tok.SelfTest()
+			_, err = tok.SelfTest()
 			if err != nil {
 				t.Fatal(err)
 			}
 			spec := "SYMMETRIC_DEFAULT"
-			if c.alg == verify.RSAAESKeyWrapSHA1 {
+			if c.alg == RSAAESKeyWrapSHA1 {
 				spec = "ECC_NIST_P384"
 			}
 			var keys []*Key
 			for _, l := range []string{"k1", "k2", "k3"} {
-				k, err := tok.GenerateKey(l, spec)
+				k, err := tok.GenerateKey(l, specParams(t, spec))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -164,7 +163,7 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 			// the second key's last C_WrapKey fails: its only one under
 			// OAEP, the RSA step (after the AES step) under RSA-AES
 			perKey := 1
-			if c.alg == verify.RSAAESKeyWrapSHA1 {
+			if c.alg == RSAAESKeyWrapSHA1 {
 				perKey = 2
 			}
 			in.mu.Lock()
@@ -172,7 +171,7 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 			in.mu.Unlock()
 			var errs []error
 			for _, k := range keys {
-				_, err := tok.Wrap(k, &wrapping.PublicKey, c.alg, caps)
+				_, err := tok.Wrap(k, &wrapping.PublicKey, c.alg)
 				errs = append(errs, err)
 			}
 			if errs[0] != nil {
@@ -191,7 +190,7 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 			}
 			_ = tok.Close() // a dead session's close fails; the real session still ends
 			wrapModule = nil
-			again, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+			again, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +209,7 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 func TestKeyValueNeverReadable(t *testing.T) {
 	tok, _ := openTest(t)
 	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256"} {
-		k, err := tok.GenerateKey("k-"+spec, spec)
+		k, err := tok.GenerateKey("k-"+spec, specParams(t, spec))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
@@ -14,7 +13,7 @@ import (
 func TestFindKeysAnswersAsFindKey(t *testing.T) {
 	tok, _ := openTest(t)
 	for _, k := range []struct{ label, spec string }{{"aes", "SYMMETRIC_DEFAULT"}, {"mac", "HMAC_256"}, {"ec", "ECC_NIST_P256"}} {
-		if _, err := tok.GenerateKey(k.label, k.spec); err != nil {
+		if _, err := tok.GenerateKey(k.label, specParams(t, k.spec)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,14 +49,14 @@ func TestFindKeysAnswersAsFindKey(t *testing.T) {
 // or not the token hands out the old handle again.
 func TestWrapRefusesReplacedKey(t *testing.T) {
 	tok, _ := openTest(t)
-	caps, err := tok.SelfTest()
+	_, err := tok.SelfTest()
 	if err != nil {
 		t.Fatal(err)
 	}
 	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
 	k := findKey(t, tok, "k")
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
 		t.Fatal(err)
 	}
 	tok.mu.Lock()
@@ -67,11 +66,11 @@ func TestWrapRefusesReplacedKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err == nil {
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err == nil {
 		t.Fatal("wrapped the replacement key in place of the one found")
 	}
 	// Found again, it is the new key and wraps.
-	if _, err := wrapCounted(t, tok, findKey(t, tok, "k"), &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+	if _, err := wrapCounted(t, tok, findKey(t, tok, "k"), &wrapping.PublicKey, OAEPSHA1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,14 +79,14 @@ func TestWrapRefusesReplacedKey(t *testing.T) {
 // again and still wraps.
 func TestWrapKeyFromAnotherSession(t *testing.T) {
 	tok, st := openTest(t)
-	caps, err := tok.SelfTest()
+	_, err := tok.SelfTest()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tok.GenerateKey("k", "SYMMETRIC_DEFAULT"); err != nil {
+	if _, err := tok.GenerateKey("k", specParams(t, "SYMMETRIC_DEFAULT")); err != nil {
 		t.Fatal(err)
 	}
-	other, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	other, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +95,7 @@ func TestWrapKeyFromAnotherSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.Close(); err != nil {

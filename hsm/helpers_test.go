@@ -1,8 +1,10 @@
 package hsm
 
 import (
+	"encoding/asn1"
 	"testing"
 
+	"github.com/airwrap/airwrap/bundle"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
 )
@@ -11,7 +13,7 @@ import (
 func openTest(t *testing.T) (*Token, *softhsmtest.Token) {
 	t.Helper()
 	st := softhsmtest.New(t)
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -57,4 +59,35 @@ func objectCount(t *testing.T, tok *Token) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// testHMACCheckInput is the input of HMAC check values in these tests, the
+// one airwrap's import bundles name.
+var testHMACCheckInput = []byte(bundle.HMACCheckInput)
+
+// testKeyParams are the keys of KMS key specs the tests make, in PKCS#11
+// terms (ceremony.KeyParams is the mapping airwrap uses).
+var testKeyParams = map[string]KeyParams{
+	"SYMMETRIC_DEFAULT": {Type: AESKey, Len: 32},
+	"HMAC_224":          {Type: GenericSecret, Len: 28},
+	"HMAC_256":          {Type: GenericSecret, Len: 32},
+	"HMAC_384":          {Type: GenericSecret, Len: 48},
+	"HMAC_512":          {Type: GenericSecret, Len: 64},
+	"RSA_2048":          {Type: RSAKeyPair, RSABits: 2048},
+	"RSA_3072":          {Type: RSAKeyPair, RSABits: 3072},
+	"RSA_4096":          {Type: RSAKeyPair, RSABits: 4096},
+	"ECC_NIST_P256":     {Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}},
+	"ECC_NIST_P384":     {Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 3, 132, 0, 34}},
+	"ECC_NIST_P521":     {Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 3, 132, 0, 35}},
+	"ECC_SECG_P256K1":   {Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 3, 132, 0, 10}},
+}
+
+// specParams is the key of a KMS key spec.
+func specParams[S ~string](t testing.TB, spec S) KeyParams {
+	t.Helper()
+	p, ok := testKeyParams[string(spec)]
+	if !ok {
+		t.Fatalf("no key params for %q", spec)
+	}
+	return p
 }

@@ -19,6 +19,9 @@ type Config struct {
 	// softokn needs it (e.g. "configdir='sql:/path/to/db' certPrefix=''
 	// keyPrefix='' secmod='secmod.db' flags="); most modules need nothing.
 	InitParams string
+	// HMACCheckInput is what an HMAC key's check value is the MAC of
+	// (CheckHMAC). Without it HMAC keys have no check value.
+	HMACCheckInput []byte
 }
 
 // Sentinel errors (errors.Is).
@@ -43,9 +46,9 @@ type TokenInfo struct {
 	Label              string
 }
 
-// AlgorithmResult is the verdict of a known-answer test for one AWS wrapping algorithm.
+// AlgorithmResult is the verdict of a known-answer test for one wrap mechanism.
 type AlgorithmResult struct {
-	Algorithm string // e.g. RSAES_OAEP_SHA_1
+	Algorithm WrapMechanism
 	OK        bool   // the token produced a correct result
 	Mechanism string // what would be used, e.g. "CKM_RSA_PKCS_OAEP(SHA-1)" or "CKM_RSA_PKCS_OAEP + 0x210A"
 	Reason    string // why not, in the operator's terms, and what to do instead
@@ -86,7 +89,7 @@ type Key struct {
 	Extractable bool
 	Sensitive   bool
 	CheckValue  []byte
-	CheckMethod string // bundle.CheckMethod*
+	CheckMethod CheckMethod
 	PublicKey   []byte // DER SPKI of the public half (asymmetric keys)
 	MaterialLen int    // length of the bytes C_WrapKey will wrap (raw for secret keys, PKCS#8 DER length estimate for private keys; exact after Wrap)
 	Signer      bool   // a ceremony signing key made by GenerateSigner (CKA_ID starts with SignerIDPrefix)

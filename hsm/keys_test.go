@@ -9,12 +9,13 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"hash"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
 )
 
@@ -23,8 +24,8 @@ import (
 func TestGenerateEveryKeySpec(t *testing.T) {
 	tok, _ := openTest(t)
 	made := map[string]bool{}
-	for _, spec := range verify.KeySpecs {
-		k, err := tok.GenerateKey("k-"+spec, spec)
+	for _, spec := range kmsrules.KeySpecs() {
+		k, err := tok.GenerateKey("k-"+string(spec), specParams(t, spec))
 		if spec == "ECC_SECG_P256K1" && errors.Is(err, ErrUnsupported) {
 			t.Logf("%s: token refuses (acceptable): %v", spec, err)
 			continue
@@ -32,10 +33,10 @@ func TestGenerateEveryKeySpec(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
 		}
-		if k.KeySpec != spec || !k.Extractable || !k.Sensitive || len(k.ID) != 16 || k.Signer {
+		if k.KeySpec != string(spec) || !k.Extractable || !k.Sensitive || len(k.ID) != 16 || k.Signer {
 			t.Fatalf("%s: %+v", spec, k)
 		}
-		made[spec] = true
+		made[string(spec)] = true
 	}
 	keys, err := tok.ListKeys()
 	if err != nil {
@@ -48,23 +49,23 @@ func TestGenerateEveryKeySpec(t *testing.T) {
 		if k.Label != "k-"+k.KeySpec || !made[k.KeySpec] {
 			t.Fatalf("listed %q as %s", k.Label, k.KeySpec)
 		}
-		rule := verify.Rules[k.KeySpec]
-		wantLen := map[verify.KeyKind]int{verify.KindSymmetric: 3, verify.KindHMAC: 8, verify.KindRSA: 32, verify.KindEC: 32}[rule.Kind]
+		rule := kmsrules.KeySpec(k.KeySpec)
+		wantLen := map[kmsrules.Kind]int{kmsrules.KindSymmetric: 3, kmsrules.KindHMAC: 8, kmsrules.KindRSA: 32, kmsrules.KindEC: 32}[rule.Kind()]
 		if len(k.CheckValue) != wantLen {
 			t.Fatalf("%s: check value %x (%s)", k.KeySpec, k.CheckValue, k.CheckMethod)
 		}
-		switch rule.Kind {
-		case verify.KindSymmetric:
-			if k.CheckMethod != bundle.CheckMethodAESKCV || k.MaterialLen != 32 {
+		switch rule.Kind() {
+		case kmsrules.KindSymmetric:
+			if k.CheckMethod != CheckAESZeroBlock || k.MaterialLen != 32 {
 				t.Fatalf("%+v", k)
 			}
-		case verify.KindHMAC:
-			if k.CheckMethod != bundle.CheckMethodHMAC || k.MaterialLen != rule.RawLen {
+		case kmsrules.KindHMAC:
+			if k.CheckMethod != CheckHMAC || k.MaterialLen != rule.RawLen() {
 				t.Fatalf("%+v", k)
 			}
 		default:
 			sum := sha256.Sum256(k.PublicKey)
-			if k.CheckMethod != bundle.CheckMethodSPKISHA256 || !bytes.Equal(sum[:], k.CheckValue) || k.MaterialLen == 0 {
+			if k.CheckMethod != CheckSPKISHA256 || !bytes.Equal(sum[:], k.CheckValue) || k.MaterialLen == 0 {
 				t.Fatalf("%+v", k)
 			}
 			if k.KeySpec != "ECC_SECG_P256K1" {
@@ -74,11 +75,14 @@ func TestGenerateEveryKeySpec(t *testing.T) {
 			}
 		}
 	}
-	if _, err := tok.GenerateKey("k-HMAC_256", "HMAC_256"); !errors.Is(err, ErrDuplicateLabel) {
+	if _, err := tok.GenerateKey("k-HMAC_256", specParams(t, "HMAC_256")); !errors.Is(err, ErrDuplicateLabel) {
 		t.Fatalf("duplicate label: %v", err)
 	}
-	if _, err := tok.GenerateKey("x", "RSA_1024"); !errors.Is(err, verify.ErrKeySpec) {
-		t.Fatalf("bad spec: %v", err)
+	if _, err := tok.GenerateKey("x", KeyParams{Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 2, 3}}); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("unknown curve: %v", err)
+	}
+	if _, err := tok.GenerateKey("x", KeyParams{}); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("no key type: %v", err)
 	}
 	if _, err := tok.FindKey("nope"); !errors.Is(err, ErrKeyNotFound) {
 		t.Fatalf("missing key: %v", err)
@@ -113,23 +117,23 @@ func TestCheckValuesIndependently(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Check value and MAC both use the key spec's own hash, checked with Go's hmac.
-		rule := verify.Rules[k.KeySpec]
+		rule := kmsrules.KeySpec(k.KeySpec)
 		h := map[string]func() hash.Hash{"HMAC_SHA_224": sha256.New224, "HMAC_SHA_256": sha256.New,
-			"HMAC_SHA_384": sha512.New384, "HMAC_SHA_512": sha512.New}[rule.MACAlg]
+			"HMAC_SHA_384": sha512.New384, "HMAC_SHA_512": sha512.New}[rule.MACAlgorithm()]
 		m := hmac.New(h, v)
 		m.Write([]byte(bundle.HMACCheckInput))
-		if k.CheckMethod != bundle.CheckMethodHMAC || !bytes.Equal(k.CheckValue, m.Sum(nil)[:8]) {
+		if k.CheckMethod != CheckHMAC || !bytes.Equal(k.CheckValue, m.Sum(nil)[:8]) {
 			t.Fatalf("HMAC KCV %x (%s)", k.CheckValue, k.CheckMethod)
 		}
 		challenge := []byte("challenge from the HSM")
-		got, err := tok.MAC(k, rule.MACAlg, challenge)
+		got, err := tok.MAC(k, rule.MACHash(), challenge)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m = hmac.New(h, v)
 		m.Write(challenge)
 		if !bytes.Equal(got, m.Sum(nil)) {
-			t.Fatalf("%s MAC differs from Go's", rule.MACAlg)
+			t.Fatalf("%s MAC differs from Go's", rule.MACAlgorithm())
 		}
 	}
 

@@ -1,35 +1,47 @@
 package hsm
 
 import (
+	"crypto"
 	"fmt"
 
 	"github.com/miekg/pkcs11"
 )
 
-// macMechanisms maps KMS MacAlgorithm to the PKCS#11 HMAC mechanism.
-var macMechanisms = map[string]uint{
-	"HMAC_SHA_224": pkcs11.CKM_SHA224_HMAC,
-	"HMAC_SHA_256": pkcs11.CKM_SHA256_HMAC,
-	"HMAC_SHA_384": pkcs11.CKM_SHA384_HMAC,
-	"HMAC_SHA_512": pkcs11.CKM_SHA512_HMAC,
+// hmacMechanisms maps a SHA-2 hash to its PKCS#11 HMAC mechanism.
+var hmacMechanisms = map[crypto.Hash]uint{
+	crypto.SHA224: pkcs11.CKM_SHA224_HMAC,
+	crypto.SHA256: pkcs11.CKM_SHA256_HMAC,
+	crypto.SHA384: pkcs11.CKM_SHA384_HMAC,
+	crypto.SHA512: pkcs11.CKM_SHA512_HMAC,
 }
 
-// MAC computes the KMS MacAlgorithm (HMAC_SHA_*) of data with an HMAC key, in the HSM.
-func (t *Token) MAC(key *Key, macAlgorithm string, data []byte) ([]byte, error) {
-	mech, ok := macMechanisms[macAlgorithm]
+// hmacOfLen is the HMAC mechanism whose hash is n bytes long.
+func hmacOfLen(n int) (uint, bool) {
+	for h, m := range hmacMechanisms {
+		if h.Size() == n {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// MAC computes the HMAC with hash h (SHA-224, -256, -384 or -512) of data
+// with an HMAC key, in the HSM.
+func (t *Token) MAC(key *Key, h crypto.Hash, data []byte) ([]byte, error) {
+	mech, ok := hmacMechanisms[h]
 	if !ok {
-		return nil, fmt.Errorf("%w: MAC algorithm %q (known: HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512)", ErrUnsupported, macAlgorithm)
+		return nil, fmt.Errorf("%w: HMAC with %v (known: SHA-224, SHA-256, SHA-384, SHA-512)", ErrUnsupported, h)
 	}
 	if key == nil {
 		return nil, fmt.Errorf("mac: no key")
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	h, _, _, err := t.current(key)
+	o, _, _, err := t.current(key)
 	if err != nil {
 		return nil, err
 	}
-	return t.hmac(h, mech, data)
+	return t.hmac(o, mech, data)
 }
 
 func (t *Token) hmac(h pkcs11.ObjectHandle, mech uint, data []byte) ([]byte, error) {

@@ -49,7 +49,7 @@ func TestSecretLenInsideTheHSM(t *testing.T) {
 	wrapModule = func(p p11) p11 { s.p11 = p; return s }
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}

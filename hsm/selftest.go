@@ -7,20 +7,55 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
-// SelfTest runs known-answer tests on throwaway session objects, one per AWS
-// wrapping algorithm. The test's RSA private key is a software key held
-// here, so the token's output can be unwrapped and compared. Every session
-// object is destroyed on every path out. An error means the test itself
-// could not run; an algorithm the token gets wrong is OK=false with a reason.
-func (t *Token) SelfTest() (caps *Capabilities, err error) {
+// SelfTest runs known-answer tests on throwaway session objects, one per
+// wrap mechanism, once per Token: the Token keeps the verdict, Wrap and
+// CanWrap go by it, and later calls return it again (a copy). The test's RSA
+// private key is a software key held here, so the token's output can be
+// unwrapped and compared. Every session object is destroyed on every path
+// out. An error means the test itself could not run (nothing is kept, a
+// later call tries again); a mechanism the token gets wrong is OK=false
+// with a reason.
+func (t *Token) SelfTest() (*Capabilities, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	caps, err := t.capabilities()
+	if err != nil {
+		return nil, err
+	}
+	return caps.clone(), nil
+}
+
+// capabilities is the kept self-test verdict, running the tests the first
+// time. The caller holds t.mu.
+func (t *Token) capabilities() (*Capabilities, error) {
+	if t.caps != nil {
+		return t.caps, nil
+	}
+	caps, err := t.selfTest()
+	if err != nil {
+		return nil, err
+	}
+	t.caps = caps
+	return caps, nil
+}
+
+// clone is a copy the caller may change without changing the Token's verdict.
+func (c *Capabilities) clone() *Capabilities {
+	d := *c
+	d.Algorithms = slices.Clone(c.Algorithms)
+	d.ECPKCS8Len = maps.Clone(c.ECPKCS8Len)
+	return &d
+}
+
+// selfTest runs the known-answer tests. The caller holds t.mu.
+func (t *Token) selfTest() (caps *Capabilities, err error) {
 	k := &kat{t: t}
 	if k.priv, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
 		return nil, fmt.Errorf("self-test RSA key: %w", err)
@@ -61,11 +96,11 @@ func (t *Token) SelfTest() (caps *Capabilities, err error) {
 		single[h] = k.rsaAESSingle(h)
 	}
 	caps.RSAAESKeyWrapSingle = single[crypto.SHA1].OK || single[crypto.SHA256].OK
-	for _, alg := range []string{verify.RSAESOAEPSHA1, verify.RSAESOAEPSHA256, verify.RSAAESKeyWrapSHA1, verify.RSAAESKeyWrapSHA256} {
-		h, _ := verify.AlgorithmHash(alg)
+	for _, alg := range WrapMechanisms() {
+		h := alg.Hash
 		var r AlgorithmResult
 		switch {
-		case verify.IsOAEP(alg):
+		case alg.IsOAEP():
 			r = oaep[h]
 		case single[h].OK:
 			r = single[h]
@@ -81,8 +116,8 @@ func (t *Token) SelfTest() (caps *Capabilities, err error) {
 	return caps, nil
 }
 
-// Result returns the self-test verdict for a wrapping algorithm.
-func (c *Capabilities) Result(algorithm string) (AlgorithmResult, bool) {
+// Result returns the self-test verdict for a wrap mechanism.
+func (c *Capabilities) Result(algorithm WrapMechanism) (AlgorithmResult, bool) {
 	if c == nil {
 		return AlgorithmResult{}, false
 	}

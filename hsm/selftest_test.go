@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 )
 
 // TestSelfTestSoftHSM holds SelfTest to what SoftHSM 2.6.1 really does:
@@ -24,9 +23,9 @@ func TestSelfTestSoftHSM(t *testing.T) {
 	for _, r := range caps.Algorithms {
 		t.Logf("%-24s OK=%-5v %s | %s", r.Algorithm, r.OK, r.Mechanism, r.Reason)
 	}
-	want := map[string]bool{
-		verify.RSAESOAEPSHA1: true, verify.RSAESOAEPSHA256: false,
-		verify.RSAAESKeyWrapSHA1: true, verify.RSAAESKeyWrapSHA256: false,
+	want := map[WrapMechanism]bool{
+		OAEPSHA1: true, OAEPSHA256: false,
+		RSAAESKeyWrapSHA1: true, RSAAESKeyWrapSHA256: false,
 	}
 	if len(caps.Algorithms) != len(want) {
 		t.Fatalf("%d results", len(caps.Algorithms))
@@ -40,7 +39,7 @@ func TestSelfTestSoftHSM(t *testing.T) {
 			t.Fatalf("%s: not OK without a reason", alg)
 		}
 	}
-	if r, _ := caps.Result(verify.RSAESOAEPSHA256); !strings.Contains(r.Reason, "CKR_ARGUMENTS_BAD") || !strings.Contains(r.Reason, "_SHA_1") {
+	if r, _ := caps.Result(OAEPSHA256); !strings.Contains(r.Reason, "CKR_ARGUMENTS_BAD") || !strings.Contains(r.Reason, "_SHA_1") {
 		t.Fatalf("SHA-256 reason does not say what happened and what to do: %q", r.Reason)
 	}
 	if caps.KWPMechanism != CKMAESKeyWrapPad || caps.KWPPadsCorrectly || caps.RSAAESKeyWrapSingle || caps.AlignmentProbe || caps.OAEPPrivateKeys {
@@ -49,7 +48,7 @@ func TestSelfTestSoftHSM(t *testing.T) {
 	if caps.ECPKCS8Len["P-256"] != 67 || caps.ECPKCS8Len["P-384"] != 80 {
 		t.Fatalf("EC PKCS#8 lengths: %v", caps.ECPKCS8Len)
 	}
-	if r, _ := caps.Result(verify.RSAAESKeyWrapSHA1); !strings.Contains(r.Mechanism, "0x210A") || !strings.Contains(r.Reason, "multiple of 8") {
+	if r, _ := caps.Result(RSAAESKeyWrapSHA1); !strings.Contains(r.Mechanism, "0x210A") || !strings.Contains(r.Reason, "multiple of 8") {
 		t.Fatalf("RSA_AES_KEY_WRAP_SHA_1: %+v", r)
 	}
 }
@@ -58,7 +57,7 @@ func TestSelfTestSoftHSM(t *testing.T) {
 func TestSelfTestForcedKWP(t *testing.T) {
 	st := softhsmtest.New(t)
 	for _, m := range []uint{CKMAESKeyWrapKWP, 0x80001234} {
-		tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), KWPMechanism: m})
+		tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput, KWPMechanism: m})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +66,7 @@ func TestSelfTestForcedKWP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, _ := caps.Result(verify.RSAAESKeyWrapSHA1)
+		r, _ := caps.Result(RSAAESKeyWrapSHA1)
 		if caps.KWPMechanism != 0 || r.OK || !strings.Contains(r.Reason, MechanismName(m)) {
 			t.Fatalf("forced %#x: %+v %+v", m, caps, r)
 		}

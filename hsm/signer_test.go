@@ -98,13 +98,13 @@ func TestSigners(t *testing.T) {
 	if s, err := tok.GenerateSigner("default", ""); err != nil || s.Algorithm() != SignerECDSAP384 {
 		t.Fatalf("default: %v", err)
 	}
-	if _, err := tok.GenerateKey("aes", "SYMMETRIC_DEFAULT"); err != nil {
+	if _, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tok.FindSigner("aes"); !errors.Is(err, ErrKeyNotFound) {
 		t.Fatalf("secret key as signer: %v", err)
 	}
-	if _, err := tok.GenerateKey("importable-ec", "ECC_NIST_P256"); err != nil {
+	if _, err := tok.GenerateKey("importable-ec", specParams(t, "ECC_NIST_P256")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tok.FindSigner("importable-ec"); !errors.Is(err, ErrNotSigner) {

@@ -32,7 +32,7 @@ func TestFindSignerRefusesKeyMadeOutside(t *testing.T) {
 	run(t, env, "pkcs11-tool", append(p11tool, "--write-object", priv, "--type", "privkey", "--usage-sign", "--sensitive", "--label", "outside", "--id", id)...)
 	run(t, env, "pkcs11-tool", append(p11tool, "--write-object", pub, "--type", "pubkey", "--label", "outside", "--id", id)...)
 
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,10 @@ type Token struct {
 	sh       pkcs11.SessionHandle
 	info     TokenInfo
 	kwpForce uint // Config.KWPMechanism
+	// hmacCheckInput is Config.HMACCheckInput (see CheckHMAC).
+	hmacCheckInput []byte
+	// caps is the self-test verdict, kept once SelfTest has run (selftest.go).
+	caps     *Capabilities
 	open     bool
 	loggedIn bool
 }
@@ -33,7 +37,7 @@ func Open(cfg Config) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Token{mod: m, p: m.p, kwpForce: cfg.KWPMechanism}
+	t := &Token{mod: m, p: m.p, kwpForce: cfg.KWPMechanism, hmacCheckInput: slices.Clone(cfg.HMACCheckInput)}
 	slot, ti, err := t.findToken(cfg.TokenLabel)
 	if err != nil {
 		m.release()

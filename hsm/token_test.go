@@ -52,7 +52,7 @@ func TestOpenWrongPIN(t *testing.T) {
 		t.Fatal("PIN not zeroed after a failed login")
 	}
 	// The module was released: a right PIN now works in the same process.
-	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestOpenNotALibrary(t *testing.T) {
 
 func TestTwoTokensOneModule(t *testing.T) {
 	tok, st := openTest(t)
-	tok2, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)})
+	tok2, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,26 +7,35 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
 // ErrNotExtractable means the key cannot leave the HSM, not even wrapped.
 var ErrNotExtractable = errors.New("key is not extractable")
 
-// Wrap wraps key under wrappingKey with a KMS wrapping algorithm, in the HSM
-// (C_WrapKey). caps is SelfTest's verdict for this token: algorithms it says
-// the token gets wrong are refused with ErrUnsupported and what to do
+// Wrap wraps key under wrappingKey with mech, in the HSM (C_WrapKey). It
+// goes by the Token's own self-test verdict (SelfTest runs first if it has
+// not yet): what CanWrap refuses is refused, with the reason and what to do
 // instead. The wrapping public key and any ephemeral AES key are session
 // objects destroyed on every path out. For private keys MaterialLen is set
 // to the exact PKCS#8 length where the wrap reveals it.
-func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, algorithm string, caps *Capabilities) (out []byte, err error) {
-	h, err := checkWrap(key, wrappingKey, algorithm, caps)
-	if err != nil {
-		return nil, err
+func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, mech WrapMechanism) (out []byte, err error) {
+	if key == nil || wrappingKey == nil || wrappingKey.N == nil {
+		return nil, fmt.Errorf("wrap: key and wrapping key are required")
 	}
+	if !mech.known() {
+		return nil, fmt.Errorf("wrap: %s", mech)
+	}
+	h := mech.Hash
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	caps, err := t.capabilities()
+	if err != nil {
+		return nil, fmt.Errorf("self-test: %w", err)
+	}
+	if err := canWrap(caps, key, mech); err != nil {
+		return nil, fmt.Errorf("%w: %s on token (self-test): %w", ErrUnsupported, mech, err)
+	}
 	target, class, now, err := t.current(key)
 	if err != nil {
 		return nil, err
@@ -43,10 +52,10 @@ func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, algorithm string, cap
 		return nil, err
 	}
 	defer t.destroy(pub, &err)
-	if verify.IsOAEP(algorithm) {
-		out, err = t.wrapOAEP(now, h, n, wrappingKey, caps, pub, target, class)
+	if mech.IsOAEP() {
+		out, err = t.wrapOAEP(now, h, wrappingKey, pub, target, class)
 	} else {
-		out, err = t.wrapRSAAES(now, h, n, algorithm, caps, pub, target, class)
+		out, err = t.wrapRSAAES(now, h, n, mech, caps, pub, target, class)
 	}
 	if err != nil {
 		return nil, err
@@ -54,47 +63,60 @@ func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, algorithm string, cap
 	if class == pkcs11.CKO_PRIVATE_KEY && now.MaterialLen > 0 {
 		key.MaterialLen = now.MaterialLen
 	}
-	if len(out) < verify.MinEncryptedBlobSize || len(out) > verify.MaxEncryptedBlobSize {
-		return nil, fmt.Errorf("wrapped key of %d bytes is outside KMS's %d..%d", len(out), verify.MinEncryptedBlobSize, verify.MaxEncryptedBlobSize)
-	}
 	return out, nil
 }
 
-// checkWrap validates everything that needs no HSM.
-func checkWrap(key *Key, wk *rsa.PublicKey, alg string, caps *Capabilities) (crypto.Hash, error) {
-	if key == nil || wk == nil || wk.N == nil {
-		return 0, fmt.Errorf("wrap: key and wrapping key are required")
-	}
-	h, err := verify.AlgorithmHash(alg)
+// CannotWrapError is why a token cannot wrap a key with a mechanism
+// correctly, by its self-test verdict (CanWrap). It is ErrUnsupported.
+type CannotWrapError struct {
+	Mechanism WrapMechanism
+	Reason    string // in the operator's terms, with what to do instead
+}
+
+func (e *CannotWrapError) Error() string { return e.Reason }
+
+// Is makes a CannotWrapError ErrUnsupported (errors.Is).
+func (e *CannotWrapError) Is(target error) bool { return target == ErrUnsupported }
+
+// CanWrap answers, by the Token's self-test verdict (SelfTest runs first if
+// it has not yet), whether this token wraps key with mech correctly: nil, or
+// a *CannotWrapError saying why not. For a private key under a key wrap that
+// mis-pads, only the wrap itself can tell (the PKCS#8 length is not known
+// before), so Wrap may still refuse what CanWrap let through.
+func (t *Token) CanWrap(key *Key, mech WrapMechanism) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	caps, err := t.capabilities()
 	if err != nil {
-		return 0, err
+		return fmt.Errorf("self-test: %w", err)
 	}
-	var errs []error
-	if !verify.AlgorithmAllowed(key.KeySpec, alg) {
-		errs = append(errs, fmt.Errorf("%w: %s for %s key %q (allowed: %v)", verify.ErrAlgorithmNotAllowed, alg, key.KeySpec, key.Label, verify.Rules[key.KeySpec].Algorithms))
+	return canWrap(caps, key, mech)
+}
+
+func canWrap(caps *Capabilities, key *Key, mech WrapMechanism) error {
+	r, ok := caps.Result(mech)
+	no := func(format string, args ...any) error {
+		return &CannotWrapError{Mechanism: mech, Reason: fmt.Sprintf(format, args...)}
 	}
-	if _, ok := verify.WrappingKeySpecs[fmt.Sprintf("RSA_%d", wk.N.BitLen())]; !ok {
-		errs = append(errs, fmt.Errorf("%w: RSA-%d (KMS uses RSA-2048, 3072 or 4096)", verify.ErrWrappingKey, wk.N.BitLen()))
+	switch {
+	case !ok:
+		return no("%s was not self-tested on this token", mech)
+	case !r.OK:
+		return no("%s", r.Reason)
+	case key == nil:
+		return nil
+	case mech.IsOAEP() && key.Class == "private" && !caps.OAEPPrivateKeys:
+		return no("this token will not wrap private keys with plain RSA-OAEP (self-test); use RSA_AES_KEY_WRAP_SHA_1 or _SHA_256 for %s key %q", key.KeySpec, key.Label)
+	case !mech.IsOAEP() && !caps.KWPPadsCorrectly && key.Class == "secret" && key.MaterialLen%8 != 0:
+		// Secret keys' lengths are exact; for private keys only the wrap
+		// reveals the PKCS#8 length, and Wrap refuses a mis-padded one.
+		return no("the token's AES key wrap (%s) mis-pads material whose length is not a multiple of 8 and this key's is %d bytes: use RSAES_OAEP_* parameters where the key spec allows, or an HSM whose key wrap passes the self-test", caps.KWPMechanismName, key.MaterialLen)
 	}
-	switch r, ok := caps.Result(alg); {
-	case caps == nil:
-		errs = append(errs, fmt.Errorf("wrap: no self-test result: run SelfTest on this token first"))
-	case !ok || !r.OK:
-		errs = append(errs, fmt.Errorf("%w: %s on token (self-test): %s", ErrUnsupported, alg, r.Reason))
-	}
-	return h, errors.Join(errs...)
+	return nil
 }
 
 // wrapOAEP: C_WrapKey(CKM_RSA_PKCS_OAEP) of the target under pub.
-func (t *Token) wrapOAEP(key *Key, h crypto.Hash, n int, wk *rsa.PublicKey, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
-	if c := verify.OAEPCapacity(wk.Size(), h); n > c {
-		return nil, fmt.Errorf("%w: %d bytes of %s material under RSA-%d with %s carry at most %d; use a larger wrapping key or RSA_AES_KEY_WRAP_*",
-			verify.ErrMaterialTooLarge, n, key.KeySpec, wk.N.BitLen(), oaepName(h), c)
-	}
-	if class == pkcs11.CKO_PRIVATE_KEY && !caps.OAEPPrivateKeys {
-		return nil, fmt.Errorf("%w: this token will not wrap private keys with plain RSA-OAEP (self-test); use RSA_AES_KEY_WRAP_SHA_1 or _SHA_256 for %s key %q",
-			ErrUnsupported, key.KeySpec, key.Label)
-	}
+func (t *Token) wrapOAEP(key *Key, h crypto.Hash, wk *rsa.PublicKey, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
 	out, err := t.wrapKey(oaepMech(h), pub, target)
 	if err != nil && class == pkcs11.CKO_PRIVATE_KEY {
 		// SoftHSM 2.6.1 wraps only secret keys with RSA-OAEP (measured:
@@ -114,7 +136,7 @@ func (t *Token) wrapOAEP(key *Key, h crypto.Hash, n int, wk *rsa.PublicKey, caps
 // wrapRSAAES: CKM_RSA_AES_KEY_WRAP where the self-test found it works, else
 // the two-step wrap with the chosen KWP mechanism. Under a mis-padding KWP
 // only 8-aligned material is wrapped.
-func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg string, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
+func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg WrapMechanism, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
 	if r, _ := caps.Result(alg); strings.HasPrefix(r.Mechanism, "CKM_RSA_AES_KEY_WRAP(") {
 		out, err := t.wrapKey(rsaAESMech(h), pub, target)
 		if err != nil {
@@ -141,8 +163,8 @@ func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg string, caps *Cap
 		}
 		if !aligned {
 			return nil, fmt.Errorf("%w: %s material of key %q is not a multiple of 8 bytes, and this token's %s mis-pads such material (SoftHSM 2.6.1 bug, fixed in 2.7.0); "+
-				"use an HSM or SoftHSM version whose AES key wrap with padding passes the self-test%s",
-				ErrUnsupported, key.KeySpec, key.Label, caps.KWPMechanismName, oaepHint(key.KeySpec, class, caps))
+				"use an HSM or SoftHSM version whose AES key wrap with padding passes the self-test",
+				ErrUnsupported, key.KeySpec, key.Label, caps.KWPMechanismName)
 		}
 	}
 	out, err := rsaAESTwoStep(t, h, caps.KWPMechanism, pub, target)
@@ -150,14 +172,6 @@ func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg string, caps *Cap
 		return nil, fmt.Errorf("wrap %q with %s: %w", key.Label, alg, err)
 	}
 	return out, nil
-}
-
-// oaepHint suggests RSAES_OAEP_* where the key spec allows it.
-func oaepHint(spec string, class uint, caps *Capabilities) string {
-	if verify.AlgorithmAllowed(spec, verify.RSAESOAEPSHA1) && (class == pkcs11.CKO_SECRET_KEY || caps.OAEPPrivateKeys) {
-		return ", or wrap with RSAES_OAEP_* (allowed for " + spec + ")"
-	}
-	return ""
 }
 
 // privateLen tells whether a private key's PKCS#8 is 8-aligned without the

@@ -13,15 +13,14 @@ import (
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
 // wrapCounted wraps and checks no object was left behind (success or not).
-func wrapCounted(t *testing.T, tok *Token, k *Key, wk *rsa.PublicKey, alg string, caps *Capabilities) ([]byte, error) {
+func wrapCounted(t *testing.T, tok *Token, k *Key, wk *rsa.PublicKey, alg WrapMechanism) ([]byte, error) {
 	t.Helper()
 	before := objectCount(t, tok)
-	out, err := tok.Wrap(k, wk, alg, caps)
+	out, err := tok.Wrap(k, wk, alg)
 	if after := objectCount(t, tok); after != before {
 		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
 	}
@@ -41,17 +40,17 @@ func findKey(t *testing.T, tok *Token, label string) *Key {
 // the HSM with RSAES_OAEP_SHA_1 and unwrapped with the Go standard library.
 func TestWrapSecretKeysOAEP(t *testing.T) {
 	tok, _ := openTest(t)
-	caps, err := tok.SelfTest()
+	_, err := tok.SelfTest()
 	if err != nil {
 		t.Fatal(err)
 	}
 	wrapping := goRSA(t, 2048)
 	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"} {
-		rule := verify.Rules[spec]
-		material := make([]byte, rule.RawLen)
+		p := specParams(t, spec)
+		material := make([]byte, p.Len)
 		rand.Read(material)
 		kt := uint(pkcs11.CKK_GENERIC_SECRET)
-		if rule.Kind == verify.KindSymmetric {
+		if p.Type == AESKey {
 			kt = pkcs11.CKK_AES
 		}
 		knownSecret(t, tok, spec, kt, material)
@@ -59,7 +58,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 		if k.KeySpec != spec {
 			t.Fatalf("%s listed as %s", spec, k.KeySpec)
 		}
-		blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
+		blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
 		}
@@ -68,20 +67,15 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 			t.Fatalf("%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
 		}
 		// SHA-256: SoftHSM cannot; the refusal says what to do.
-		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA256, caps)
+		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA256)
 		if !errors.Is(err, ErrUnsupported) {
 			t.Fatalf("%s SHA-256: %v", spec, err)
-		}
-		// Not allowed by KMS for this spec: refused before the HSM.
-		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
-		if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
-			t.Fatalf("%s RSA_AES: %v", spec, err)
 		}
 	}
 	// One under a 4096-bit wrapping key, as AWS prefers.
 	big4096 := goRSA(t, 4096)
 	k := findKey(t, tok, "HMAC_512")
-	blob, err := wrapCounted(t, tok, k, &big4096.PublicKey, verify.RSAESOAEPSHA1, caps)
+	blob, err := wrapCounted(t, tok, k, &big4096.PublicKey, OAEPSHA1)
 	if err != nil || len(blob) != 512 {
 		t.Fatalf("RSA-4096: %d bytes, %v", len(blob), err)
 	}
@@ -104,7 +98,7 @@ func TestWrapEC(t *testing.T) {
 	p384 := goEC(t, elliptic.P384())
 	knownEC(t, tok, "p384", p384)
 	k := findKey(t, tok, "p384")
-	blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +124,7 @@ func TestWrapEC(t *testing.T) {
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE, d),
 	}, tokenKeyAttrs("k1", []byte("id-k1"))...))
 	k = findKey(t, tok, "k1")
-	blob, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	blob, err = wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,20 +137,20 @@ func TestWrapEC(t *testing.T) {
 	knownEC(t, tok, "p256", goEC(t, elliptic.P256()))
 	knownEC(t, tok, "p521", goEC(t, elliptic.P521()))
 	for _, label := range []string{"p256", "p521"} {
-		_, err := wrapCounted(t, tok, findKey(t, tok, label), &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+		_, err := wrapCounted(t, tok, findKey(t, tok, label), &wrapping.PublicKey, RSAAESKeyWrapSHA1)
 		if !errors.Is(err, ErrUnsupported) {
 			t.Fatalf("%s: %v", label, err)
 		}
 		t.Logf("%s refused: %v", label, err)
 	}
 	// Plain RSA-OAEP of a private key: SoftHSM says CKR_KEY_NOT_WRAPPABLE.
-	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
+	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, OAEPSHA1)
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("EC under OAEP: %v", err)
 	}
 	t.Logf("EC under OAEP refused: %v", err)
 	// SHA-256 RSA-AES: refused by the self-test verdict.
-	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, verify.RSAAESKeyWrapSHA256, caps)
+	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, RSAAESKeyWrapSHA256)
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("SHA-256: %v", err)
 	}
@@ -193,47 +187,37 @@ func ecScalar(t *testing.T, der []byte, want asn1.ObjectIdentifier) []byte {
 // and offers no way to learn their PKCS#8 length unexposed: a clear refusal.
 func TestWrapRSARefusedOnSoftHSM(t *testing.T) {
 	tok, _ := openTest(t)
-	caps, err := tok.SelfTest()
+	_, err := tok.SelfTest()
 	if err != nil {
 		t.Fatal(err)
 	}
 	wrapping := goRSA(t, 2048)
 	knownRSA(t, tok, "rsa", goRSA(t, 2048))
 	k := findKey(t, tok, "rsa")
-	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps)
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("got %v", err)
 	}
 	t.Logf("refused: %v", err)
-	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps)
-	if !errors.Is(err, verify.ErrAlgorithmNotAllowed) {
-		t.Fatalf("OAEP: %v", err)
-	}
 }
 
 // TestWrapRefusals: checks that need no HSM, and a non-extractable key.
+// Which wrapping keys and algorithms KMS takes is checked before the HSM
+// (kmsrules.CheckFit, kmsrules.CheckWrappingPublicKey).
 func TestWrapRefusals(t *testing.T) {
 	tok, _ := openTest(t)
-	caps, err := tok.SelfTest()
+	k, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	k, err := tok.GenerateKey("aes", "SYMMETRIC_DEFAULT")
-	if err != nil {
-		t.Fatal(err)
-	}
-	small := goRSA(t, 1024)
-	if _, err := wrapCounted(t, tok, k, &small.PublicKey, verify.RSAESOAEPSHA1, caps); !errors.Is(err, verify.ErrWrappingKey) {
-		t.Fatalf("RSA-1024: %v", err)
 	}
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, nil); err == nil {
-		t.Fatal("wrapped without self-test results")
+	if _, err := wrapCounted(t, tok, k, nil, OAEPSHA1); err == nil {
+		t.Fatal("wrapped under no wrapping key")
 	}
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, "RSAES_PKCS1_V1_5", caps); !errors.Is(err, verify.ErrWrappingAlgorithm) {
-		t.Fatalf("PKCS1: %v", err)
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, WrapMechanism{}); err == nil {
+		t.Fatal("wrapped with no mechanism")
 	}
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err != nil {
+	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
 		t.Fatalf("generated key: %v", err)
 	}
 	s, err := tok.GenerateSigner("signer", SignerECDSAP256)
@@ -241,17 +225,17 @@ func TestWrapRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	sk := findKey(t, tok, s.Label())
-	if _, err := wrapCounted(t, tok, sk, &wrapping.PublicKey, verify.RSAAESKeyWrapSHA1, caps); !errors.Is(err, ErrNotExtractable) {
+	if _, err := wrapCounted(t, tok, sk, &wrapping.PublicKey, RSAAESKeyWrapSHA1); !errors.Is(err, ErrNotExtractable) {
 		t.Fatalf("signer: %v", err)
 	}
 	swapped := *k
 	swapped.CheckValue = []byte{1, 2, 3}
-	if _, err := wrapCounted(t, tok, &swapped, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); err == nil {
+	if _, err := wrapCounted(t, tok, &swapped, &wrapping.PublicKey, OAEPSHA1); err == nil {
 		t.Fatal("wrapped a key whose check value changed")
 	}
 	gone := *k
 	gone.ID = []byte("other")
-	if _, err := wrapCounted(t, tok, &gone, &wrapping.PublicKey, verify.RSAESOAEPSHA1, caps); !errors.Is(err, ErrKeyNotFound) {
+	if _, err := wrapCounted(t, tok, &gone, &wrapping.PublicKey, OAEPSHA1); !errors.Is(err, ErrKeyNotFound) {
 		t.Fatalf("stale key: %v", err)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -25,7 +25,7 @@ type CreateKeyRequest struct {
 
 func (c CreateKeyRequest) validate() error {
 	var errs []error
-	if _, err := verify.Rule(c.KeySpec); err != nil {
+	if _, err := kmsrules.ParseKeySpec(c.KeySpec); err != nil {
 		errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
 	}
 	if c.Description == "" {
@@ -45,10 +45,10 @@ func (c CreateKeyRequest) validate() error {
 }
 
 func defaultUsage(spec string) types.KeyUsageType {
-	switch verify.Rules[spec].Kind {
-	case verify.KindSymmetric:
+	switch kmsrules.KeySpec(spec).Kind() {
+	case kmsrules.KindSymmetric:
 		return types.KeyUsageTypeEncryptDecrypt
-	case verify.KindHMAC:
+	case kmsrules.KindHMAC:
 		return types.KeyUsageTypeGenerateVerifyMac
 	}
 	return types.KeyUsageTypeSignVerify

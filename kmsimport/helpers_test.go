@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmstest"
@@ -86,7 +86,8 @@ func wrap(t *testing.T, pe bundle.ParamsEntry, material []byte, alg string) bund
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := verify.AlgorithmHash(alg)
+	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
+	h := wa.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func wrap(t *testing.T, pe bundle.ParamsEntry, material []byte, alg string) bund
 		ImportToken:             pe.ImportToken,
 		EncryptedKeyMaterial:    ct,
 		ParametersValidTo:       pe.ParametersValidTo,
-		ExpirationModel:         verify.ExpiresModel,
+		ExpirationModel:         kmsrules.ExpiresModel,
 		ValidTo:                 &validTo,
 		HSMKey:                  bundle.HSMKeyRef{Label: "test-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
 	}

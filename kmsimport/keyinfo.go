@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -49,7 +49,7 @@ func keyInfo(md *types.KeyMetadata) KeyInfo {
 	if md.MultiRegionConfiguration != nil {
 		k.MultiRegionRole = string(md.MultiRegionConfiguration.MultiRegionKeyType)
 	}
-	if a, err := verify.ParseARN(k.ARN); err == nil {
+	if a, err := kmsrules.ParseARN(k.ARN); err == nil {
 		k.Region = a.Region
 		if k.Account == "" {
 			k.Account = a.Account
@@ -90,7 +90,7 @@ func (k KeyInfo) Importable(path string) error {
 	if k.CustomKeyStoreID != "" {
 		bad("CustomKeyStoreId", "%s is in custom key store %s, which cannot take imported material", arn, store)
 	}
-	if _, err := verify.Rule(k.KeySpec); err != nil {
+	if _, err := kmsrules.ParseKeySpec(k.KeySpec); err != nil {
 		bad("KeySpec", "%s: %v", arn, err)
 	}
 	return errors.Join(errs...)

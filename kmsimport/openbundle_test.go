@@ -10,13 +10,14 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )
 
 func TestOpenBundle(t *testing.T) {
 	e := newEnv(t)
 	keys := []string{e.createKey(t), e.createKey(t)}
-	params := e.prepare(t, verify.RSAESOAEPSHA256, keys...)
+	params := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
 	paramsBytes, err := bundle.MarshalParams(params)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func TestOpenBundle(t *testing.T) {
 	fail("forged", kmsimport.OpenRequest{Bundle: forged, TrustFiles: []string{trust1}}, verify.ErrUntrusted)
 
 	// Parameters other than the ones it answers.
-	other := e.prepare(t, verify.RSAESOAEPSHA256, keys...)
+	other := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
 	otherBytes, _ := bundle.MarshalParams(other)
 	_, err = kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: otherBytes, Now: now})
 	if !errors.Is(err, verify.ErrBinding) {
@@ -99,7 +100,7 @@ func mustKeyID(t *testing.T, k crypto.Signer) string {
 // of submit's offline checks run before a client is even used.
 func TestRefusedBundleMakesNoRequest(t *testing.T) {
 	e := newEnv(t)
-	params := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	params := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), e.createKey(t))
 	pb, _ := bundle.MarshalParams(params)
 	pl, _ := payload(t, params, pb)
 	k, trust := signer(t)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/kmsrules"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -86,12 +87,12 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 			errs = append(errs, err)
 			continue
 		}
-		alg, err := ChooseAlgorithm(info.KeySpec, req.WrappingAlgorithm, req.WrappingKeySpec)
+		alg, err := kmsrules.ChooseAlgorithm(kmsrules.KeySpec(info.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %s: %w", path, clikit.Escape(info.ARN), err))
 			continue
 		}
-		plan = append(plan, planned{info, alg})
+		plan = append(plan, planned{info, string(alg)})
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -131,11 +132,11 @@ func (req PrepareRequest) validate() error {
 	if len(req.KeyIDs) == 0 && req.Create == nil {
 		errs = append(errs, fmt.Errorf("%w: name at least one key (--key-id or --keys-file) or --create one", ErrUsage))
 	}
-	if _, ok := verify.WrappingKeySpecs[req.WrappingKeySpec]; !ok {
+	if _, err := kmsrules.ParseWrappingKeySpec(req.WrappingKeySpec); err != nil {
 		errs = append(errs, fmt.Errorf("%w: wrapping-key-spec %q: want RSA_2048, RSA_3072 or RSA_4096", ErrUsage, req.WrappingKeySpec))
 	}
 	if req.WrappingAlgorithm != "" {
-		if _, err := verify.AlgorithmHash(req.WrappingAlgorithm); err != nil {
+		if _, err := kmsrules.ParseWrappingAlgorithm(req.WrappingAlgorithm); err != nil {
 			errs = append(errs, fmt.Errorf("wrapping-algorithm: %w", err))
 		}
 	}
@@ -151,7 +152,7 @@ func (req PrepareRequest) validate() error {
 		if err := req.Create.validate(); err != nil {
 			errs = append(errs, err)
 		} else if req.WrappingAlgorithm != "" {
-			if err := CheckFit(req.Create.KeySpec, req.WrappingAlgorithm, req.WrappingKeySpec); err != nil {
+			if err := kmsrules.CheckFit(kmsrules.KeySpec(req.Create.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec)); err != nil {
 				errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
 			}
 		}
@@ -171,7 +172,7 @@ func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bu
 	if got := aws.ToString(out.KeyId); got != k.ARN {
 		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w: GetParametersForImport answered for %q", clikit.Escape(k.ARN), ErrKeyMismatch, got)
 	}
-	if _, err := verify.CheckWrappingPublicKey(out.PublicKey, wks); err != nil {
+	if _, err := kmsrules.CheckWrappingPublicKey(out.PublicKey, kmsrules.WrappingKeySpec(wks)); err != nil {
 		return bundle.ParamsEntry{}, fmt.Errorf("%s: %w", clikit.Escape(k.ARN), err)
 	}
 	if len(out.ImportToken) == 0 || out.ParametersValidTo == nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/kmstest"
-	"github.com/airwrap/airwrap/verify"
 )
 
 func TestPrepareAgainstLocalKMS(t *testing.T) {
@@ -18,7 +18,7 @@ func TestPrepareAgainstLocalKMS(t *testing.T) {
 	ctx := context.Background()
 	k1, k2 := e.createKey(t), e.createKey(t)
 	var progress bytes.Buffer
-	for _, alg := range []string{verify.RSAESOAEPSHA1, verify.RSAESOAEPSHA256} {
+	for _, alg := range []string{string(kmsrules.RSAESOAEPSHA1), string(kmsrules.RSAESOAEPSHA256)} {
 		progress.Reset()
 		p, err := kmsimport.Prepare(ctx, e.api, kmsimport.PrepareRequest{
 			KeyIDs: []string{k1, k2}, WrappingAlgorithm: alg, WrappingKeySpec: "RSA_2048",
@@ -60,7 +60,7 @@ func TestPrepareDefaultAlgorithmAndCreate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
-	if got := p.Entries[0].WrappingAlgorithm; got != verify.RSAESOAEPSHA256 {
+	if got := p.Entries[0].WrappingAlgorithm; got != string(kmsrules.RSAESOAEPSHA256) {
 		t.Fatalf("default algorithm %s, want the strongest, RSAES_OAEP_SHA_256", got)
 	}
 	if e.tr.Count("CreateKey") != 1 {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 const (
@@ -35,7 +35,7 @@ func shapeEntry(arn, spec, alg string) bundle.ImportEntry {
 	return bundle.ImportEntry{
 		KeyARN: arn, KeySpec: spec, WrappingAlgorithm: alg, WrappingKeySpec: "RSA_4096",
 		ImportToken: []byte("token-" + arn), EncryptedKeyMaterial: []byte("wrapped-" + arn),
-		ParametersValidTo: time.Now().Add(time.Hour), ExpirationModel: verify.DoesNotExpireModel,
+		ParametersValidTo: time.Now().Add(time.Hour), ExpirationModel: kmsrules.DoesNotExpireModel,
 	}
 }
 
@@ -52,10 +52,10 @@ func TestShapeImportKeyMaterialRequest(t *testing.T) {
 	f.on("ImportKeyMaterial", 200, `{"KeyId":"`+symARN+`","KeyMaterialId":"`+matID+`"}`)
 
 	validTo := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
-	hm := shapeEntry(hmacARN, "HMAC_256", verify.RSAESOAEPSHA256)
-	ec := shapeEntry(eccARN, "ECC_NIST_P384", verify.RSAAESKeyWrapSHA256)
-	ec.ExpirationModel, ec.ValidTo = verify.ExpiresModel, &validTo
-	sym := shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)
+	hm := shapeEntry(hmacARN, "HMAC_256", string(kmsrules.RSAESOAEPSHA256))
+	ec := shapeEntry(eccARN, "ECC_NIST_P384", string(kmsrules.RSAAESKeyWrapSHA256))
+	ec.ExpirationModel, ec.ValidTo = kmsrules.ExpiresModel, &validTo
+	sym := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
 	sym.ImportType, sym.KeyMaterialDescription = "NEW_KEY_MATERIAL", "rotation 2027-06"
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{hm, ec, sym}}
 
@@ -96,7 +96,7 @@ func TestShapeExpiredImportToken(t *testing.T) {
 	// KMS checked nothing, so this is a failure like any other, and the key's
 	// existing material is not this bundle's in the receipt.
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
-	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)}}
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))}}
 	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: pl})
 	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" {
 		t.Fatalf("Enabled key, expired token: %+v, %v", rc.Entries[0], err)
@@ -135,7 +135,7 @@ func TestShapeRetryMeetsExpiredToken(t *testing.T) {
 	f.on("ImportKeyMaterial", 500, `{"__type":"KMSInternalException","message":"lost"}`)
 	f.on("ImportKeyMaterial", 500, `{"__type":"KMSInternalException","message":"lost"}`)
 	f.on("ImportKeyMaterial", 400, `{"__type":"ExpiredImportTokenException","message":"The import token has expired"}`)
-	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)}}
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))}}
 	rc, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: pl})
 	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" || rc.Entries[0].Note != "" {
 		t.Fatalf("entry %+v, %v", rc.Entries[0], err)
@@ -152,7 +152,7 @@ func TestShapeRotationAlreadyAttached(t *testing.T) {
 	f := newFake(t)
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", ""))
 	f.on("ImportKeyMaterial", 400, `{"__type":"IncorrectKeyMaterialException","message":"already attached"}`)
-	e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)
+	e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
 	e.ImportType = "NEW_KEY_MATERIAL"
 	_, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
 	if !errors.Is(err, kmsimport.ErrIncorrectKeyMaterial) || len(kmsimport.Hints(err)) != 2 {
@@ -180,12 +180,12 @@ func TestShapeGetParametersForImportKeyWrap(t *testing.T) {
 		t.Fatalf("request %v", got)
 	}
 	e := p.Entries[0]
-	if e.WrappingAlgorithm != verify.RSAAESKeyWrapSHA256 || !e.MultiRegion || e.MultiRegionRole != "PRIMARY" || e.Region != "us-east-1" || string(e.ImportToken) != "tok" {
+	if e.WrappingAlgorithm != string(kmsrules.RSAAESKeyWrapSHA256) || !e.MultiRegion || e.MultiRegionRole != "PRIMARY" || e.Region != "us-east-1" || string(e.ImportToken) != "tok" {
 		t.Fatalf("entry %+v", e)
 	}
 	// A public key of the wrong size is refused.
 	_, err = kmsimport.Prepare(context.Background(), f.client(t), kmsimport.PrepareRequest{KeyIDs: []string{rsaARN}, WrappingKeySpec: "RSA_4096", Rate: 1000})
-	if !errors.Is(err, verify.ErrWrappingKey) {
+	if !errors.Is(err, kmsrules.ErrWrappingKey) {
 		t.Fatalf("error %v, want ErrWrappingKey", err)
 	}
 }
@@ -228,9 +228,9 @@ func TestShapeVerifyImportAsymmetricAndHMAC(t *testing.T) {
 	f.on("GetPublicKey", 200, fmt.Sprintf(`{"KeyId":%q,"PublicKey":%q}`, eccARN, b64("another key")))
 	f.on("GenerateMac", 200, fmt.Sprintf(`{"KeyId":%q,"Mac":%q,"MacAlgorithm":"HMAC_SHA_256"}`, hmacARN, base64.StdEncoding.EncodeToString(mac)))
 	f.on("GenerateMac", 200, fmt.Sprintf(`{"KeyId":%q,"Mac":%q,"MacAlgorithm":"HMAC_SHA_256"}`, hmacARN, b64("other mac")))
-	ec := shapeEntry(eccARN, "ECC_NIST_P384", verify.RSAAESKeyWrapSHA256)
+	ec := shapeEntry(eccARN, "ECC_NIST_P384", string(kmsrules.RSAAESKeyWrapSHA256))
 	ec.Proof.PublicKey = spki
-	hm := shapeEntry(hmacARN, "HMAC_256", verify.RSAESOAEPSHA256)
+	hm := shapeEntry(hmacARN, "HMAC_256", string(kmsrules.RSAESOAEPSHA256))
 	hm.Proof = bundle.Proof{MACAlgorithm: "HMAC_SHA_256", Challenge: challenge, MAC: mac}
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{ec, hm}}
 	api := f.client(t)
@@ -256,7 +256,7 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 	f.on("Decrypt", 200, `{"Plaintext":"`+base64.StdEncoding.EncodeToString(make([]byte, 32))+`","KeyId":"`+symARN+`"}`)
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
 	f.on("ListKeyRotations", 200, `{"Rotations":[],"Truncated":false}`)
-	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)}}
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))}}
 	zero := strings.NewReader(string(make([]byte, 64))) // the fake decrypts to zeros
 	rc := &kmsimport.Receipt{Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "imported", KeyMaterialID: matID}}}
 	res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, zero)
@@ -322,7 +322,7 @@ func TestShapeCommonErrors(t *testing.T) {
 		f := newFake(t)
 		f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
 		f.on("ImportKeyMaterial", 400, `{"__type":"`+c.code+`","message":"m"}`)
-		e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", verify.RSAESOAEPSHA256)
+		e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
 		_, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
 		if !errors.Is(err, c.want) || !strings.Contains(strings.Join(kmsimport.Hints(err), "\n"), c.hint) {
 			t.Errorf("%s: %v, hints %q", c.code, err, kmsimport.Hints(err))

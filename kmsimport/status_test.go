@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // Against local-kms: it lacks ListKeyRotations, so status degrades to
@@ -17,7 +17,7 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	keys, pl := e.batch(t, 2)
-	pl.Entries[1].ExpirationModel, pl.Entries[1].ValidTo = verify.DoesNotExpireModel, nil
+	pl.Entries[1].ExpirationModel, pl.Entries[1].ValidTo = kmsrules.DoesNotExpireModel, nil
 	pending := e.createKey(t)
 	rc, err := e.submit(t, e.api, pl)
 	if err != nil {
@@ -32,11 +32,11 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 		t.Fatalf("ListKeyRotations asked %d times", e.tr.Count("ListKeyRotations"))
 	}
 	k0, k1, kp := st[0], st[1], st[2]
-	if k0.State != "Enabled" || k0.ExpirationModel != verify.ExpiresModel || k0.DaysLeft == nil || *k0.DaysLeft != 29 ||
+	if k0.State != "Enabled" || k0.ExpirationModel != kmsrules.ExpiresModel || k0.DaysLeft == nil || *k0.DaysLeft != 29 ||
 		k0.MaterialsNote != kmsimport.NoMaterialListNote || len(k0.Materials) != 1 || k0.Materials[0].ValidTo == nil {
 		t.Fatalf("expiring key: %+v", k0)
 	}
-	if k1.ExpirationModel != verify.DoesNotExpireModel || k1.DaysLeft != nil || len(k1.Materials) != 1 {
+	if k1.ExpirationModel != kmsrules.DoesNotExpireModel || k1.DaysLeft != nil || len(k1.Materials) != 1 {
 		t.Fatalf("non-expiring key: %+v", k1)
 	}
 	if kp.State != "PendingImport" || len(kp.Materials) != 0 {
@@ -63,7 +63,7 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 		}
 	}
 	// The pending key cannot encrypt: verify-import says so.
-	pl2, _ := payload(t, e.prepare(t, verify.RSAESOAEPSHA256, pending), []byte("p"))
+	pl2, _ := payload(t, e.prepare(t, string(kmsrules.RSAESOAEPSHA256), pending), []byte("p"))
 	if _, err := kmsimport.VerifyImport(ctx, e.api, pl2, nil, rand.Reader); !errors.Is(err, kmsimport.ErrKeyState) {
 		t.Fatalf("pending key: %v, want ErrKeyState", err)
 	}

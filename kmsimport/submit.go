@@ -9,8 +9,8 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/kmsrules"
 	progressbar "github.com/airwrap/airwrap/progress"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -132,7 +132,7 @@ func precheck(ctx context.Context, api API, path string, e bundle.ImportEntry, n
 		errs = append(errs, err)
 	}
 	// ImportKeyMaterial always carries an explicit expiration model.
-	if err := verify.CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
+	if err := kmsrules.CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
 		errs = append(errs, fmt.Errorf("%s.valid_to: %w", path, err))
 	}
 	return info, errors.Join(errs...)

@@ -9,16 +9,16 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/kmstest"
-	"github.com/airwrap/airwrap/verify"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 
 func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
 	e := newEnv(t)
 	k1, k2 := e.createKey(t), e.createKey(t)
-	p1 := e.prepare(t, verify.RSAESOAEPSHA1, k1)
-	p2 := e.prepare(t, verify.RSAESOAEPSHA256, k2)
+	p1 := e.prepare(t, string(kmsrules.RSAESOAEPSHA1), k1)
+	p2 := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k2)
 	p1.Entries = append(p1.Entries, p2.Entries...)
 	pl, _ := payload(t, p1, []byte("params"))
 
@@ -83,20 +83,20 @@ func TestSubmitKMSErrors(t *testing.T) {
 
 	// A token from an earlier GetParametersForImport.
 	k := e.createKey(t)
-	old := e.prepare(t, verify.RSAESOAEPSHA256, k)
-	e.prepare(t, verify.RSAESOAEPSHA256, k)
+	old := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
+	e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ := payload(t, old, []byte("p"))
 	check("earlier token", pl, kmsimport.ErrInvalidImportToken, "each GetParametersForImport replaces the previous token")
 
 	// The wrong algorithm: parameters for SHA-256, wrapped with SHA-1.
 	k = e.createKey(t)
-	p := e.prepare(t, verify.RSAESOAEPSHA256, k)
+	p := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ = payload(t, p, []byte("p"))
-	pl.Entries[0] = wrap(t, p.Entries[0], make([]byte, 32), verify.RSAESOAEPSHA1)
+	pl.Entries[0] = wrap(t, p.Entries[0], make([]byte, 32), string(kmsrules.RSAESOAEPSHA1))
 	check("wrong algorithm", pl, kmsimport.ErrInvalidCiphertext, "exactly its wrapping algorithm")
 
 	// Wrapped under another key's public key.
-	other := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	other := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), e.createKey(t))
 	pe := p.Entries[0]
 	pe.PublicKey = other.Entries[0].PublicKey
 	pl.Entries[0] = wrap(t, pe, make([]byte, 32), "")
@@ -108,7 +108,7 @@ func TestSubmitKMSErrors(t *testing.T) {
 	if _, err := e.submit(t, e.api, pl); err != nil {
 		t.Fatalf("first import: %v", err)
 	}
-	p = e.prepare(t, verify.RSAESOAEPSHA256, k)
+	p = e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ = payload(t, p, []byte("p")) // fresh random material
 	check("other material", pl, kmsimport.ErrIncorrectKeyMaterial, "only ever takes the material it was first given")
 	e.roundTrip(t, k)
@@ -119,7 +119,7 @@ func TestSubmitKMSErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := e.prepare(t, verify.RSAESOAEPSHA256, e.createKey(t))
+	good := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), e.createKey(t))
 	pl, _ = payload(t, good, []byte("p"))
 	bad := pl.Entries[0]
 	bad.KeyARN = *awsKey.KeyMetadata.Arn
@@ -149,7 +149,7 @@ func (e *env) batch(t *testing.T, n int) ([]string, *bundle.ImportPayload) {
 	for range n {
 		keys = append(keys, e.createKey(t))
 	}
-	pl, _ := payload(t, e.prepare(t, verify.RSAESOAEPSHA256, keys...), []byte("p"))
+	pl, _ := payload(t, e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...), []byte("p"))
 	return keys, pl
 }
 

@@ -10,7 +10,7 @@ import (
 	"slices"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -76,12 +76,12 @@ func VerifyImport(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rec
 
 func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt, rnd io.Reader) (ProofResult, error) {
 	r := ProofResult{KeyARN: e.KeyARN}
-	rule, err := verify.Rule(e.KeySpec)
+	rule, err := kmsrules.ParseKeySpec(e.KeySpec)
 	if err != nil {
 		return r, err
 	}
-	switch rule.Kind {
-	case verify.KindRSA, verify.KindEC:
+	switch rule.Kind() {
+	case kmsrules.KindRSA, kmsrules.KindEC:
 		r.Method = ProofPublicKey
 		if len(e.Proof.PublicKey) == 0 {
 			return r, fmt.Errorf("%s: %w: the bundle records no public key", e.KeyARN, ErrUsage)
@@ -95,11 +95,11 @@ func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt,
 			return r, proofMismatch(e.KeyARN, "KMS holds another public key")
 		}
 		r.Proven, r.Detail = true, "KMS public key equals the HSM key's: sha256 "+bundle.SHA256Hex(out.PublicKey)
-	case verify.KindHMAC:
+	case kmsrules.KindHMAC:
 		r.Method = ProofMAC
 		alg := e.Proof.MACAlgorithm
 		if alg == "" {
-			alg = rule.MACAlg
+			alg = rule.MACAlgorithm()
 		}
 		if len(e.Proof.Challenge) == 0 || len(e.Proof.MAC) == 0 {
 			return r, fmt.Errorf("%s: %w: the bundle records no MAC challenge", e.KeyARN, ErrUsage)
@@ -112,7 +112,7 @@ func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt,
 			return r, proofMismatch(e.KeyARN, "the MAC computed by KMS differs from the HSM's")
 		}
 		r.Proven, r.Detail = true, alg+" over the bundle's challenge: KMS and HSM agree"
-	case verify.KindSymmetric:
+	case kmsrules.KindSymmetric:
 		r.Method = ProofRoundTrip
 		if err := roundTrip(ctx, api, e.KeyARN, rnd); err != nil {
 			return r, err

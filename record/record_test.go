@@ -38,13 +38,13 @@ func ceremonyOnSoftHSM(t *testing.T) Input {
 	t.Helper()
 	st := softhsmtest.New(t)
 	cfg := func() hsm.Config { // a fresh PIN buffer each time: Open wipes the one it is given
-		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN)}
+		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: ceremony.HMACCheckInput()}
 	}
 	tok, err := hsm.Open(cfg())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tok.GenerateKey(hostileLabel, "SYMMETRIC_DEFAULT"); err != nil {
+	if _, err := ceremony.GenerateKey(tok, hostileLabel, "SYMMETRIC_DEFAULT"); err != nil {
 		t.Fatal(err)
 	}
 	s, err := tok.GenerateSigner("s", "ECDSA_P256")

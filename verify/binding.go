@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // CheckImportAgainstParams checks that an import payload answers exactly the
@@ -99,9 +100,9 @@ func againstAWSCLI(p *bundle.ImportPayload, raw []byte) error {
 	}
 	pe := bundle.ParamsEntry{ParametersValidTo: a.ParametersValidTo}
 	errs = append(errs, compareEntry(0, e, a.ImportToken, a.PublicKey, pe)...)
-	if spec, err := wrappingSpecOf(a.PublicKey); err != nil {
+	if _, spec, err := kmsrules.WrappingPublicKey(a.PublicKey); err != nil {
 		errs = append(errs, at("parameters file: PublicKey", err))
-	} else if spec != e.WrappingKeySpec {
+	} else if string(spec) != e.WrappingKeySpec {
 		errs = append(errs, at(entryPath(0, "wrapping_key_spec"), fmt.Errorf("%w: %s, the parameters' public key is %s", ErrBinding, e.WrappingKeySpec, spec)))
 	}
 	return errors.Join(errs...)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 func TestCheckImportAgainstParams(t *testing.T) {
@@ -42,7 +43,7 @@ func TestCheckImportAgainstParams(t *testing.T) {
 		{"another wrapping key", "valid-three-entries.json", three, func(p *bundle.ImportPayload) {
 			p.Entries[1].WrappingPublicKeySHA256 = p.Entries[0].WrappingPublicKeySHA256
 		}, ErrBinding, ""},
-		{"another algorithm", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].WrappingAlgorithm = RSAESOAEPSHA256 }, ErrBinding,
+		{"another algorithm", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].WrappingAlgorithm = string(kmsrules.RSAESOAEPSHA256) }, ErrBinding,
 			`entries[0].wrapping_algorithm: bundle binding does not hold: "RSAES_OAEP_SHA_256", the parameters say "RSAES_OAEP_SHA_1"`},
 		{"another key spec", "valid-symmetric.json", one, func(p *bundle.ImportPayload) { p.Entries[0].KeySpec = "HMAC_256" }, ErrBinding, ""},
 		{"another validity", "valid-symmetric.json", one, func(p *bundle.ImportPayload) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // go test ./verify -run TestGenerateCorpus -update rewrites testdata/params
@@ -80,7 +81,7 @@ func paramsCorpus(t *testing.T) []semVector {
 			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
 		{"invalid-key-usage", pe(func(e *bundle.ParamsEntry) { e.KeyUsage = "SIGN_VERIFY" }),
 			`entries[0].key_usage: key usage not possible for this key spec: "SIGN_VERIFY" for SYMMETRIC_DEFAULT (possible: [ENCRYPT_DECRYPT])`},
-		{"invalid-algorithm-not-allowed", pe(func(e *bundle.ParamsEntry) { e.WrappingAlgorithm = RSAAESKeyWrapSHA256 }),
+		{"invalid-algorithm-not-allowed", pe(func(e *bundle.ParamsEntry) { e.WrappingAlgorithm = string(kmsrules.RSAAESKeyWrapSHA256) }),
 			"entries[0].wrapping_algorithm: wrapping algorithm not allowed for this key spec: RSA_AES_KEY_WRAP_SHA_256 for SYMMETRIC_DEFAULT (allowed: [RSAES_OAEP_SHA_256 RSAES_OAEP_SHA_1])"},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // CheckImport checks an import payload's own consistency (SPEC.md R21-R31),
@@ -31,35 +32,35 @@ func CheckImport(p *bundle.ImportPayload, now time.Time) error {
 func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 	var errs []error
 	add := func(field string, err error) { errs = append(errs, at(entryPath(i, field), err)) }
-	if _, err := ParseARN(e.KeyARN); err != nil {
+	if _, err := kmsrules.ParseARN(e.KeyARN); err != nil {
 		add("key_arn", err)
 	}
-	r, specErr := Rule(e.KeySpec)
+	r, specErr := kmsrules.ParseKeySpec(e.KeySpec)
 	if specErr != nil {
 		add("key_spec", specErr)
 	}
-	_, algErr := AlgorithmHash(e.WrappingAlgorithm)
+	alg, algErr := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm)
 	if algErr != nil {
 		add("wrapping_algorithm", algErr)
 	}
-	bits, wrapOK := WrappingKeySpecs[e.WrappingKeySpec]
-	if !wrapOK {
-		add("wrapping_key_spec", fmt.Errorf("%w: unknown wrapping key spec %q (want RSA_2048, RSA_3072 or RSA_4096)", ErrWrappingKey, e.WrappingKeySpec))
+	wk, wrapErr := kmsrules.ParseWrappingKeySpec(e.WrappingKeySpec)
+	if wrapErr != nil {
+		add("wrapping_key_spec", wrapErr)
 	}
-	if specErr == nil && algErr == nil && wrapOK {
-		if err := CheckFits(e.KeySpec, e.WrappingAlgorithm, e.WrappingKeySpec); err != nil {
+	if specErr == nil && algErr == nil && wrapErr == nil {
+		if err := kmsrules.CheckFit(r, alg, wk); err != nil {
 			add("wrapping_algorithm", err)
-		} else if err := checkEncryptedLen(e, bits/8); err != nil {
+		} else if err := kmsrules.CheckWrappedLen(r, alg, wk, len(e.EncryptedKeyMaterial)); err != nil {
 			add("encrypted_key_material", err)
 		}
 	}
-	if err := checkBlob(e.ImportToken); err != nil {
+	if err := kmsrules.CheckBlobSize(e.ImportToken); err != nil {
 		add("import_token", err)
 	}
-	if err := checkBlob(e.EncryptedKeyMaterial); err != nil {
+	if err := kmsrules.CheckBlobSize(e.EncryptedKeyMaterial); err != nil {
 		add("encrypted_key_material", err)
 	}
-	if err := CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
+	if err := kmsrules.CheckValidTo(e.ExpirationModel, e.ValidTo, now); err != nil {
 		add("valid_to", err)
 	}
 	if !e.ParametersValidTo.After(now) {
@@ -67,7 +68,7 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))
 	}
 	if specErr == nil {
-		if r.Kind != KindSymmetric {
+		if r.Kind() != kmsrules.KindSymmetric {
 			if e.ImportType != "" {
 				add("import_type", fmt.Errorf("%w: only symmetric keys take an import type", ErrInconsistent))
 			}
@@ -85,51 +86,29 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 	return errs
 }
 
-// checkEncryptedLen: OAEP gives exactly the modulus length; RSA-AES key wrap
-// gives the modulus length plus an RFC 5649 output (a multiple of 8, at least
-// 16, at most what the spec's longest material wraps to).
-func checkEncryptedLen(e bundle.ImportEntry, modBytes int) error {
-	n := len(e.EncryptedKeyMaterial)
-	if IsOAEP(e.WrappingAlgorithm) {
-		if n != modBytes {
-			return fmt.Errorf("%w: %d bytes, %s with %s gives %d", ErrEncryptedLen, n, e.WrappingAlgorithm, e.WrappingKeySpec, modBytes)
-		}
-		return nil
-	}
-	maxLen, _ := MaxMaterialLen(e.KeySpec)
-	kwp := n - modBytes
-	if kwp < 16 || kwp%8 != 0 || n > WrappedLen(e.WrappingAlgorithm, modBytes, maxLen) {
-		return fmt.Errorf("%w: %d bytes is not %d plus an AES key wrap of %s material", ErrEncryptedLen, n, modBytes, e.KeySpec)
-	}
-	return nil
-}
-
-// macLen is the HMAC output length of a KMS MacAlgorithm.
-var macLen = map[string]int{"HMAC_SHA_224": 28, "HMAC_SHA_256": 32, "HMAC_SHA_384": 48, "HMAC_SHA_512": 64}
-
-func checkProof(e bundle.ImportEntry, r KeySpecRule) []error {
+func checkProof(e bundle.ImportEntry, r kmsrules.KeySpec) []error {
 	var errs []error
 	pr := e.Proof
 	hasMAC := pr.MACAlgorithm != "" || pr.Challenge != nil || pr.MAC != nil
-	switch r.Kind {
-	case KindSymmetric:
+	switch r.Kind() {
+	case kmsrules.KindSymmetric:
 		if hasMAC || pr.PublicKey != nil {
 			errs = append(errs, fmt.Errorf("%w: symmetric keys carry no proof", ErrProof))
 		}
-	case KindHMAC:
+	case kmsrules.KindHMAC:
 		if pr.PublicKey != nil {
 			errs = append(errs, fmt.Errorf("%w: an HMAC key has no public key", ErrProof))
 		}
-		if pr.MACAlgorithm != r.MACAlg {
-			errs = append(errs, fmt.Errorf("%w: mac_algorithm %q, want %s for %s", ErrProof, pr.MACAlgorithm, r.MACAlg, r.Spec))
+		if pr.MACAlgorithm != r.MACAlgorithm() {
+			errs = append(errs, fmt.Errorf("%w: mac_algorithm %q, want %s for %s", ErrProof, pr.MACAlgorithm, r.MACAlgorithm(), r))
 		}
 		if len(pr.Challenge) < 16 {
 			errs = append(errs, fmt.Errorf("%w: challenge of %d bytes, want 16 to %d", ErrProof, len(pr.Challenge), bundle.MaxChallengeSize))
 		}
-		if len(pr.MAC) != macLen[r.MACAlg] {
-			errs = append(errs, fmt.Errorf("%w: MAC of %d bytes, %s gives %d", ErrProof, len(pr.MAC), r.MACAlg, macLen[r.MACAlg]))
+		if len(pr.MAC) != r.MACHash().Size() {
+			errs = append(errs, fmt.Errorf("%w: MAC of %d bytes, %s gives %d", ErrProof, len(pr.MAC), r.MACAlgorithm(), r.MACHash().Size()))
 		}
-	case KindRSA, KindEC:
+	case kmsrules.KindRSA, kmsrules.KindEC:
 		if hasMAC {
 			errs = append(errs, fmt.Errorf("%w: an asymmetric key carries no MAC proof", ErrProof))
 		}
@@ -144,30 +123,22 @@ func checkProof(e bundle.ImportEntry, r KeySpecRule) []error {
 
 // checkCheckValue: the method fits the key kind; for spki-sha256 the value
 // is the SHA-256 of the proof's public key.
-func checkCheckValue(e bundle.ImportEntry, r KeySpecRule) error {
+func checkCheckValue(e bundle.ImportEntry, r kmsrules.KeySpec) error {
 	want, hexLen := bundle.CheckMethodSPKISHA256, 64
-	switch r.Kind {
-	case KindSymmetric:
+	switch r.Kind() {
+	case kmsrules.KindSymmetric:
 		want, hexLen = bundle.CheckMethodAESKCV, 6
-	case KindHMAC:
+	case kmsrules.KindHMAC:
 		want, hexLen = bundle.CheckMethodHMAC, 16
 	}
 	k := e.HSMKey
 	switch {
 	case k.CheckMethod != want:
-		return fmt.Errorf("%w: check_method %q, want %s for %s", ErrInconsistent, k.CheckMethod, want, r.Spec)
+		return fmt.Errorf("%w: check_method %q, want %s for %s", ErrInconsistent, k.CheckMethod, want, r)
 	case len(k.CheckValue) != hexLen:
 		return fmt.Errorf("%w: check_value of %d hex digits, %s gives %d", ErrInconsistent, len(k.CheckValue), want, hexLen)
 	case want == bundle.CheckMethodSPKISHA256 && e.Proof.PublicKey != nil && k.CheckValue != bundle.SHA256Hex(e.Proof.PublicKey):
 		return fmt.Errorf("%w: check_value is not the SHA-256 of proof.public_key", ErrProof)
-	}
-	return nil
-}
-
-// checkBlob: ImportKeyMaterial takes each blob of 1..6144 bytes.
-func checkBlob(b []byte) error {
-	if len(b) < MinEncryptedBlobSize || len(b) > MaxEncryptedBlobSize {
-		return fmt.Errorf("%w: %d bytes", ErrBlobSize, len(b))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 func TestCheckImportValidVectors(t *testing.T) {
@@ -28,22 +29,22 @@ func TestCheckImport(t *testing.T) {
 		sentinel error
 		msg      string
 	}{
-		{"spec not importable", func(e []bundle.ImportEntry) { e[0].KeySpec = "SM2" }, ErrKeySpec, ""},
-		{"algorithm unknown", func(e []bundle.ImportEntry) { e[0].WrappingAlgorithm = "RSAES_PKCS1_V1_5" }, ErrWrappingAlgorithm, ""},
-		{"algorithm not allowed", func(e []bundle.ImportEntry) { e[0].WrappingAlgorithm = RSAAESKeyWrapSHA1 }, ErrAlgorithmNotAllowed, ""},
-		{"wrapping spec unknown", func(e []bundle.ImportEntry) { e[0].WrappingKeySpec = "RSA_1024" }, ErrWrappingKey, ""},
-		{"OAEP length", func(e []bundle.ImportEntry) { e[0].EncryptedKeyMaterial = e[0].EncryptedKeyMaterial[:255] }, ErrEncryptedLen,
+		{"spec not importable", func(e []bundle.ImportEntry) { e[0].KeySpec = "SM2" }, kmsrules.ErrKeySpec, ""},
+		{"algorithm unknown", func(e []bundle.ImportEntry) { e[0].WrappingAlgorithm = "RSAES_PKCS1_V1_5" }, kmsrules.ErrWrappingAlgorithm, ""},
+		{"algorithm not allowed", func(e []bundle.ImportEntry) { e[0].WrappingAlgorithm = string(kmsrules.RSAAESKeyWrapSHA1) }, kmsrules.ErrAlgorithmNotAllowed, ""},
+		{"wrapping spec unknown", func(e []bundle.ImportEntry) { e[0].WrappingKeySpec = "RSA_1024" }, kmsrules.ErrWrappingKey, ""},
+		{"OAEP length", func(e []bundle.ImportEntry) { e[0].EncryptedKeyMaterial = e[0].EncryptedKeyMaterial[:255] }, kmsrules.ErrEncryptedLen,
 			"entries[0].encrypted_key_material: encrypted key material has the wrong length: 255 bytes, RSAES_OAEP_SHA_1 with RSA_2048 gives 256"},
-		{"OAEP length vs spec", func(e []bundle.ImportEntry) { e[0].WrappingKeySpec = "RSA_4096" }, ErrEncryptedLen, ""},
-		{"key wrap length not 8-aligned", func(e []bundle.ImportEntry) { e[2].EncryptedKeyMaterial = e[2].EncryptedKeyMaterial[:700] }, ErrEncryptedLen,
+		{"OAEP length vs spec", func(e []bundle.ImportEntry) { e[0].WrappingKeySpec = "RSA_4096" }, kmsrules.ErrEncryptedLen, ""},
+		{"key wrap length not 8-aligned", func(e []bundle.ImportEntry) { e[2].EncryptedKeyMaterial = e[2].EncryptedKeyMaterial[:700] }, kmsrules.ErrEncryptedLen,
 			"entries[2].encrypted_key_material: encrypted key material has the wrong length: 700 bytes is not 512 plus an AES key wrap of ECC_NIST_P384 material"},
 		{"key wrap too long for spec", func(e []bundle.ImportEntry) {
 			e[2].EncryptedKeyMaterial = append(e[2].EncryptedKeyMaterial, make([]byte, 64)...)
-		}, ErrEncryptedLen, ""},
-		{"expires without ValidTo", func(e []bundle.ImportEntry) { e[0].ValidTo = nil }, ErrValidTo, ""},
-		{"ValidTo with does-not-expire", func(e []bundle.ImportEntry) { e[2].ValidTo = &now }, ErrValidTo,
+		}, kmsrules.ErrEncryptedLen, ""},
+		{"expires without ValidTo", func(e []bundle.ImportEntry) { e[0].ValidTo = nil }, kmsrules.ErrValidTo, ""},
+		{"ValidTo with does-not-expire", func(e []bundle.ImportEntry) { e[2].ValidTo = &now }, kmsrules.ErrValidTo,
 			"entries[2].valid_to: ValidTo is not acceptable: KEY_MATERIAL_DOES_NOT_EXPIRE takes no ValidTo"},
-		{"ValidTo too far", func(e []bundle.ImportEntry) { v := now.AddDate(2, 0, 0); e[0].ValidTo = &v }, ErrValidTo, ""},
+		{"ValidTo too far", func(e []bundle.ImportEntry) { v := now.AddDate(2, 0, 0); e[0].ValidTo = &v }, kmsrules.ErrValidTo, ""},
 		{"parameters expired", func(e []bundle.ImportEntry) { e[1].ParametersValidTo = now.Add(-time.Hour) }, ErrParamsExpired,
 			"entries[1].parameters_valid_to: import parameters have expired: at 2026-11-27T11:00:00Z (run airwrap-online prepare again, then wrap again)"},
 		{"import type on EC key", func(e []bundle.ImportEntry) { e[2].ImportType = bundle.ImportNew }, ErrInconsistent,
@@ -70,10 +71,10 @@ func TestCheckImport(t *testing.T) {
 		{"AES check value length", func(e []bundle.ImportEntry) { e[0].HSMKey.CheckValue = "a1b2" }, ErrInconsistent, ""},
 		{"same key twice", func(e []bundle.ImportEntry) { e[1].KeyARN = e[0].KeyARN }, ErrDuplicateKey,
 			"entries[1].key_arn: the same KMS key appears twice: also entries[0]"},
-		{"bad ARN", func(e []bundle.ImportEntry) { e[0].KeyARN = "payments" }, ErrARN, ""},
-		{"token too long for KMS", func(e []bundle.ImportEntry) { e[0].ImportToken = make([]byte, 6145) }, ErrBlobSize,
+		{"bad ARN", func(e []bundle.ImportEntry) { e[0].KeyARN = "payments" }, kmsrules.ErrARN, ""},
+		{"token too long for KMS", func(e []bundle.ImportEntry) { e[0].ImportToken = make([]byte, 6145) }, kmsrules.ErrBlobSize,
 			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
-		{"empty material", func(e []bundle.ImportEntry) { e[1].EncryptedKeyMaterial = nil }, ErrBlobSize, ""},
+		{"empty material", func(e []bundle.ImportEntry) { e[1].EncryptedKeyMaterial = nil }, kmsrules.ErrBlobSize, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

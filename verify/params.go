@@ -3,10 +3,10 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // at prefixes err with a field path: "entries[2].wrapping_algorithm: ...".
@@ -36,7 +36,7 @@ func CheckParams(p *bundle.Params, now time.Time) error {
 func checkParamsEntry(i int, e bundle.ParamsEntry, now time.Time) []error {
 	var errs []error
 	add := func(field string, err error) { errs = append(errs, at(entryPath(i, field), err)) }
-	if a, err := ParseARN(e.KeyARN); err != nil {
+	if a, err := kmsrules.ParseARN(e.KeyARN); err != nil {
 		add("key_arn", err)
 	} else {
 		if a.Account != e.Account {
@@ -55,23 +55,24 @@ func checkParamsEntry(i int, e bundle.ParamsEntry, now time.Time) []error {
 	case !e.MultiRegion && e.MultiRegionRole != "":
 		add("multi_region_role", fmt.Errorf("%w: %s given for a single-Region key", ErrInconsistent, e.MultiRegionRole))
 	}
-	r, err := Rule(e.KeySpec)
+	spec, err := kmsrules.ParseKeySpec(e.KeySpec)
 	if err != nil {
 		add("key_spec", err)
-	} else if !slices.Contains(keyUsages(r), e.KeyUsage) {
-		add("key_usage", fmt.Errorf("%w: %q for %s (possible: %v)", ErrKeyUsage, e.KeyUsage, e.KeySpec, keyUsages(r)))
+	} else if err := spec.CheckKeyUsage(e.KeyUsage); err != nil {
+		add("key_usage", err)
 	}
-	if _, err := AlgorithmHash(e.WrappingAlgorithm); err != nil {
+	wk := kmsrules.WrappingKeySpec(e.WrappingKeySpec)
+	if alg, err := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm); err != nil {
 		add("wrapping_algorithm", err)
-	} else if err := CheckFits(e.KeySpec, e.WrappingAlgorithm, e.WrappingKeySpec); err != nil && !errors.Is(err, ErrKeySpec) && !errors.Is(err, ErrWrappingKey) {
+	} else if err := kmsrules.CheckFit(spec, alg, wk); err != nil && !errors.Is(err, kmsrules.ErrKeySpec) && !errors.Is(err, kmsrules.ErrWrappingKey) {
 		add("wrapping_algorithm", err)
 	}
-	if _, ok := WrappingKeySpecs[e.WrappingKeySpec]; !ok {
-		add("wrapping_key_spec", fmt.Errorf("%w: unknown wrapping key spec %q (want RSA_2048, RSA_3072 or RSA_4096)", ErrWrappingKey, e.WrappingKeySpec))
-	} else if _, err := CheckWrappingPublicKey(e.PublicKey, e.WrappingKeySpec); err != nil {
+	if _, err := kmsrules.ParseWrappingKeySpec(e.WrappingKeySpec); err != nil {
+		add("wrapping_key_spec", err)
+	} else if _, err := kmsrules.CheckWrappingPublicKey(e.PublicKey, wk); err != nil {
 		add("public_key", err)
 	}
-	if err := checkBlob(e.ImportToken); err != nil {
+	if err := kmsrules.CheckBlobSize(e.ImportToken); err != nil {
 		add("import_token", err)
 	}
 	if !e.ParametersValidTo.After(now) {

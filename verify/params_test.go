@@ -2,11 +2,14 @@ package verify
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 func TestCheckParamsValidVectors(t *testing.T) {
@@ -25,7 +28,7 @@ func TestCheckParams(t *testing.T) {
 		sentinel error
 		msg      string
 	}{
-		{"bad ARN", func(p *bundle.Params) { p.Entries[0].KeyARN = "arn:aws:kms:eu-west-1:111122223333:alias/x" }, ErrARN,
+		{"bad ARN", func(p *bundle.Params) { p.Entries[0].KeyARN = "arn:aws:kms:eu-west-1:111122223333:alias/x" }, kmsrules.ErrARN,
 			`entries[0].key_arn: not a KMS key ARN: "arn:aws:kms:eu-west-1:111122223333:alias/x": an alias ARN: give the key ARN (aws kms describe-key shows it)`},
 		{"account disagrees", func(p *bundle.Params) { p.Entries[0].Account = "444455556666" }, ErrInconsistent,
 			`entries[0].account: fields disagree: "444455556666", but the key ARN says "111122223333"`},
@@ -37,20 +40,20 @@ func TestCheckParams(t *testing.T) {
 			"entries[0].multi_region_role: fields disagree: missing for a multi-Region key (PRIMARY or REPLICA)"},
 		{"same key twice", func(p *bundle.Params) { p.Entries = append(p.Entries, p.Entries[0]) }, ErrDuplicateKey,
 			"entries[1].key_arn: the same KMS key appears twice: also entries[0]"},
-		{"spec not importable", func(p *bundle.Params) { p.Entries[0].KeySpec = "ML_DSA_65" }, ErrKeySpec, ""},
-		{"usage wrong", func(p *bundle.Params) { p.Entries[0].KeyUsage = "SIGN_VERIFY" }, ErrKeyUsage,
+		{"spec not importable", func(p *bundle.Params) { p.Entries[0].KeySpec = "ML_DSA_65" }, kmsrules.ErrKeySpec, ""},
+		{"usage wrong", func(p *bundle.Params) { p.Entries[0].KeyUsage = "SIGN_VERIFY" }, kmsrules.ErrKeyUsage,
 			`entries[0].key_usage: key usage not possible for this key spec: "SIGN_VERIFY" for SYMMETRIC_DEFAULT (possible: [ENCRYPT_DECRYPT])`},
-		{"algorithm unknown", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = "RSAES_PKCS1_V1_5" }, ErrWrappingAlgorithm, ""},
-		{"algorithm not allowed", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = RSAAESKeyWrapSHA256 }, ErrAlgorithmNotAllowed,
+		{"algorithm unknown", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = "RSAES_PKCS1_V1_5" }, kmsrules.ErrWrappingAlgorithm, ""},
+		{"algorithm not allowed", func(p *bundle.Params) { p.Entries[0].WrappingAlgorithm = string(kmsrules.RSAAESKeyWrapSHA256) }, kmsrules.ErrAlgorithmNotAllowed,
 			"entries[0].wrapping_algorithm: wrapping algorithm not allowed for this key spec: RSA_AES_KEY_WRAP_SHA_256 for SYMMETRIC_DEFAULT (allowed: [RSAES_OAEP_SHA_256 RSAES_OAEP_SHA_1])"},
 		{"P-521 under RSA_2048 OAEP", func(p *bundle.Params) {
-			p.Entries[0].KeySpec, p.Entries[0].KeyUsage, p.Entries[0].WrappingAlgorithm = "ECC_NIST_P521", "SIGN_VERIFY", RSAESOAEPSHA256
-		}, ErrMaterialTooLarge, ""},
-		{"wrapping spec unknown", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "SM2" }, ErrWrappingKey,
+			p.Entries[0].KeySpec, p.Entries[0].KeyUsage, p.Entries[0].WrappingAlgorithm = "ECC_NIST_P521", "SIGN_VERIFY", string(kmsrules.RSAESOAEPSHA256)
+		}, kmsrules.ErrMaterialTooLarge, ""},
+		{"wrapping spec unknown", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "SM2" }, kmsrules.ErrWrappingKey,
 			`entries[0].wrapping_key_spec: wrapping public key is not acceptable: unknown wrapping key spec "SM2" (want RSA_2048, RSA_3072 or RSA_4096)`},
-		{"wrapping key size mismatch", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "RSA_4096" }, ErrWrappingKey,
+		{"wrapping key size mismatch", func(p *bundle.Params) { p.Entries[0].WrappingKeySpec = "RSA_4096" }, kmsrules.ErrWrappingKey,
 			"entries[0].public_key: wrapping public key is not acceptable: RSA 2048 bits, but the wrapping key spec says RSA_4096"},
-		{"token too long for KMS", func(p *bundle.Params) { p.Entries[0].ImportToken = make([]byte, 6145) }, ErrBlobSize,
+		{"token too long for KMS", func(p *bundle.Params) { p.Entries[0].ImportToken = make([]byte, 6145) }, kmsrules.ErrBlobSize,
 			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
 		{"expired", func(p *bundle.Params) { p.Entries[0].ParametersValidTo = now.Add(-time.Minute) }, ErrParamsExpired,
 			"entries[0].parameters_valid_to: import parameters have expired: at 2026-11-27T11:59:00Z (run airwrap-online prepare again and carry the new parameters across)"},
@@ -67,10 +70,10 @@ func TestCheckParams(t *testing.T) {
 func TestCheckParamsReportsEveryProblem(t *testing.T) {
 	p := validParams(t, "valid-three-entries.json")
 	p.Entries[0].Account = "444455556666"
-	p.Entries[1].WrappingAlgorithm = RSAAESKeyWrapSHA1
+	p.Entries[1].WrappingAlgorithm = string(kmsrules.RSAAESKeyWrapSHA1)
 	p.Entries[2].ParametersValidTo = now
 	err := CheckParams(p, now)
-	for _, s := range []error{ErrInconsistent, ErrAlgorithmNotAllowed, ErrParamsExpired} {
+	for _, s := range []error{ErrInconsistent, kmsrules.ErrAlgorithmNotAllowed, ErrParamsExpired} {
 		if !errors.Is(err, s) {
 			t.Errorf("missing %v in:\n%v", s, err)
 		}
@@ -78,4 +81,29 @@ func TestCheckParamsReportsEveryProblem(t *testing.T) {
 	if n := len(strings.Split(err.Error(), "\n")); n != 3 {
 		t.Errorf("want 3 problems, got %d:\n%v", n, err)
 	}
+}
+
+// FuzzCheckParams: parameters that parse never make the semantic checks
+// panic (seeded with the syntax vectors and the semantic corpus).
+func FuzzCheckParams(f *testing.F) {
+	n := 0
+	for _, dir := range []string{"testdata/params", vectors + "/params"} {
+		files, _ := filepath.Glob(dir + "/*.json")
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+			n++
+		}
+	}
+	if n == 0 {
+		f.Fatal("empty seed corpus")
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if p, err := bundle.ParseParams(data); err == nil {
+			_ = CheckParams(p, now)
+		}
+	})
 }

@@ -26,10 +26,10 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/transcript/transcripttest"
-	"github.com/airwrap/airwrap/verify"
 )
 
 func TestMain(m *testing.M) {
@@ -244,7 +244,8 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 		if a, ok := opts["alg"]; ok {
 			alg = a
 		}
-		h, err := verify.AlgorithmHash(alg)
+		wa, err := kmsrules.ParseWrappingAlgorithm(alg)
+		h := wa.Hash()
 		ts.Check(err)
 		pub, err := x509.ParsePKIXPublicKey(pe.PublicKey)
 		ts.Check(err)
@@ -262,7 +263,7 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 		pl.Entries = append(pl.Entries, bundle.ImportEntry{
 			KeyARN: pe.KeyARN, KeySpec: pe.KeySpec, WrappingAlgorithm: pe.WrappingAlgorithm, WrappingKeySpec: pe.WrappingKeySpec,
 			WrappingPublicKeySHA256: bundle.SHA256Hex(pe.PublicKey), ImportToken: pe.ImportToken, EncryptedKeyMaterial: ct,
-			ParametersValidTo: pvt, ExpirationModel: verify.ExpiresModel, ValidTo: &validTo,
+			ParametersValidTo: pvt, ExpirationModel: kmsrules.ExpiresModel, ValidTo: &validTo,
 			HSMKey: bundle.HSMKeyRef{Label: "script-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
 		})
 	}

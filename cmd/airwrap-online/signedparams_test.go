@@ -22,6 +22,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -99,7 +100,7 @@ func TestPrepareSignKMSKeyThenSubmit(t *testing.T) {
 		Entries: []bundle.ImportEntry{{
 			KeyARN: pe.KeyARN, KeySpec: pe.KeySpec, WrappingAlgorithm: pe.WrappingAlgorithm, WrappingKeySpec: pe.WrappingKeySpec,
 			WrappingPublicKeySHA256: bundle.SHA256Hex(pe.PublicKey), ImportToken: pe.ImportToken, EncryptedKeyMaterial: ct,
-			ParametersValidTo: pe.ParametersValidTo, ExpirationModel: verify.ExpiresModel, ValidTo: &validTo,
+			ParametersValidTo: pe.ParametersValidTo, ExpirationModel: kmsrules.ExpiresModel, ValidTo: &validTo,
 			HSMKey: bundle.HSMKeyRef{Label: "k", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
 		}},
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -35,12 +36,12 @@ var hints = []struct {
 	{ceremony.ErrNonSensitive, "a key whose material could be read in the clear may exist outside the HSM: import a key generated with `airwrap key generate`, or, if your procedure allows it, accept this one with --allow-nonsensitive-key LABEL (the transcript records it)"},
 	{ceremony.ErrHSMKey, "`airwrap key list` shows each key's KMS key spec and whether it is extractable"},
 	{verify.ErrParamsExpired, "import parameters live 24 hours: run `airwrap-online prepare` again and carry the new parameters across"},
-	{verify.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (a date like 2027-06-30, midnight UTC at its start, or RFC 3339 like 2027-06-30T12:00:00Z), or use --no-expiry"},
-	{verify.ErrAlgorithmNotAllowed, "ask the online side for parameters with an algorithm KMS allows for this key spec"},
-	{verify.ErrMaterialTooLarge, "ask the online side for RSA_AES_KEY_WRAP_* parameters or a larger wrapping key spec"},
-	{verify.ErrWrappingKey, "the parameters are not what KMS issues: fetch them again"},
+	{kmsrules.ErrValidTo, "--valid-to must be in the future and at most 365 days ahead (a date like 2027-06-30, midnight UTC at its start, or RFC 3339 like 2027-06-30T12:00:00Z), or use --no-expiry"},
+	{kmsrules.ErrAlgorithmNotAllowed, "ask the online side for parameters with an algorithm KMS allows for this key spec"},
+	{kmsrules.ErrMaterialTooLarge, "ask the online side for RSA_AES_KEY_WRAP_* parameters or a larger wrapping key spec"},
+	{kmsrules.ErrWrappingKey, "the parameters are not what KMS issues: fetch them again"},
 	{verify.ErrTrustKey, "pin the PEM public key that `airwrap signer export` wrote (ECDSA P-256/P-384 or RSA >= 3072), one key per file"},
-	{verify.ErrARN, "key ARNs look like arn:aws:kms:REGION:ACCOUNT:key/KEY-ID: check the parameters file is the one KMS produced"},
+	{kmsrules.ErrARN, "key ARNs look like arn:aws:kms:REGION:ACCOUNT:key/KEY-ID: check the parameters file is the one KMS produced"},
 	{verify.ErrInconsistent, "the parameters file contradicts itself: fetch it again with airwrap-online prepare"},
 	{verify.ErrDuplicateKey, "each KMS key may appear once: fetch the parameters again"},
 	{ceremony.ErrParamsUnsigned, "ask the online side for signed parameters (airwrap-online prepare --sign-key FILE or --sign-kms-key ID); drop --params-trust only if your procedure allows unsigned parameters"},

@@ -6,7 +6,7 @@ import "time"
 // midnight UTC at the start of that day, as the AWS CLI reads
 // `--valid-to 2027-06-30` whatever the local time zone; or an RFC 3339 time.
 // Whether it is in the future and at most 365 days ahead is checked with the
-// rest of the request (verify.CheckValidTo).
+// rest of the request (kmsrules.CheckValidTo).
 func parseValidTo(s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 )
 
@@ -85,7 +86,7 @@ func hsmInfo(c *cli.Context) error {
 		o.Module.Path, o.Module.Manufacturer, o.Module.Description, o.Module.Version = info.ModulePath, info.ModuleManufacturer, info.ModuleDescription, info.ModuleVersion
 		o.Token.Label, o.Token.Manufacturer, o.Token.Model, o.Token.Serial = info.Label, info.Manufacturer, info.Model, info.Serial
 		for _, a := range caps.Algorithms {
-			o.Algorithms = append(o.Algorithms, algorithmOut{a.Algorithm, a.OK, a.Mechanism, a.Reason})
+			o.Algorithms = append(o.Algorithms, algorithmOut{string(ceremony.WrappingAlgorithm(a.Algorithm)), a.OK, a.Mechanism, a.Reason})
 		}
 		o.KWPMechanism = caps.KWPMechanismName
 		if caps.KWPMechanism != 0 {

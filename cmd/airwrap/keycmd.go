@@ -8,8 +8,9 @@ import (
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 func keyCommand() *cli.Command {
@@ -75,7 +76,7 @@ type keyOut struct {
 
 func toKeyOut(k *hsm.Key) keyOut {
 	return keyOut{k.Label, hex.EncodeToString(k.ID), k.Class, k.KeySpec, k.Extractable, k.Sensitive,
-		hex.EncodeToString(k.CheckValue), k.CheckMethod, k.NotImportable == "", k.NotImportable,
+		hex.EncodeToString(k.CheckValue), ceremony.CheckMethod(k.CheckMethod), k.NotImportable == "", k.NotImportable,
 		toSignerAttrs(k.Label, k.SignerCheck), k.SignerCheck}
 }
 
@@ -86,14 +87,14 @@ func keyGenerate(c *cli.Context) error {
 	if err := required(c, "label", "key-spec"); err != nil {
 		return err
 	}
-	if _, err := verify.Rule(c.String("key-spec")); err != nil {
+	if _, err := kmsrules.ParseKeySpec(c.String("key-spec")); err != nil {
 		return &clikit.UsageError{Err: fmt.Errorf("--key-spec: %w", err)}
 	}
 	if err := checkHSMFlags(c); err != nil {
 		return err
 	}
 	return withToken(c, func(t *hsm.Token) error {
-		k, err := t.GenerateKey(c.String("label"), c.String("key-spec"))
+		k, err := ceremony.GenerateKey(t, c.String("label"), c.String("key-spec"))
 		if err != nil {
 			return fmt.Errorf("generate %s key %q: %w", c.String("key-spec"), c.String("label"), err)
 		}

@@ -27,9 +27,9 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/transcript/transcripttest"
-	"github.com/airwrap/airwrap/verify"
 )
 
 type wrappingKeyEntry struct {
@@ -161,9 +161,10 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func unwrap(ts *testscript.TestScript, priv *rsa.PrivateKey, alg string, blob []byte) []byte {
-	h, err := verify.AlgorithmHash(alg)
+	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
+	h := wa.Hash()
 	ts.Check(err)
-	if verify.IsOAEP(alg) {
+	if kmsrules.WrappingAlgorithm(alg).IsOAEP() {
 		out, err := rsa.DecryptOAEP(h.New(), nil, priv, blob, nil)
 		ts.Check(err)
 		return out
@@ -190,15 +191,15 @@ func unwrap(ts *testscript.TestScript, priv *rsa.PrivateKey, alg string, blob []
 }
 
 func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, material []byte, seeds map[string]string) {
-	rule := verify.Rules[e.KeySpec]
+	rule := kmsrules.KeySpec(e.KeySpec)
 	if seed, ok := seeds[e.HSMKey.Label]; ok {
-		if want := knownMaterial(seed, len(material)); rule.RawLen != len(material) || !bytes.Equal(material, want) {
+		if want := knownMaterial(seed, len(material)); rule.RawLen() != len(material) || !bytes.Equal(material, want) {
 			ts.Fatalf("entry %d: unwrapped material is not the known material of %q", i, e.HSMKey.Label)
 		}
 	}
 	cv, _ := hex.DecodeString(e.HSMKey.CheckValue)
-	switch rule.Kind {
-	case verify.KindSymmetric:
+	switch rule.Kind() {
+	case kmsrules.KindSymmetric:
 		b, err := aes.NewCipher(material)
 		ts.Check(err)
 		z := make([]byte, 16)
@@ -206,9 +207,9 @@ func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, mater
 		if !bytes.Equal(z[:3], cv) {
 			ts.Fatalf("entry %d: AES check value %x, bundle says %x", i, z[:3], cv)
 		}
-	case verify.KindHMAC:
-		if len(material) != rule.RawLen {
-			ts.Fatalf("entry %d: %d bytes of HMAC material, want %d", i, len(material), rule.RawLen)
+	case kmsrules.KindHMAC:
+		if len(material) != rule.RawLen() {
+			ts.Fatalf("entry %d: %d bytes of HMAC material, want %d", i, len(material), rule.RawLen())
 		}
 		// The key spec's own hash (hsm/checkvalue.go), for the check value and the proof.
 		newHash := map[string]func() hash.Hash{"HMAC_224": sha256.New224, "HMAC_256": sha256.New, "HMAC_384": sha512.New384, "HMAC_512": sha512.New}[e.KeySpec]
@@ -217,15 +218,15 @@ func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, mater
 		if e.HSMKey.CheckMethod != bundle.CheckMethodHMAC || !bytes.Equal(m.Sum(nil)[:8], cv) {
 			ts.Fatalf("entry %d: HMAC check value mismatch", i)
 		}
-		if len(e.Proof.Challenge) != 32 || e.Proof.MACAlgorithm != rule.MACAlg {
+		if len(e.Proof.Challenge) != 32 || e.Proof.MACAlgorithm != rule.MACAlgorithm() {
 			ts.Fatalf("entry %d: no HMAC proof", i)
 		}
 		m = hmac.New(newHash, material)
 		m.Write(e.Proof.Challenge)
 		if !bytes.Equal(m.Sum(nil), e.Proof.MAC) {
-			ts.Fatalf("entry %d: the HSM's MAC of the challenge is not %s of it under the unwrapped material", i, rule.MACAlg)
+			ts.Fatalf("entry %d: the HSM's MAC of the challenge is not %s of it under the unwrapped material", i, rule.MACAlgorithm())
 		}
-	case verify.KindEC, verify.KindRSA:
+	case kmsrules.KindEC, kmsrules.KindRSA:
 		spki := publicFromPKCS8(ts, material)
 		if !bytes.Equal(spki, e.Proof.PublicKey) {
 			ts.Fatalf("entry %d: public key derived from the unwrapped private key differs from the proof", i)

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 )
 
@@ -53,7 +54,7 @@ func openToken(c *cli.Context) (*hsm.Token, error) {
 	}
 	// hsm.Open zeroes pin after login.
 	return hsm.Open(hsm.Config{ModulePath: module, TokenLabel: label, PIN: pin, KWPMechanism: kwp,
-		InitParams: c.String("module-init-params")})
+		InitParams: c.String("module-init-params"), HMACCheckInput: ceremony.HMACCheckInput()})
 }
 
 // checkHSMFlags reports missing HSM flags before any other work.

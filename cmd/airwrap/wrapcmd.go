@@ -10,7 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 func wrapCommand() *cli.Command {
@@ -116,7 +116,7 @@ func wrapAction(c *cli.Context) error {
 			return err
 		}
 		validTo = &t
-		if w := verify.ValidToWarning(validTo, time.Now()); w != "" {
+		if w := kmsrules.ValidToWarning(validTo, time.Now()); w != "" {
 			fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: --valid-to: %s\n", clikit.Escape(w))
 		}
 	case !c.Bool("no-expiry"):

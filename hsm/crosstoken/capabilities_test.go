@@ -9,14 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/kmsrules"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
-	"github.com/airwrap/airwrap/verify"
 )
 
 // algorithms are the four non-deprecated KMS wrapping algorithms.
-var algorithms = []string{verify.RSAESOAEPSHA1, verify.RSAESOAEPSHA256, verify.RSAAESKeyWrapSHA1, verify.RSAAESKeyWrapSHA256}
+var algorithms = []string{string(kmsrules.RSAESOAEPSHA1), string(kmsrules.RSAESOAEPSHA256), string(kmsrules.RSAAESKeyWrapSHA1), string(kmsrules.RSAAESKeyWrapSHA256)}
 
 // row is what one token really does, measured: which algorithms SelfTest
 // must find working, which key specs the token can hold, and which it must
@@ -37,15 +38,15 @@ var tokenTable = []row{
 	{
 		kind: hsmtest.KindOpencryptoki, new: hsmtest.Opencryptoki,
 		// No AES key wrap at all, so no RSA_AES_KEY_WRAP_*.
-		works: map[string]bool{verify.RSAESOAEPSHA1: true, verify.RSAESOAEPSHA256: true},
+		works: map[string]bool{string(kmsrules.RSAESOAEPSHA1): true, string(kmsrules.RSAESOAEPSHA256): true},
 		holds: []string{"SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_384", "HMAC_512", "RSA_2048"},
 		// No EC key generation; no CKM_SHA224_HMAC for the HMAC_224 check value.
 		cannot: []string{"HMAC_224", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"},
 	},
 	{
 		kind: hsmtest.KindNSS, new: hsmtest.NSS,
-		works: map[string]bool{verify.RSAESOAEPSHA1: true, verify.RSAESOAEPSHA256: true,
-			verify.RSAAESKeyWrapSHA1: true, verify.RSAAESKeyWrapSHA256: true},
+		works: map[string]bool{string(kmsrules.RSAESOAEPSHA1): true, string(kmsrules.RSAESOAEPSHA256): true,
+			string(kmsrules.RSAAESKeyWrapSHA1): true, string(kmsrules.RSAAESKeyWrapSHA256): true},
 		holds: []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
 			"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521"},
 		cannot:   []string{"ECC_SECG_P256K1"},
@@ -61,7 +62,7 @@ var tokenTable = []row{
 var softhsmRow = row{
 	kind: hsmtest.KindSoftHSM, new: hsmtest.SoftHSM,
 	// No SHA-256 OAEP (CKR_ARGUMENTS_BAD), so neither SHA-256 algorithm.
-	works: map[string]bool{verify.RSAESOAEPSHA1: true, verify.RSAAESKeyWrapSHA1: true},
+	works: map[string]bool{string(kmsrules.RSAESOAEPSHA1): true, string(kmsrules.RSAAESKeyWrapSHA1): true},
 	holds: []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
 		"RSA_2048", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"},
 	// 0x210A mis-pads material whose length is not a multiple of 8: RSA
@@ -69,13 +70,13 @@ var softhsmRow = row{
 	// P-521 (its PKCS#8 here is not aligned either) are refused; and
 	// RSA-OAEP will not wrap EC private keys.
 	except: map[string]bool{
-		"RSA_2048 " + verify.RSAAESKeyWrapSHA1:      true,
-		"ECC_NIST_P256 " + verify.RSAAESKeyWrapSHA1: true,
-		"ECC_NIST_P521 " + verify.RSAAESKeyWrapSHA1: true,
-		"ECC_NIST_P256 " + verify.RSAESOAEPSHA1:     true,
-		"ECC_NIST_P384 " + verify.RSAESOAEPSHA1:     true,
-		"ECC_NIST_P521 " + verify.RSAESOAEPSHA1:     true,
-		"ECC_SECG_P256K1 " + verify.RSAESOAEPSHA1:   true,
+		"RSA_2048 " + string(kmsrules.RSAAESKeyWrapSHA1):      true,
+		"ECC_NIST_P256 " + string(kmsrules.RSAAESKeyWrapSHA1): true,
+		"ECC_NIST_P521 " + string(kmsrules.RSAAESKeyWrapSHA1): true,
+		"ECC_NIST_P256 " + string(kmsrules.RSAESOAEPSHA1):     true,
+		"ECC_NIST_P384 " + string(kmsrules.RSAESOAEPSHA1):     true,
+		"ECC_NIST_P521 " + string(kmsrules.RSAESOAEPSHA1):     true,
+		"ECC_SECG_P256K1 " + string(kmsrules.RSAESOAEPSHA1):   true,
 	},
 	kwp: hsm.CKMAESKeyWrapPad,
 }
@@ -130,7 +131,7 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 		t.Fatal(err)
 	}
 	for _, alg := range algorithms {
-		r, ok := caps.Result(alg)
+		r, ok := caps.Result(mech(t, alg))
 		if !ok || r.OK != row.works[alg] {
 			t.Errorf("SelfTest says %s OK=%v (%s), the token really does OK=%v", alg, r.OK, r.Reason, row.works[alg])
 		}
@@ -145,11 +146,11 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 	for _, spec := range row.holds {
 		key := generate(t, tok, spec)
 		for _, alg := range algorithms {
-			if !verify.AlgorithmAllowed(spec, alg) {
+			if !allowed(spec, alg) {
 				continue
 			}
 			works := row.works[alg] && !row.except[spec+" "+alg]
-			blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg, caps)
+			blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg)
 			switch {
 			case !works && errors.Is(err, hsm.ErrUnsupported):
 				continue // refused, as the report says
@@ -167,7 +168,7 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 	}
 	for _, spec := range row.cannot {
 		before := count(t, tok)
-		if _, err := tok.GenerateKey("cannot-"+spec, spec); !errors.Is(err, hsm.ErrUnsupported) {
+		if _, err := ceremony.GenerateKey(tok, "cannot-"+spec, spec); !errors.Is(err, hsm.ErrUnsupported) {
 			t.Errorf("%s: GenerateKey gave %v, want ErrUnsupported", spec, err)
 		}
 		if after := count(t, tok); after != before {
@@ -179,11 +180,12 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 // unwrap undoes a KMS wrapping algorithm without airwrap's code.
 func unwrap(t *testing.T, wk *rsa.PrivateKey, alg string, blob []byte) []byte {
 	t.Helper()
-	h, err := verify.AlgorithmHash(alg)
+	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
+	h := wa.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if verify.IsOAEP(alg) {
+	if kmsrules.WrappingAlgorithm(alg).IsOAEP() {
 		m, err := softhsmtest.UnwrapOAEP(wk, h, blob)
 		if err != nil {
 			t.Fatalf("%s: Go's RSA-OAEP(%v) does not unwrap the token's output: %v", alg, h, err)

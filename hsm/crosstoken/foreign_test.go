@@ -12,7 +12,7 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsmtest"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
 )
 
@@ -177,7 +177,7 @@ func refused(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, wk
 	t.Helper()
 	k, err := tok.FindKey(f.label)
 	if err == nil {
-		_, err = wrapCounted(t, tok, k, &wk.PublicKey, verify.RSAESOAEPSHA1, caps)
+		_, err = wrapCounted(t, tok, k, &wk.PublicKey, string(kmsrules.RSAESOAEPSHA1))
 	}
 	if !errors.Is(err, hsm.ErrUnsupported) && !errors.Is(err, hsm.ErrNotExtractable) {
 		t.Errorf("%s: not importable, yet FindKey and Wrap gave %v", f.label, err)
@@ -195,12 +195,12 @@ func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f forei
 	}
 	imported := 0
 	for _, alg := range algorithms {
-		if r, _ := caps.Result(alg); !r.OK || !verify.AlgorithmAllowed(f.spec, alg) {
+		if r, _ := caps.Result(mech(t, alg)); !r.OK || !allowed(f.spec, alg) {
 			continue
 		}
-		blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg, caps)
+		blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg)
 		switch {
-		case !verify.IsOAEP(alg) && !caps.KWPPadsCorrectly && f.n%8 != 0:
+		case !kmsrules.WrappingAlgorithm(alg).IsOAEP() && !caps.KWPPadsCorrectly && f.n%8 != 0:
 			if !errors.Is(err, hsm.ErrUnsupported) {
 				t.Errorf("%s %s: %d bytes under a mis-padding AES key wrap: %v, want ErrUnsupported", f.label, alg, f.n, err)
 			}

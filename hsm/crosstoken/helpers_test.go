@@ -16,8 +16,10 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/kmsrules"
 )
 
 // open opens a harness token with hsm.Open and closes it at the end.
@@ -29,7 +31,7 @@ func open(t *testing.T, ht *hsmtest.Token) *hsm.Token {
 func openKWP(t *testing.T, ht *hsmtest.Token, kwp uint) *hsm.Token {
 	t.Helper()
 	tok, err := hsm.Open(hsm.Config{ModulePath: ht.Module, TokenLabel: ht.Label, PIN: []byte(ht.PIN),
-		InitParams: ht.InitParams, KWPMechanism: kwp})
+		InitParams: ht.InitParams, KWPMechanism: kwp, HMACCheckInput: ceremony.HMACCheckInput()})
 	if err != nil {
 		t.Fatalf("open %s token: %v", ht.Kind, err)
 	}
@@ -54,7 +56,7 @@ func count(t *testing.T, tok *hsm.Token) int {
 // until it unwraps what the token wrapped).
 func generate(t *testing.T, tok *hsm.Token, spec string) *hsm.Key {
 	t.Helper()
-	k, err := tok.GenerateKey("key-"+spec, spec)
+	k, err := ceremony.GenerateKey(tok, "key-"+spec, spec)
 	if err != nil {
 		t.Fatalf("generate %s: %v", spec, err)
 	}
@@ -65,10 +67,10 @@ func generate(t *testing.T, tok *hsm.Token, spec string) *hsm.Key {
 }
 
 // wrapCounted wraps and checks no object was left behind.
-func wrapCounted(t *testing.T, tok *hsm.Token, k *hsm.Key, wk *rsa.PublicKey, alg string, caps *hsm.Capabilities) ([]byte, error) {
+func wrapCounted(t *testing.T, tok *hsm.Token, k *hsm.Key, wk *rsa.PublicKey, alg string) ([]byte, error) {
 	t.Helper()
 	before := count(t, tok)
-	out, err := tok.Wrap(k, wk, alg, caps)
+	out, err := tok.Wrap(k, wk, mech(t, alg))
 	if after := count(t, tok); after != before {
 		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
 	}
@@ -81,7 +83,7 @@ func wrapCounted(t *testing.T, tok *hsm.Token, k *hsm.Key, wk *rsa.PublicKey, al
 func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 	t.Helper()
 	switch k.CheckMethod {
-	case bundle.CheckMethodAESKCV:
+	case hsm.CheckAESZeroBlock:
 		b, err := aes.NewCipher(m)
 		if err != nil {
 			t.Fatalf("%s: unwrapped material is no AES key: %v", k.Label, err)
@@ -91,7 +93,7 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 		if !bytes.Equal(out[:3], k.CheckValue) {
 			t.Fatalf("%s: unwrapped key's KCV %x, the token's %x", k.Label, out[:3], k.CheckValue)
 		}
-	case bundle.CheckMethodHMAC:
+	case hsm.CheckHMAC:
 		h := map[int]func() hash.Hash{28: sha256.New224, 32: sha256.New, 48: sha512.New384, 64: sha512.New}[len(m)]
 		if h == nil {
 			t.Fatalf("%s: %d bytes of HMAC material", k.Label, len(m))
@@ -101,7 +103,7 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 		if got := mac.Sum(nil)[:8]; !bytes.Equal(got, k.CheckValue) {
 			t.Fatalf("%s: unwrapped key's HMAC check value %x, the token's %x", k.Label, got, k.CheckValue)
 		}
-	case bundle.CheckMethodSPKISHA256:
+	case hsm.CheckSPKISHA256:
 		spki := publicOf(t, k, m)
 		if !bytes.Equal(spki, k.PublicKey) {
 			t.Fatalf("%s: unwrapped private key's public key is not the token's", k.Label)
@@ -111,7 +113,7 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 			t.Logf("%s: MaterialLen %d, PKCS#8 is %d bytes", k.Label, k.MaterialLen, len(m))
 		}
 	default:
-		t.Fatalf("%s: check method %q", k.Label, k.CheckMethod)
+		t.Fatalf("%s: check method %v", k.Label, k.CheckMethod)
 	}
 }
 
@@ -140,4 +142,20 @@ func publicOf(t *testing.T, k *hsm.Key, m []byte) []byte {
 		t.Fatalf("%s: OpenSSL cannot read the unwrapped PKCS#8: %v", k.Label, err)
 	}
 	return out
+}
+
+// mech is the hsm mechanism of a KMS wrapping algorithm (the tables here
+// are in KMS's names, as operators read them).
+func mech(t *testing.T, alg string) hsm.WrapMechanism {
+	t.Helper()
+	m, err := ceremony.WrapMechanism(kmsrules.WrappingAlgorithm(alg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// allowed reports whether KMS takes alg for spec.
+func allowed(spec, alg string) bool {
+	return kmsrules.KeySpec(spec).Allows(kmsrules.WrappingAlgorithm(alg))
 }

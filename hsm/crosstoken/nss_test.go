@@ -11,7 +11,7 @@ import (
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsm/internal/p11raw"
 	"github.com/airwrap/airwrap/hsmtest"
-	"github.com/airwrap/airwrap/verify"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
 )
 
@@ -86,8 +86,8 @@ func TestNSSPadMechanismRefused(t *testing.T) {
 	if caps.KWPMechanism != 0 {
 		t.Fatalf("self-test accepted %s", caps.KWPMechanismName)
 	}
-	for _, alg := range []string{verify.RSAAESKeyWrapSHA1, verify.RSAAESKeyWrapSHA256} {
-		if r, _ := caps.Result(alg); r.OK || !strings.Contains(r.Reason, "0x210A") {
+	for _, alg := range []string{string(kmsrules.RSAAESKeyWrapSHA1), string(kmsrules.RSAAESKeyWrapSHA256)} {
+		if r, _ := caps.Result(mech(t, alg)); r.OK || !strings.Contains(r.Reason, "0x210A") {
 			t.Fatalf("%s with 0x210A forced: %+v", alg, r)
 		}
 	}
@@ -96,7 +96,7 @@ func TestNSSPadMechanismRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wrapCounted(t, tok, key, &wk.PublicKey, verify.RSAAESKeyWrapSHA256, caps); !errors.Is(err, hsm.ErrUnsupported) {
+	if _, err := wrapCounted(t, tok, key, &wk.PublicKey, string(kmsrules.RSAAESKeyWrapSHA256)); !errors.Is(err, hsm.ErrUnsupported) {
 		t.Fatalf("wrap with 0x210A forced: %v", err)
 	}
 }

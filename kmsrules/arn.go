@@ -1,4 +1,4 @@
-package verify
+package kmsrules
 
 import (
 	"fmt"
@@ -15,8 +15,11 @@ type ARN struct {
 	KeyID     string // a UUID, or mrk- and 32 hex digits for a multi-Region key
 }
 
-// Partitions are the AWS partitions KMS runs in.
-var Partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+// partitions are the AWS partitions KMS runs in.
+var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+
+// Partitions are the AWS partitions KMS runs in (a fresh copy).
+func Partitions() []string { return slices.Clone(partitions) }
 
 var (
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
@@ -33,7 +36,7 @@ func ParseARN(s string) (ARN, error) {
 	}
 	a := ARN{Partition: parts[1], Region: parts[3], Account: parts[4]}
 	var problems []string
-	if !slices.Contains(Partitions, a.Partition) {
+	if !slices.Contains(partitions, a.Partition) {
 		problems = append(problems, fmt.Sprintf("unknown partition %q", a.Partition))
 	}
 	if parts[2] != "kms" {

@@ -1,4 +1,4 @@
-package verify
+package kmsrules
 
 import (
 	"crypto/ecdsa"
@@ -52,7 +52,7 @@ func TestCheckWrappingPublicKey(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			k, err := CheckWrappingPublicKey(c.der, c.spec)
+			k, err := CheckWrappingPublicKey(c.der, WrappingKeySpec(c.spec))
 			if c.name[len(c.name)-2:] == "ok" {
 				if err != nil || k == nil {
 					t.Fatalf("want ok, got %v", err)
@@ -127,10 +127,12 @@ func TestCheckValidTo(t *testing.T) {
 	}
 }
 
-func TestCheckFits(t *testing.T) {
+func TestCheckFit(t *testing.T) {
 	cases := []struct {
-		spec, alg, wrap string
-		want            error
+		spec KeySpec
+		alg  WrappingAlgorithm
+		wrap WrappingKeySpec
+		want error
 	}{
 		{"SYMMETRIC_DEFAULT", RSAESOAEPSHA1, "RSA_2048", nil},
 		{"HMAC_512", RSAESOAEPSHA256, "RSA_2048", nil},
@@ -147,12 +149,12 @@ func TestCheckFits(t *testing.T) {
 		{"SYMMETRIC_DEFAULT", RSAESOAEPSHA256, "SM2", ErrWrappingKey},
 	}
 	for _, c := range cases {
-		err := CheckFits(c.spec, c.alg, c.wrap)
+		err := CheckFit(c.spec, c.alg, c.wrap)
 		if (c.want == nil) != (err == nil) || (c.want != nil && !errorsIs(err, c.want)) {
-			t.Errorf("CheckFits(%s, %s, %s) = %v, want %v", c.spec, c.alg, c.wrap, err, c.want)
+			t.Errorf("CheckFit(%s, %s, %s) = %v, want %v", c.spec, c.alg, c.wrap, err, c.want)
 		}
 	}
-	err := CheckFits("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048")
+	err := CheckFit("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048")
 	want := "key material does not fit the wrapping key: ECC_NIST_P521 material is up to 241 bytes, RSAES_OAEP_SHA_256 with RSA_2048 carries at most 190 (use RSA_AES_KEY_WRAP_* or a larger wrapping key)"
 	if err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
@@ -179,4 +181,111 @@ func TestValidToWarning(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 	}
+}
+
+func TestChooseAlgorithm(t *testing.T) {
+	cases := []struct {
+		spec KeySpec
+		alg  WrappingAlgorithm
+		wks  WrappingKeySpec
+		want WrappingAlgorithm
+		err  error
+	}{
+		{"SYMMETRIC_DEFAULT", "", "RSA_4096", RSAESOAEPSHA256, nil},
+		{"HMAC_512", "", "RSA_2048", RSAESOAEPSHA256, nil},
+		{"RSA_4096", "", "RSA_2048", RSAAESKeyWrapSHA256, nil},
+		{"ECC_NIST_P521", "", "RSA_2048", RSAAESKeyWrapSHA256, nil},
+		{"ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048", "", ErrMaterialTooLarge},
+		{"ECC_NIST_P521", RSAESOAEPSHA1, "RSA_2048", "", ErrMaterialTooLarge},
+		{"ECC_NIST_P521", RSAESOAEPSHA256, "RSA_3072", RSAESOAEPSHA256, nil},
+		{"ECC_NIST_P384", RSAESOAEPSHA256, "RSA_2048", RSAESOAEPSHA256, nil},
+		{"RSA_2048", RSAESOAEPSHA256, "RSA_4096", "", ErrAlgorithmNotAllowed},
+		{"SYMMETRIC_DEFAULT", RSAAESKeyWrapSHA256, "RSA_4096", "", ErrAlgorithmNotAllowed},
+		{"SYMMETRIC_DEFAULT", "RSAES_PKCS1_V1_5", "RSA_4096", "", ErrWrappingAlgorithm},
+		{"ML_DSA_44", "", "RSA_4096", "", ErrKeySpec},
+		{"SYMMETRIC_DEFAULT", RSAESOAEPSHA1, "RSA_1024", "", ErrWrappingKey},
+	}
+	for _, c := range cases {
+		got, err := ChooseAlgorithm(c.spec, c.alg, c.wks)
+		if c.err != nil {
+			if !errors.Is(err, c.err) {
+				t.Errorf("%s %q %s: error %v, want %v", c.spec, c.alg, c.wks, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want)
+		}
+	}
+}
+
+// TestTableReadOnly: what the read functions hand out is the caller's copy;
+// changing it changes no rule.
+func TestTableReadOnly(t *testing.T) {
+	specs := KeySpecs()
+	specs[0] = "ML_DSA_44"
+	algs := SymmetricDefault.Algorithms()
+	algs[0] = RSAAESKeyWrapSHA256
+	all := WrappingAlgorithms()
+	all[0] = "RSAES_PKCS1_V1_5"
+	oid := KeySpec("ECC_NIST_P256").CurveOID()
+	oid[0] = 9
+	parts := Partitions()
+	parts[0] = "evil"
+	if KeySpecs()[0] != SymmetricDefault || SymmetricDefault.Allows(RSAAESKeyWrapSHA256) || WrappingAlgorithms()[0] != RSAESOAEPSHA256 ||
+		KeySpec("ECC_NIST_P256").CurveOID()[0] != 1 || Partitions()[0] != "aws" {
+		t.Fatal("a caller changed the rules")
+	}
+	if err := CheckFit(SymmetricDefault, RSAAESKeyWrapSHA256, "RSA_4096"); !errors.Is(err, ErrAlgorithmNotAllowed) {
+		t.Fatalf("after a caller changed its copy: %v", err)
+	}
+}
+
+// TestParse: each parse function accepts its names and refuses others with its sentinel.
+func TestParse(t *testing.T) {
+	for _, s := range KeySpecs() {
+		if got, err := ParseKeySpec(string(s)); err != nil || got != s || s.Kind() == 0 {
+			t.Errorf("ParseKeySpec(%s) = %q, %v", s, got, err)
+		}
+	}
+	for _, a := range WrappingAlgorithms() {
+		if got, err := ParseWrappingAlgorithm(string(a)); err != nil || got != a || a.Hash() == 0 {
+			t.Errorf("ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+		}
+	}
+	for _, w := range []string{"RSA_2048", "RSA_3072", "RSA_4096"} {
+		if got, err := ParseWrappingKeySpec(w); err != nil || got.Bits() == 0 {
+			t.Errorf("ParseWrappingKeySpec(%s) = %q, %v", w, got, err)
+		}
+	}
+	wantErr(t, func() error { _, err := ParseKeySpec("ML_DSA_44"); return err }(), ErrKeySpec,
+		`key spec is not importable: "ML_DSA_44" (importable: [SYMMETRIC_DEFAULT HMAC_224 HMAC_256 HMAC_384 HMAC_512 RSA_2048 RSA_3072 RSA_4096 ECC_NIST_P256 ECC_NIST_P384 ECC_NIST_P521 ECC_SECG_P256K1])`)
+	wantErr(t, func() error { _, err := ParseWrappingAlgorithm("RSAES_PKCS1_V1_5"); return err }(), ErrWrappingAlgorithm,
+		`unknown wrapping algorithm: "RSAES_PKCS1_V1_5" (known: [RSAES_OAEP_SHA_256 RSA_AES_KEY_WRAP_SHA_256 RSAES_OAEP_SHA_1 RSA_AES_KEY_WRAP_SHA_1])`)
+	wantErr(t, func() error { _, err := ParseWrappingKeySpec("RSA_1024"); return err }(), ErrWrappingKey,
+		`wrapping public key is not acceptable: unknown wrapping key spec "RSA_1024" (want RSA_2048, RSA_3072 or RSA_4096)`)
+	if KeySpec("ML_DSA_44").Kind() != 0 || KeySpec("ML_DSA_44").MaxMaterialLen() != 0 || WrappingAlgorithm("x").Hash() != 0 {
+		t.Fatal("an unknown name has rules")
+	}
+}
+
+// TestMaterialAndWrappedLen: measured material against the OAEP capacity,
+// and the shape of wrapped output.
+func TestMaterialAndWrappedLen(t *testing.T) {
+	wantErr(t, CheckMaterialFits("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048", 191), ErrMaterialTooLarge,
+		"key material does not fit the wrapping key: ECC_NIST_P521 material is 191 bytes, RSAES_OAEP_SHA_256 with RSA_2048 carries at most 190 (use RSA_AES_KEY_WRAP_* or a larger wrapping key)")
+	wantErr(t, CheckMaterialFits("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048", 190), nil, "")
+	wantErr(t, CheckMaterialFits("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048", 0), nil, "")
+	wantErr(t, CheckWrappedLen(SymmetricDefault, RSAESOAEPSHA1, "RSA_2048", 256), nil, "")
+	wantErr(t, CheckWrappedLen(SymmetricDefault, RSAESOAEPSHA1, "RSA_2048", 255), ErrEncryptedLen,
+		"encrypted key material has the wrong length: 255 bytes, RSAES_OAEP_SHA_1 with RSA_2048 gives 256")
+	wantErr(t, CheckWrappedLen("ECC_NIST_P256", RSAAESKeyWrapSHA1, "RSA_2048", 256+80), nil, "")
+	wantErr(t, CheckWrappedLen("ECC_NIST_P256", RSAAESKeyWrapSHA1, "RSA_2048", 256+81), ErrEncryptedLen, "")
+	wantErr(t, CheckWrappedLen("ECC_NIST_P256", RSAAESKeyWrapSHA1, "RSA_2048", 256+8), ErrEncryptedLen, "")
+	wantErr(t, CheckWrappedLen("ECC_NIST_P256", RSAAESKeyWrapSHA1, "RSA_2048", 256+160), ErrEncryptedLen, "")
+	wantErr(t, CheckBlobSize(make([]byte, 6144)), nil, "")
+	wantErr(t, CheckBlobSize(make([]byte, 6145)), ErrBlobSize, "KMS takes 1 to 6144 bytes here: 6145 bytes")
+	wantErr(t, CheckBlobSize(nil), ErrBlobSize, "")
+	wantErr(t, KeySpec("ECC_SECG_P256K1").CheckKeyUsage("KEY_AGREEMENT"), ErrKeyUsage,
+		`key usage not possible for this key spec: "KEY_AGREEMENT" for ECC_SECG_P256K1 (possible: [SIGN_VERIFY])`)
 }

@@ -1,8 +1,15 @@
-package verify
+package kmsrules
 
 import (
 	"fmt"
 	"time"
+)
+
+// Expiration models of imported key material, and how far ahead ValidTo may be.
+const (
+	ExpiresModel       = "KEY_MATERIAL_EXPIRES"
+	DoesNotExpireModel = "KEY_MATERIAL_DOES_NOT_EXPIRE"
+	MaxValidToDays     = 365
 )
 
 // CheckValidTo checks ValidTo against the expiration model as KMS does:
