@@ -51,15 +51,6 @@ func trustOf(t testing.TB, name string) TrustedKey {
 	return k
 }
 
-func wrappingDER(t testing.TB, bits string) []byte {
-	t.Helper()
-	block, _ := pem.Decode(readVector(t, "keys/wrap-rsa"+bits+".pub.pem"))
-	if block == nil {
-		t.Fatal("no PEM")
-	}
-	return block.Bytes
-}
-
 func validParams(t testing.TB, name string) *bundle.Params {
 	t.Helper()
 	p, err := bundle.ParseParams(readVector(t, "params/"+name))
