@@ -2,6 +2,9 @@ package hsm
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/sha512"
 	"fmt"
 	"maps"
 	"testing"
@@ -80,5 +83,39 @@ func TestCallsIndependentOfTokenSize(t *testing.T) {
 		if big := calls(label, alg); !maps.Equal(small[label], big) {
 			t.Errorf("find and wrap %q: %v on a token of 10 keys, %v on one of 1,000", label, small[label], big)
 		}
+	}
+}
+
+// TestSignSearchesOnce: a signer's first signature finds its key on the
+// token; every later one is C_SignInit and C_Sign alone (two C calls for
+// C_Sign: miekg asks the length first), no search per signature. A key
+// handle the token no longer knows is found again.
+func TestSignSearchesOnce(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	s, err := tok.GenerateSigner("signer", SignerECDSAP384)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha512.Sum384([]byte("payload"))
+	if _, err := s.Sign(nil, d[:], crypto.SHA384); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		m.reset(0)
+		if _, err := s.Sign(nil, d[:], crypto.SHA384); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := m.counts(); !maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 2}) {
+			t.Errorf("signature %d: %v, want C_SignInit once and C_Sign (length, then signature)", i+2, c)
+		}
+	}
+	s.(*signer).h = 0xdead // a handle the token never gave
+	sig, err := s.Sign(nil, d[:], crypto.SHA384)
+	if err != nil {
+		t.Fatalf("with a stale handle: %v", err)
+	}
+	if !ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig) {
+		t.Fatal("with a stale handle: the signature does not verify")
 	}
 }
