@@ -116,7 +116,7 @@ func (t *Token) findSigner(label string) (Signer, error) {
 		return nil, fmt.Errorf("%w: key %q is extractable; a ceremony signing key must never leave the HSM (make one with GenerateSigner)", ErrNotSigner, label)
 	}
 	k := &Key{Label: label, ID: a[pkcs11.CKA_ID]}
-	s := &signer{t: t, label: label, id: k.ID}
+	s := &signer{t: t, label: label, id: k.ID, h: h}
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	switch kt {
 	case pkcs11.CKK_EC:
@@ -150,14 +150,14 @@ type signer struct {
 	id    []byte
 	alg   string
 	pub   crypto.PublicKey
-	h     pkcs11.ObjectHandle // found by the first signature; 0 before
+	h     pkcs11.ObjectHandle // where FindSigner found the private key; 0: search
 }
 
-// signInit starts a signature with the signer's private key. The first
-// signature searches the token for it (class, label and id); later ones
-// use the handle that search found, and search again only when the token
-// says that handle is no longer valid: one search per run, not one per
-// signature (on a networked HSM each search is several round trips). A
+// signInit starts a signature with the signer's private key, under the
+// handle FindSigner found it at; only when the token says that handle is
+// no longer valid does it search again (class, label and id): one search
+// per run, not one per signature (on a networked HSM each search is
+// several round trips). A
 // signature is checked against the public key by whoever uses it (the
 // ceremony verifies the bundle right after signing), so a handle that came
 // to name another key could not pass unnoticed. The caller holds s.t.mu.
