@@ -107,6 +107,7 @@ func BenchmarkBatch(b *testing.B) {
 		}
 		reportPair(b, tf, ta, b.N*bt.n)
 	})
+	latencyRuns(b, bt)
 	if bundlePath == "" {
 		b.Fatal("no bundle: wrap/airwrap did not run (keep it in -bench)")
 	}
