@@ -4,6 +4,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -94,7 +95,49 @@ func BenchmarkCalls(b *testing.B) {
 				b.ReportMetric(float64(fone)-fPerKey, "floor-calls/ceremony")
 			})
 		}
+		for _, d := range []time.Duration{0, 2 * time.Millisecond} {
+			if d > 0 && n > 1000 {
+				continue // a scan of 10,000 objects at 2 ms a call takes 40 s: the 1-key ceremony shows the point
+			}
+			for _, strategy := range []string{"label", "scan"} {
+				b.Run(fmt.Sprintf("objects=%d/find/latency=%s/%s", n, d, strategy), func(b *testing.B) {
+					ct.find(b, meter, d, strategy)
+				})
+			}
+		}
 	}
+}
+
+// findLabels are the keys the lookup benchmarks find: every secret key
+// made for the ceremonies (an EC key's check value needs a search of its
+// own, whichever way it is found).
+var findLabels = []string{"aes-0", "aes-1", "aes-2", "hmac-0", "hmac-1", "hmac-2"}
+
+// find times FindKeys of findLabels searching by label or scanning, with d
+// added to every call: ms/key and calls/key. A scan's cost is the token's
+// (one read per key object), so it is reported per key of this batch too:
+// a batch of k keys costs a scan's total whatever k is.
+func (ct *callsToken) find(b *testing.B, meter *hsm.Meter, d time.Duration, strategy string) {
+	hsm.ForceLookup(strategy)
+	defer hsm.ForceLookup("")
+	ct.f.login(b, ct.h.st.PIN) // a ceremony's C_Logout logged the process out
+	var el time.Duration
+	var calls int
+	for b.Loop() {
+		meter.Reset(d)
+		t0 := time.Now()
+		_, errs := ct.h.tok.FindKeys(findLabels)
+		el += time.Since(t0)
+		if err := errors.Join(errs...); err != nil {
+			b.Fatal(err)
+		}
+		_, n := meter.Calls()
+		calls += n
+	}
+	meter.Reset(0)
+	keys := float64(b.N * len(findLabels))
+	b.ReportMetric(float64(el)/keys/float64(time.Millisecond), "ms/key")
+	b.ReportMetric(float64(calls)/keys, "calls/key")
 }
 
 // callsToken is one token for BenchmarkCalls: callsKeys keys per case, a
