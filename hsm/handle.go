@@ -111,13 +111,14 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 	}
 	// The first label by label, timed.
 	t0 := time.Now()
-	h, class, err := t.keyHandle(uniq[0], nil)
-	tSearch := time.Since(t0)
-	var tRead time.Duration
+	h, class, a, tRead, err := t.byLabel(uniq[0])
+	tSearch := time.Since(t0) - tRead
 	if err == nil {
-		t1 := time.Now()
-		a := t.keyAttrs(h, class)
-		tRead = time.Since(t1)
+		if a == nil {
+			t1 := time.Now()
+			a = t.keyAttrs(h, class)
+			tRead = time.Since(t1)
+		}
 		k, err := t.describeFound(uniq[0], h, class, a)
 		answer(uniq[0], k, err)
 	} else {
@@ -132,15 +133,42 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 		return keys, errs
 	}
 	for _, l := range rest {
-		h, class, err := t.keyHandle(l, nil)
+		h, class, a, _, err := t.byLabel(l)
 		if err != nil {
 			answer(l, nil, err)
 			continue
 		}
-		k, err := t.describeFound(l, h, class, t.keyAttrs(h, class))
+		if a == nil {
+			a = t.keyAttrs(h, class)
+		}
+		k, err := t.describeFound(l, h, class, a)
 		answer(l, k, err)
 	}
 	return keys, errs
+}
+
+// byLabel is keyHandle(label, nil) for FindKeys, one call cheaper for the
+// usual key: where the search finds one object, its class is read with
+// what describe reads of a secret key (and CKA_CHECK_VALUE) in one call,
+// which took read. Where that call fails (not a secret key, or a token
+// without CKA_CHECK_VALUE), or the search finds more than one object (a
+// key pair's public half carries the label too), it goes on as keyHandle
+// does; a is then nil.
+func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[uint][]byte, read time.Duration, err error) {
+	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)})
+	if err != nil {
+		return 0, 0, nil, 0, err
+	}
+	if len(hs) == 1 {
+		t0 := time.Now()
+		types := append([]uint{pkcs11.CKA_CLASS, pkcs11.CKA_CHECK_VALUE}, describeTypes(pkcs11.CKO_SECRET_KEY)...)
+		a, ok := t.attrsAll(hs[0], types...)
+		if c, _ := ulong(a[pkcs11.CKA_CLASS]); ok && c == pkcs11.CKO_SECRET_KEY {
+			return hs[0], c, a, time.Since(t0), nil
+		}
+	}
+	h, class, err = t.pickKey(label, hs)
+	return h, class, nil, 0, err
 }
 
 // lookup strategies; forceLookup, set by tests, overrides the measurement.
