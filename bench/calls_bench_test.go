@@ -326,8 +326,9 @@ func latencyRuns(b *testing.B, bt *batch) {
 					b.Fatal(err)
 				}
 				tc += time.Since(t0)
-				_, n := meter.Calls()
+				by, n := meter.Calls()
 				calls += n
+				b.Logf("calls per key, by function: %s", byFunction(by, nil, bt.n))
 				f.login(b, bt.st.PIN)
 				targets := f.secretHandles(b, bt.main.labels)
 				f.p = fp

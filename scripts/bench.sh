@@ -55,6 +55,11 @@ END {
 	if (w in ns) {
 		row("airwrap wrap end to end (KATs, checks, transcript, sign, write)", sprintf("%.2f s", metric[w, "ms/key"] * keys / 1e3), sprintf("%.3f ms", metric[w, "ms/key"]), sprintf("%.2fx", metric[w, "x-floor"]))
 		row("  floor, alternating with it", sprintf("%.2f s", metric[w, "floor-ms/key"] * keys / 1e3), sprintf("%.3f ms", metric[w, "floor-ms/key"]), "")
+		row("  stage: validate the request, open the token", sprintf("%.0f ms", metric[w, "open-ms"]), "", "")
+		row("  stage: self-tests, find the keys and the signer", sprintf("%.0f ms", metric[w, "selftest+find-ms"]), "", "")
+		if (p in ns) row("    of which self-tests; FindKeys of the batch (wrap/paired)", sprintf("%.0f ms", metric[p, "selftest-ms"]), sprintf("%.0f ms", metric[p, "findkeys-ms"]), "")
+		row("  stage: wrap every key (and its transcript lines)", sprintf("%.0f ms", metric[w, "wrap-ms"]), "", "")
+		row("  stage: build the payload, sign, verify, write the files", sprintf("%.0f ms", metric[w, "sign+write-ms"]), "", "")
 	}
 	if (p in ns) {
 		row("  airwrap per-key HSM path (hsm.Token.Wrap), same keys", "", us(metric[p, "airwrap-us/key"]), sprintf("%.2fx", metric[p, "x-floor"]))
