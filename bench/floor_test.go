@@ -3,7 +3,6 @@ package bench
 import (
 	"crypto/rsa"
 	"errors"
-	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -92,27 +91,6 @@ func (f *floor) login(b *testing.B, pin string) {
 func isCKR(err error, rv uint) bool {
 	var e pkcs11.Error
 	return errors.As(err, &e) && uint(e) == rv
-}
-
-// lookup finds the key of class labelled label, the least a tool given
-// labels must do: one search, the first handle it gives (the floor trusts
-// the label to be unique; airwrap checks). The call counts' floor includes it.
-func (f *floor) lookup(class uint, label string) (pkcs11.ObjectHandle, error) {
-	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class), pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)}
-	if err := f.p.FindObjectsInit(f.sh, tmpl); err != nil {
-		return 0, err
-	}
-	hs, _, err := f.p.FindObjects(f.sh, 1)
-	if ferr := f.p.FindObjectsFinal(f.sh); err == nil {
-		err = ferr
-	}
-	if err == nil && len(hs) != 1 {
-		err = fmt.Errorf("no object labelled %q", label)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return hs[0], nil
 }
 
 // handle finds the one object of class with label (setup, not timed).

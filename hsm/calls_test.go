@@ -93,11 +93,11 @@ func TestCallsIndependentOfTokenSize(t *testing.T) {
 func TestSignSearchesOnce(t *testing.T) {
 	m := meterTest(t)
 	tok, _ := openTest(t)
-	s, err := tok.GenerateSigner("signer", SignerECDSAP384)
-	if err != nil {
+	if _, err := tok.GenerateSigner("signer", SignerECDSAP384); err != nil {
 		t.Fatal(err)
 	}
-	if s, err = tok.FindSigner("signer"); err != nil {
+	s, err := tok.FindSigner("signer")
+	if err != nil {
 		t.Fatal(err)
 	}
 	d := sha512.Sum384([]byte("payload"))
