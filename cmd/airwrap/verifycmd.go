@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -91,11 +90,11 @@ func verifyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := ceremony.VerifyBundle(data, trusted, k, params, tr, time.Now())
+	v, err := verify.OpenImport(verify.OpenRequest{Bundle: data, Trusted: trusted, Threshold: k, RulesAt: time.Now(), Params: params, Transcript: tr})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: v.Signatures, Threshold: k, ParamsBound: v.ParamsBound}
+	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: len(v.Envelope.Signatures), Threshold: k, ParamsBound: params != nil}
 	if v.Transcript != nil {
 		o.Transcript, o.TranscriptLines, o.TranscriptHead = trPath, v.Transcript.Lines, v.Transcript.Head
 	} else {
