@@ -1,7 +1,7 @@
 package main
 
 import (
-	"strconv"
+	"github.com/airwrap/airwrap/internal/clikit"
 
 	"github.com/urfave/cli/v2"
 
@@ -11,9 +11,9 @@ import (
 // paramsTrustFlags reads wrap's --params-trust and --params-threshold.
 func paramsTrustFlags(c *cli.Context) ([]verify.TrustedKey, int, error) {
 	files := c.StringSlice("params-trust")
-	k, err := strconv.Atoi(c.String("params-threshold"))
-	if err != nil || k < 1 {
-		return nil, 0, usagef("--params-threshold %q: want a whole number of at least 1", c.String("params-threshold"))
+	k, err := clikit.Threshold("--params-threshold", c.String("params-threshold"))
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(files) == 0 {
 		if c.IsSet("params-threshold") {

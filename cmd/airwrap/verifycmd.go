@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
@@ -67,9 +66,9 @@ func verifyAction(c *cli.Context) error {
 	if len(c.StringSlice("trust")) == 0 {
 		return usagef("--trust is required (the PEM from `airwrap signer export`)")
 	}
-	k, err := strconv.Atoi(c.String("threshold"))
-	if err != nil || k < 1 {
-		return usagef("--threshold %q: want a whole number of at least 1", c.String("threshold"))
+	k, err := clikit.Threshold("--threshold", c.String("threshold"))
+	if err != nil {
+		return err
 	}
 	path := c.Args().First()
 	data, err := bundle.ReadFile(path)
