@@ -48,7 +48,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	if progress == nil {
 		progress = io.Discard
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 
@@ -126,7 +126,9 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	return out, nil
 }
 
-func (req PrepareRequest) validate() error {
+// Validate reports every problem with the request at once (ErrUsage), before
+// any AWS call.
+func (req PrepareRequest) Validate() error {
 	var errs []error
 	if len(req.KeyIDs) == 0 && req.Create == nil {
 		errs = append(errs, fmt.Errorf("%w: name at least one key (--key-id or --keys-file) or --create one", ErrUsage))

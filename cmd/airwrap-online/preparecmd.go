@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto"
 	"fmt"
 	"io"
 	"strings"
@@ -12,9 +11,9 @@ import (
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
 )
 
 func prepareCommand() *cli.Command {
@@ -81,51 +80,14 @@ func prepareAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := exclusiveSigners(c); err != nil {
-		return err
-	}
-	// Refuse an existing --out before any AWS call.
-	if err := atomicfile.CheckAbsent(out); err != nil {
-		return err
-	}
-	var signer crypto.Signer
-	if f := c.String("sign-key"); f != "" {
-		if signer, err = kmsimport.LoadSigningKeyFile(f); err != nil {
-			return fmt.Errorf("--sign-key: %w", err)
-		}
-	}
-	api, err := kmsClient(c)
+	p, err := online.Prepare(c.Context, online.PrepareRequest{
+		Params: req, Out: out, SignKey: c.String("sign-key"), SignKMSKey: c.String("sign-kms-key"),
+		Client: func() (kmsimport.API, error) { return kmsClient(c) },
+	})
 	if err != nil {
 		return err
 	}
-	if id := c.String("sign-kms-key"); id != "" {
-		sa, ok := api.(kmsimport.SignAPI)
-		if !ok {
-			return fmt.Errorf("--sign-kms-key: this KMS client cannot sign")
-		}
-		if signer, err = kmsimport.NewKMSSigner(c.Context, sa, id); err != nil {
-			return err
-		}
-	}
-	params, err := kmsimport.Prepare(c.Context, api, req)
-	if err != nil {
-		return err
-	}
-	data, err := bundle.MarshalParams(params)
-	if err != nil {
-		return fmt.Errorf("parameters bundle: %w", err)
-	}
-	var signerID string
-	if signer != nil {
-		// Verified right after signing (bundle.SignParams).
-		if data, err = bundle.SignParams(data, signer); err != nil {
-			return fmt.Errorf("signing the parameters bundle: %w", err)
-		}
-		signerID, _ = bundle.KeyID(signer.Public())
-	}
-	if err := atomicfile.WriteNew(out, data, 0o644); err != nil {
-		return err
-	}
+	params, data, signerID := p.Params, p.Data, p.SignerKeyID
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}
 	for _, e := range params.Entries {
 		res.Entries = append(res.Entries, prepareEntry{
@@ -234,12 +196,4 @@ func readKeysFile(path string) ([]string, error) {
 		return nil, usagef("--keys-file %s names no keys", path)
 	}
 	return ids, nil
-}
-
-// exclusiveSigners refuses both signing flags at once.
-func exclusiveSigners(c *cli.Context) error {
-	if c.String("sign-key") != "" && c.String("sign-kms-key") != "" {
-		return usagef("--sign-key and --sign-kms-key exclude each other: sign with one key")
-	}
-	return nil
 }
