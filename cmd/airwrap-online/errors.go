@@ -79,6 +79,7 @@ var hints = []hint{
 	{match: isAny(atomicfile.ErrExists), text: say("airwrap-online never replaces a file: choose another path, or move the old file away")},
 	{match: isAny(kmsimport.ErrNoRegion), text: say("pass --region, set AWS_REGION, or use a --profile that names a Region")},
 	{match: isAny(verify.ErrUntrusted), text: say("pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold")},
+	{match: isAny(verify.ErrTrustKey), text: say("pin the PEM public key that `airwrap signer export` wrote (ECDSA P-256/P-384 or RSA >= 3072), one key per file")},
 	{match: isAny(verify.ErrBinding), text: say("the bundle does not answer these parameters: check you have the right files")},
 	{match: isAny(bundle.ErrMalformed), text: say("the file is not a valid airwrap file: check it is the one you meant, unchanged")},
 	{match: isAny(transcript.ErrMissing), text: say("`wrap` writes BUNDLE.transcript.jsonl beside the bundle (and `cosign` beside its --out): copy it with the bundle, or name it with --transcript FILE")},
