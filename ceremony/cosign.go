@@ -30,9 +30,10 @@ type Cosign struct {
 	now    func() time.Time // the transcript's clock
 }
 
-// ReadForCosign checks an import bundle before it is cosigned: it parses
-// strictly, its payload obeys the KMS rules at now, and when trusted keys are
-// given, at least one of them signed it and no signature by one of them fails.
+// ReadForCosign checks an import bundle before it is cosigned
+// (verify.OpenImport): it parses strictly, its payload obeys the KMS rules at
+// now, and when trusted keys are given, at least one of them signed it and no
+// signature by one of them fails.
 func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Cosign, error) {
 	o, err := verify.OpenImport(verify.OpenRequest{Bundle: data, Trusted: trusted, RulesAt: now})
 	if err != nil {
