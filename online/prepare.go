@@ -3,6 +3,7 @@ package online
 import (
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
 
 	"github.com/airwrap/airwrap/atomicfile"
@@ -21,11 +22,29 @@ type PrepareRequest struct {
 	Client     Client
 }
 
-// Validate reports every problem at once: signing keys that exclude each
-// other, and what kmsimport.PrepareRequest.Validate finds.
-func (r PrepareRequest) Validate() error {
+// CheckUsage reports, every problem at once, the choices the request lacks
+// or makes twice over: --out, one signing key at most, and
+// kmsimport.PrepareRequest.CheckUsage. It is bad usage (exit 2).
+func (r PrepareRequest) CheckUsage() error {
+	var errs []error
+	if r.Out == "" {
+		errs = append(errs, errors.New("--out is required"))
+	}
+	errs = append(errs, r.Params.CheckUsage())
 	if r.SignKey != "" && r.SignKMSKey != "" {
-		return clikit.Usagef("--sign-key and --sign-kms-key exclude each other: sign with one key")
+		errs = append(errs, errors.New("--sign-key and --sign-kms-key exclude each other: sign with one key"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return &clikit.UsageError{Err: err}
+	}
+	return nil
+}
+
+// Validate reports every problem at once: CheckUsage (bad usage), else what
+// kmsimport.PrepareRequest.Validate finds in the values.
+func (r PrepareRequest) Validate() error {
+	if err := r.CheckUsage(); err != nil {
+		return err
 	}
 	return r.Params.Validate()
 }
