@@ -33,15 +33,20 @@ func BenchmarkBatch(b *testing.B) {
 		defer tok.Close()
 		f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
 		var tc, tf time.Duration
+		var stages [4]time.Duration
 		for b.Loop() {
 			for range ceremonyRounds {
 				t0 := time.Now()
-				res, err := bt.wrap(bt.main, b.TempDir(), "")
+				ph := &phases{start: t0}
+				res, err := bt.wrapProgress(bt.main, b.TempDir(), "", ph)
 				if err != nil {
 					b.Fatal(err)
 				}
 				bundlePath = res.BundlePath
 				t1 := time.Now()
+				for i, d := range ph.split(t1.Sub(t0)) {
+					stages[i] += d
+				}
 				// The ceremony's C_Logout logged the whole process out, and
 				// handles of private objects do not survive that: log in
 				// and find them again (not timed).
@@ -60,6 +65,9 @@ func BenchmarkBatch(b *testing.B) {
 		b.ReportMetric(float64(tc)/n/float64(time.Millisecond), "ms/key")
 		b.ReportMetric(float64(tf)/n/float64(time.Millisecond), "floor-ms/key")
 		b.ReportMetric(float64(tc)/float64(tf), "x-floor")
+		for i, name := range []string{"open", "selftest+find", "wrap", "sign+write"} {
+			b.ReportMetric(float64(stages[i])/float64(b.N*ceremonyRounds)/float64(time.Millisecond), name+"-ms")
+		}
 		fi, err := os.Stat(bundlePath)
 		if err != nil {
 			b.Fatal(err)
@@ -81,15 +89,18 @@ func BenchmarkBatch(b *testing.B) {
 		defer tok.Close()
 		f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
 		targets := f.secretHandles(b, bt.main.labels)
+		t0 := time.Now()
 		if _, err := tok.SelfTest(); err != nil {
 			b.Fatal(err)
 		}
+		t1 := time.Now()
 		keys, errs := tok.FindKeys(bt.main.labels)
 		for i, err := range errs {
 			if err != nil {
 				b.Fatalf("%s: %v", bt.main.labels[i], err)
 			}
 		}
+		tSelfTest, tFind := t1.Sub(t0), time.Since(t1)
 		var tf, ta time.Duration
 		for b.Loop() {
 			for i, k := range keys {
@@ -105,7 +116,11 @@ func BenchmarkBatch(b *testing.B) {
 			}
 		}
 		reportPair(b, tf, ta, b.N*bt.n)
+		// after the loop: b.Loop's start deletes metrics reported before it
+		b.ReportMetric(float64(tSelfTest)/float64(time.Millisecond), "selftest-ms")
+		b.ReportMetric(float64(tFind)/float64(time.Millisecond), "findkeys-ms")
 	})
+	latencyRuns(b, bt)
 	if bundlePath == "" {
 		b.Fatal("no bundle: wrap/airwrap did not run (keep it in -bench)")
 	}

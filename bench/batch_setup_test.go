@@ -1,11 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -178,9 +180,40 @@ func (bt *batch) params(n int) (*bundle.Params, error) {
 
 // wrap runs the ceremony on ks into dir.
 func (bt *batch) wrap(ks keySet, dir, awscli string) (*ceremony.Result, error) {
+	return bt.wrapProgress(ks, dir, awscli, nil)
+}
+
+// wrapProgress is wrap with its progress lines written to progress.
+func (bt *batch) wrapProgress(ks keySet, dir, awscli string, progress io.Writer) (*ceremony.Result, error) {
 	return ceremony.Wrap(context.Background(), ceremony.Options{
 		Params: ks.params, ParamsPath: "params.json", Keys: ks.keys, NoExpiry: true,
 		SignerLabel: "signer", Operators: []string{"Bench Officer"},
-		Out: dir + "/import.json", AWSCLIDir: awscli, ToolVersion: "bench", Open: bt.open,
+		Out: dir + "/import.json", AWSCLIDir: awscli, ToolVersion: "bench", Open: bt.open, Progress: progress,
 	})
+}
+
+// phases times a ceremony's stages from its progress lines: from the start
+// to "running known-answer tests" (validating the request, opening the
+// token), then to the first "wrapping" line (the self-tests, finding the
+// keys and the signer), then to "signing" (every wrap), then to the end
+// (signing, verifying, writing the files).
+type phases struct {
+	start time.Time
+	marks [3]time.Duration
+}
+
+var phaseLines = [3]string{"airwrap: running known-answer tests", "airwrap: wrapping 1/", "airwrap: signing"}
+
+func (p *phases) Write(b []byte) (int, error) {
+	for i, l := range phaseLines {
+		if p.marks[i] == 0 && bytes.HasPrefix(b, []byte(l)) {
+			p.marks[i] = time.Since(p.start)
+		}
+	}
+	return len(b), nil
+}
+
+// split returns the four stages' durations, given the whole run's.
+func (p *phases) split(total time.Duration) [4]time.Duration {
+	return [4]time.Duration{p.marks[0], p.marks[1] - p.marks[0], p.marks[2] - p.marks[1], total - p.marks[2]}
 }

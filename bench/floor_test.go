@@ -16,7 +16,21 @@ import (
 // (PKCS#11 login is per application), so this only opens a session.
 type floor struct {
 	ctx *pkcs11.Ctx
+	p   floorP11 // ctx, or ctx with every call counted and delayed (calls_bench_test.go)
 	sh  pkcs11.SessionHandle
+}
+
+// floorP11 is what the floor calls per key.
+type floorP11 interface {
+	FindObjectsInit(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) error
+	FindObjects(sh pkcs11.SessionHandle, max int) ([]pkcs11.ObjectHandle, bool, error)
+	FindObjectsFinal(sh pkcs11.SessionHandle) error
+	CreateObject(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) (pkcs11.ObjectHandle, error)
+	DestroyObject(sh pkcs11.SessionHandle, oh pkcs11.ObjectHandle) error
+	GenerateKey(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, temp []*pkcs11.Attribute) (pkcs11.ObjectHandle, error)
+	WrapKey(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, wrappingkey, key pkcs11.ObjectHandle) ([]byte, error)
+	SignInit(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, o pkcs11.ObjectHandle) error
+	Sign(sh pkcs11.SessionHandle, message []byte) ([]byte, error)
 }
 
 func newFloor(b *testing.B, h *hsmToken) *floor {
@@ -54,7 +68,7 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 	if err := ctx.Login(sh, pkcs11.CKU_USER, h.st.PIN); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
 		b.Fatal(err)
 	}
-	f := &floor{ctx: ctx, sh: sh}
+	f := &floor{ctx: ctx, p: ctx, sh: sh}
 	b.Cleanup(func() {
 		_ = ctx.CloseSession(sh)
 		if initialized { // else an open hsm.Token owns C_Finalize
@@ -96,7 +110,7 @@ func (f *floor) handle(b *testing.B, class uint, label string) pkcs11.ObjectHand
 
 // pub creates the session RSA public key object a wrap needs (the minimum template).
 func (f *floor) pub(k *rsa.PublicKey) (pkcs11.ObjectHandle, error) {
-	return f.ctx.CreateObject(f.sh, []*pkcs11.Attribute{
+	return f.p.CreateObject(f.sh, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PUBLIC_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_RSA),
 		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false),
@@ -115,8 +129,8 @@ func (f *floor) wrapOAEP(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	defer f.ctx.DestroyObject(f.sh, pub)
-	return f.ctx.WrapKey(f.sh, oaepSHA1, pub, target)
+	defer f.p.DestroyObject(f.sh, pub)
+	return f.p.WrapKey(f.sh, oaepSHA1, pub, target)
 }
 
 // kwpSoftHSM is SoftHSM 2.6.1's AES key wrap with padding (0x210A).
@@ -130,8 +144,8 @@ func (f *floor) wrapRSAAES(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	defer f.ctx.DestroyObject(f.sh, pub)
-	eph, err := f.ctx.GenerateKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_KEY_GEN, nil)}, []*pkcs11.Attribute{
+	defer f.p.DestroyObject(f.sh, pub)
+	eph, err := f.p.GenerateKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_KEY_GEN, nil)}, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE_LEN, 32),
@@ -143,12 +157,12 @@ func (f *floor) wrapRSAAES(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	defer f.ctx.DestroyObject(f.sh, eph)
-	kwp, err := f.ctx.WrapKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(kwpSoftHSM, nil)}, eph, target)
+	defer f.p.DestroyObject(f.sh, eph)
+	kwp, err := f.p.WrapKey(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(kwpSoftHSM, nil)}, eph, target)
 	if err != nil {
 		return nil, err
 	}
-	rsaPart, err := f.ctx.WrapKey(f.sh, oaepSHA1, pub, eph)
+	rsaPart, err := f.p.WrapKey(f.sh, oaepSHA1, pub, eph)
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +171,8 @@ func (f *floor) wrapRSAAES(k *rsa.PublicKey, target pkcs11.ObjectHandle) ([]byte
 
 // sign: C_SignInit + C_Sign(CKM_ECDSA) over a digest.
 func (f *floor) sign(key pkcs11.ObjectHandle, digest []byte) ([]byte, error) {
-	if err := f.ctx.SignInit(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)}, key); err != nil {
+	if err := f.p.SignInit(f.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)}, key); err != nil {
 		return nil, err
 	}
-	return f.ctx.Sign(f.sh, digest)
+	return f.p.Sign(f.sh, digest)
 }

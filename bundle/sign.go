@@ -96,6 +96,11 @@ func sign(s crypto.Signer, payloadType string, payload []byte) (Signature, error
 	if err != nil {
 		return Signature{}, fmt.Errorf("signing with key %s: %w", keyID, err)
 	}
+	if k, ok := pub.(*ecdsa.PublicKey); ok {
+		if sig, err = lowS(k, sig); err != nil {
+			return Signature{}, fmt.Errorf("signing with key %s: %w", keyID, err)
+		}
+	}
 	if err := VerifySignature(pub, payloadType, payload, sig); err != nil {
 		return Signature{}, fmt.Errorf("signature by key %s fails verification right after signing: %w", keyID, err)
 	}
@@ -148,6 +153,9 @@ func VerifySignature(pub crypto.PublicKey, payloadType string, payload, sig []by
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(k, d, sig) {
 			return ErrSignature
+		}
+		if err := checkLowS(k, sig); err != nil {
+			return err
 		}
 	case *rsa.PublicKey:
 		if err := rsa.VerifyPSS(k, h, d, sig, opts.(*rsa.PSSOptions)); err != nil {

@@ -2,8 +2,10 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/elliptic"
 	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -189,7 +191,12 @@ func envelopeVectors(t *testing.T) []vector {
 		t.Fatal(err)
 	}
 	swapped := edit(t, one, penv.Signatures[0].Sig, oenv.Signatures[0].Sig)
+	// The same signature in its high form (r, n - s): it verifies under
+	// ECDSA, but R45 admits only the low form, so a bundle has one spelling.
+	highS := edit(t, one, penv.Signatures[0].Sig, highForm(t, penv.Signatures[0].Sig))
 	return []vector{
+		{path: "envelope/invalid-ecdsa-high-s.json", data: highS,
+			err: "signatures[0]: signature does not verify: ECDSA signature has s > n/2, the high form of a low-s signature (SPEC.md R45): only the low form is accepted"},
 		{path: "envelope/valid-p384.json", data: one},
 		{path: "envelope/valid-three-signers.json", data: three},
 		{path: "envelope/invalid-signature-from-other-payload.json", data: swapped,
@@ -215,4 +222,26 @@ func envelopeVectors(t *testing.T) []vector {
 		{path: "envelope/invalid-unknown-field.json", data: edit(t, one, `"payload": "`, `"note": "hi",
   "payload": "`), err: "note: unknown field"},
 	}
+}
+
+// highForm turns a low-s P-384 signature (base64 DER) into its high form.
+func highForm(t *testing.T, sigB64 string) string {
+	t.Helper()
+	sig, err := DecodeBase64("sig", sigB64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, s, ok := parseECDSA(sig)
+	if !ok {
+		t.Fatal("not a DER ECDSA signature")
+	}
+	n := elliptic.P384().Params().N
+	if s.Cmp(new(big.Int).Rsh(n, 1)) > 0 {
+		t.Fatal("the signer wrote a high-s signature")
+	}
+	high, err := marshalECDSA(r, new(big.Int).Sub(n, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(high)
 }

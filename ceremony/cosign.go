@@ -30,33 +30,18 @@ type Cosign struct {
 	now    func() time.Time // the transcript's clock
 }
 
-// ReadForCosign checks an import bundle before it is cosigned: it parses
-// strictly, its payload obeys the KMS rules at now, and when trusted keys are
-// given, at least one of them signed it and no signature by one of them fails.
+// ReadForCosign checks an import bundle before it is cosigned
+// (verify.OpenImport): it parses strictly, its payload obeys the KMS rules at
+// now, and when trusted keys are given, at least one of them signed it and no
+// signature by one of them fails.
 func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Cosign, error) {
-	env, err := bundle.ParseEnvelope(data)
+	o, err := verify.OpenImport(verify.OpenRequest{Bundle: data, Trusted: trusted, RulesAt: now})
 	if err != nil {
 		return nil, err
 	}
-	raw, err := bundle.DecodeBase64("payload", env.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("payload: %w", bundle.ErrMalformed)
-	}
-	p, err := bundle.ParseImportPayload(raw)
-	if err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
-	}
-	if err := verify.CheckImport(p, now); err != nil {
-		return nil, err
-	}
-	c := &Cosign{Envelope: env, Payload: p, PayloadSHA256: bundle.SHA256Hex(raw), file: data}
-	for _, s := range env.Signatures {
+	c := &Cosign{Envelope: o.Envelope, Payload: o.Payload, PayloadSHA256: o.PayloadSHA256, TrustedBy: o.TrustedBy, file: data}
+	for _, s := range o.Envelope.Signatures {
 		c.SignedBy = append(c.SignedBy, s.KeyID)
-	}
-	if len(trusted) > 0 {
-		if _, c.TrustedBy, err = verify.VerifyEnvelope(env, trusted, 1); err != nil {
-			return nil, err
-		}
 	}
 	return c, nil
 }

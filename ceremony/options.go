@@ -9,11 +9,13 @@ package ceremony
 import (
 	"crypto"
 	"crypto/rsa"
+	"errors"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -85,6 +87,34 @@ type Options struct {
 	// validated completely, so a bad request never asks for the PIN.
 	Open     func() (Token, error)
 	Progress io.Writer // progress lines (stderr); nil for none
+}
+
+// CheckUsage reports, every problem at once, what the request lacks or asks
+// twice over: the choices made before any file is read (the CLI's bad
+// usage, exit 2). Wrap's validation runs it first, so a library caller
+// meets the same rules. ParamsThreshold 0 is "not given".
+func (o *Options) CheckUsage() error {
+	var errs []error
+	bad := func(kind error, msg string) { errs = append(errs, errmark.With(errors.New(msg), kind)) }
+	if o.SignerLabel == "" {
+		bad(ErrInvalidRequest, "--signer is required")
+	}
+	if o.Out == "" {
+		bad(ErrInvalidRequest, "--out is required")
+	}
+	if len(o.Keys) == 0 {
+		bad(ErrKeySelection, "--key is required (LABEL for a single entry, ARN=LABEL for each entry)")
+	}
+	switch {
+	case o.NoExpiry && o.ValidTo != nil:
+		bad(ErrInvalidRequest, "--valid-to and --no-expiry exclude each other")
+	case !o.NoExpiry && o.ValidTo == nil:
+		bad(ErrInvalidRequest, "give --valid-to DATE|TIME or --no-expiry")
+	}
+	if len(o.ParamsTrust) == 0 && o.ParamsThreshold != 0 {
+		bad(ErrInvalidRequest, "--params-threshold needs --params-trust")
+	}
+	return errors.Join(errs...)
 }
 
 // TranscriptSuffix is appended to Options.Out to name the transcript.

@@ -15,9 +15,6 @@ var ErrParamsUnsigned = errors.New("parameters are not signed")
 
 // requireSigned refuses an unsigned parameters file when trust is given.
 func requireSigned(o *Options, k bundle.Kind) error {
-	if len(o.ParamsTrust) == 0 && o.ParamsThreshold > 1 {
-		return fmt.Errorf("%w: --params-threshold %d needs --params-trust keys", ErrInvalidRequest, o.ParamsThreshold)
-	}
 	if len(o.ParamsTrust) == 0 || (k != bundle.KindParams && k != bundle.KindAWSCLI) {
 		return nil
 	}

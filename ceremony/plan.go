@@ -55,6 +55,7 @@ func validate(o *Options, now time.Time) (*plan, error) {
 			errs = append(errs, err)
 		}
 	}
+	add(o.CheckUsage())
 
 	entries, format, err := readParams(o, now)
 	add(err)
@@ -62,8 +63,7 @@ func validate(o *Options, now time.Time) (*plan, error) {
 	p.entries = entries
 
 	switch {
-	case o.NoExpiry && o.ValidTo != nil:
-		add(fmt.Errorf("%w: --valid-to and --no-expiry exclude each other", ErrInvalidRequest))
+	case o.NoExpiry && o.ValidTo != nil: // CheckUsage
 	case o.NoExpiry:
 		p.expirationModel = kmsrules.DoesNotExpireModel
 	case o.ValidTo != nil:
@@ -73,14 +73,9 @@ func validate(o *Options, now time.Time) (*plan, error) {
 		if err := kmsrules.CheckValidTo(p.expirationModel, &v, now); err != nil {
 			add(fmt.Errorf("--valid-to: %w", err))
 		}
-	default:
-		add(fmt.Errorf("%w: give --valid-to or --no-expiry", ErrInvalidRequest))
 	}
 
 	add(selectKeys(entries, o.Keys))
-	if o.SignerLabel == "" {
-		add(fmt.Errorf("%w: --signer is required", ErrInvalidRequest))
-	}
 	for i, op := range o.Operators {
 		if op == "" || !printable(op) {
 			add(fmt.Errorf("%w: --operator #%d %q is empty or has a control or non-printable character", ErrInvalidRequest, i+1, op))
@@ -119,7 +114,7 @@ func selectKeys(entries []*entry, keys []KeySelect) error {
 	}
 	var errs []error
 	if len(keys) == 0 {
-		return fmt.Errorf("%w: --key is required (LABEL for a single entry, ARN=LABEL for each entry)", ErrKeySelection)
+		return nil // CheckUsage
 	}
 	byARN := map[string]string{}
 	for _, k := range keys {
@@ -165,7 +160,7 @@ func selectKeys(entries []*entry, keys []KeySelect) error {
 func outputPaths(o *Options, entries []*entry) ([]string, error) {
 	var errs []error
 	if o.Out == "" {
-		return nil, fmt.Errorf("%w: --out is required", ErrInvalidRequest)
+		return nil, nil // CheckUsage
 	}
 	outs := []string{o.Out, o.Out + TranscriptSuffix}
 	if o.AWSCLIDir != "" {

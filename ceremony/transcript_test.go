@@ -29,7 +29,7 @@ func TestTranscriptOfWrapAndCosign(t *testing.T) {
 		t.Fatal(err)
 	}
 	trustA := verify.TrustedKey{Public: pub}
-	v, err := VerifyBundle(data, []verify.TrustedKey{trustA}, 1, o.Params, tr, time.Now())
+	v, err := openBundle(data, []verify.TrustedKey{trustA}, 1, o.Params, tr, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestTranscriptOfWrapAndCosign(t *testing.T) {
 		t.Fatal(err)
 	}
 	both := []verify.TrustedKey{trustA, trustB}
-	v2, err := VerifyBundle(data2, both, 2, o.Params, tr2, time.Now())
+	v2, err := openBundle(data2, both, 2, o.Params, tr2, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +61,15 @@ func TestTranscriptOfWrapAndCosign(t *testing.T) {
 		t.Fatalf("cosigned transcript summary %+v", v2.Transcript)
 	}
 	// each transcript belongs to its own bundle file
-	if _, err := VerifyBundle(data2, both, 2, nil, tr, time.Now()); !errors.Is(err, transcript.ErrMismatch) {
+	if _, err := openBundle(data2, both, 2, nil, tr, time.Now()); !errors.Is(err, transcript.ErrMismatch) {
 		t.Fatalf("the cosigned bundle with the wrap's transcript: %v", err)
 	}
-	if _, err := VerifyBundle(data, both, 1, nil, tr2, time.Now()); !errors.Is(err, transcript.ErrMismatch) {
+	if _, err := openBundle(data, both, 1, nil, tr2, time.Now()); !errors.Is(err, transcript.ErrMismatch) {
 		t.Fatalf("the wrapped bundle with the cosign's transcript: %v", err)
 	}
+}
+
+// openBundle is `airwrap verify` on data: verify.OpenImport with every check.
+func openBundle(data []byte, trusted []verify.TrustedKey, k int, params, tr []byte, now time.Time) (*verify.Opened, error) {
+	return verify.OpenImport(verify.OpenRequest{Bundle: data, Trusted: trusted, Threshold: k, RulesAt: now, Params: params, Transcript: tr})
 }

@@ -203,3 +203,27 @@ func TestValidateAllowNonSensitive(t *testing.T) {
 		t.Fatalf("a valid acceptance is not accepted: %v", err)
 	}
 }
+
+// CheckUsage is the one home of the choices `airwrap wrap` checks before it
+// reads a file (the CLI's exit 2): every problem at once, each with its
+// sentinel; Wrap meets the same rules before the token is opened.
+func TestCheckUsage(t *testing.T) {
+	v := now0.Add(time.Hour)
+	o := Options{ValidTo: &v, NoExpiry: true, ParamsThreshold: 1, Open: noOpen(t)}
+	err := o.CheckUsage()
+	want := "--signer is required\n--out is required\n--key is required (LABEL for a single entry, ARN=LABEL for each entry)\n--valid-to and --no-expiry exclude each other\n--params-threshold needs --params-trust"
+	if err == nil || err.Error() != want || !errors.Is(err, ErrInvalidRequest) || !errors.Is(err, ErrKeySelection) {
+		t.Fatalf("CheckUsage:\n%v\nwant\n%s", err, want)
+	}
+	if _, err := Wrap(context.Background(), o); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Wrap: %v", err)
+	}
+	o = Options{SignerLabel: "s", Out: "o", Keys: []KeySelect{{Label: "k"}}}
+	if err := o.CheckUsage(); err == nil || err.Error() != "give --valid-to DATE|TIME or --no-expiry" {
+		t.Fatalf("neither --valid-to nor --no-expiry: %v", err)
+	}
+	o.NoExpiry = true
+	if err := o.CheckUsage(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -85,7 +85,7 @@ func TestWrapOnSoftHSM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := VerifyBundle(data, []verify.TrustedKey{{Public: pub}}, 1, o.Params, nil, time.Now())
+	v, err := openBundle(data, []verify.TrustedKey{{Public: pub}}, 1, o.Params, nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package hsm
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -63,60 +64,239 @@ func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
 	return target, class, now, nil
 }
 
-// FindKeys is FindKey for many labels at once, with two scans of the token
-// (secret keys, private keys) instead of one per label: a batch ceremony of
-// n keys would otherwise scan the token n times. keys[i] and errs[i] answer
+// FindKeys is FindKey for many labels at once. keys[i] and errs[i] answer
 // labels[i] as FindKey(labels[i]) would (ErrKeyNotFound, ErrDuplicateLabel).
+//
+// Two ways to find a batch, and the cheaper one depends on the token:
+//   - by label: one search per label (C_FindObjectsInit, C_FindObjects until
+//     it gives nothing, C_FindObjectsFinal), then the class of each match and
+//     the key's attributes: a fixed number of calls per key, whatever the
+//     token holds. On a networked or USB HSM, where every call is a round
+//     trip, this is what a small batch should cost.
+//   - by scan: list the token's secret and private keys, read each one's
+//     attributes once, keep those with a wanted label: one attribute read per
+//     key object on the token. SoftHSM searches by reading every object (a
+//     search of a 1,000-key token costs as much as several hundred attribute
+//     reads), so there a scan wins for any batch of more than a few keys.
+//
+// FindKeys measures on the token itself: it finds the first label by label,
+// timing the search and the attribute read, and then lists the token only
+// as far as a scan could still be cheaper than searching for the other
+// labels one by one. A one-key batch, or a token holding many more keys
+// than the batch asks for, costs the same calls on a token of 10 keys as on
+// one of 10,000. docs/PERFORMANCE.md has the measurements.
 func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	keys, errs = make([]*Key, len(labels)), make([]error, len(labels))
-	type obj struct {
-		h     pkcs11.ObjectHandle
-		class uint
-		a     map[uint][]byte
+	var uniq []string
+	at := map[string][]int{} // label -> where it is in labels
+	for i, l := range labels {
+		if _, ok := at[l]; !ok {
+			uniq = append(uniq, l)
+		}
+		at[l] = append(at[l], i)
 	}
-	want := map[string][]obj{}
+	if len(uniq) == 0 {
+		return keys, errs
+	}
+	answer := func(l string, k *Key, err error) {
+		for n, i := range at[l] {
+			if k != nil && n > 0 {
+				c := *k // each entry its own copy, as FindKey gives
+				k = &c
+			}
+			keys[i], errs[i] = k, err
+		}
+	}
+	// The first label by label, timed.
+	t0 := time.Now()
+	h, class, a, tRead, err := t.byLabel(uniq[0])
+	tSearch := time.Since(t0) - tRead
+	if err == nil {
+		if a == nil {
+			t1 := time.Now()
+			a = t.keyAttrs(h, class)
+			tRead = time.Since(t1)
+		}
+		k, err := t.describeFound(uniq[0], h, class, a)
+		answer(uniq[0], k, err)
+	} else {
+		answer(uniq[0], nil, err)
+	}
+	rest := uniq[1:]
+	if len(rest) == 0 {
+		return keys, errs
+	}
+	if objs, ok := t.scanWorthIt(len(rest), tSearch, tRead); ok {
+		t.answerFromScan(rest, objs, answer)
+		return keys, errs
+	}
+	for _, l := range rest {
+		h, class, a, _, err := t.byLabel(l)
+		if err != nil {
+			answer(l, nil, err)
+			continue
+		}
+		if a == nil {
+			a = t.keyAttrs(h, class)
+		}
+		k, err := t.describeFound(l, h, class, a)
+		answer(l, k, err)
+	}
+	return keys, errs
+}
+
+// byLabel is keyHandle(label, nil) for FindKeys, one call cheaper for the
+// usual key: where the search finds one object, its class is read with
+// what describe reads of a secret key (and CKA_CHECK_VALUE) in one call,
+// which took read. Where that call fails (not a secret key, or a token
+// without CKA_CHECK_VALUE), or the search finds more than one object (a
+// key pair's public half carries the label too), it goes on as keyHandle
+// does; a is then nil.
+func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[uint][]byte, read time.Duration, err error) {
+	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)})
+	if err != nil {
+		return 0, 0, nil, 0, err
+	}
+	if len(hs) == 1 {
+		t0 := time.Now()
+		types := append([]uint{pkcs11.CKA_CLASS, pkcs11.CKA_CHECK_VALUE}, describeTypes(pkcs11.CKO_SECRET_KEY)...)
+		a, ok := t.attrsAll(hs[0], types...)
+		if c, _ := ulong(a[pkcs11.CKA_CLASS]); ok && c == pkcs11.CKO_SECRET_KEY {
+			return hs[0], c, a, time.Since(t0), nil
+		}
+	}
+	h, class, err = t.pickKey(label, hs)
+	return h, class, nil, 0, err
+}
+
+// lookup strategies; forceLookup, set by tests, overrides the measurement.
+const (
+	lookupMeasured = iota
+	lookupByLabel
+	lookupByScan
+)
+
+var forceLookup = lookupMeasured
+
+// maxScan bounds a scan's listing (more key objects than any token holds).
+const maxScan = 1 << 30
+
+// keyObj is a key object listed by a scan.
+type keyObj struct {
+	h     pkcs11.ObjectHandle
+	class uint
+}
+
+// scanWorthIt decides, from what finding one key by label cost (tSearch
+// for the search and the class of each match, tRead for reading a key's
+// attributes), whether reading every key object on the token is cheaper
+// than n more searches; it lists the token's secret and private keys only
+// while that can still be so, and returns them when it is.
+func (t *Token) scanWorthIt(n int, tSearch, tRead time.Duration) ([]keyObj, bool) {
+	// A scan reads every key object once (tRead each) after listing them
+	// (two searches); by label, each of n labels costs a search and a read.
+	budget := maxScan
+	switch {
+	case forceLookup == lookupByLabel:
+		return nil, false
+	case forceLookup == lookupMeasured && tRead > 0:
+		cost := float64(n)*float64(tSearch+tRead) - 2*float64(tSearch)
+		if cost < float64(tRead) {
+			return nil, false
+		}
+		budget = int(min(cost/float64(tRead), maxScan))
+	case forceLookup == lookupMeasured:
+		budget = 4 * n // the first label was not found: count calls instead (a search is about 4 calls, a read 1)
+	}
+	var objs []keyObj
+	for _, class := range []uint{pkcs11.CKO_SECRET_KEY, pkcs11.CKO_PRIVATE_KEY} {
+		hs, more, err := t.findUpTo([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}, budget-len(objs))
+		if err != nil || more {
+			return nil, false // by label: each search reports its own error
+		}
+		for _, h := range hs {
+			objs = append(objs, keyObj{h, class})
+		}
+	}
+	return objs, true
+}
+
+// findUpTo returns the objects matching tmpl, unless there are more than
+// max: then more is true and the search stops there. It asks for max+1
+// handles at once, so a token holding many more costs no more calls than
+// one holding a few.
+func (t *Token) findUpTo(tmpl []*pkcs11.Attribute, max int) (hs []pkcs11.ObjectHandle, more bool, err error) {
+	if max < 0 {
+		return nil, true, nil
+	}
+	if err := t.p.FindObjectsInit(t.sh, tmpl); err != nil {
+		return nil, false, fmt.Errorf("C_FindObjectsInit: %w", err)
+	}
+	chunk := min(max+1, 4096)
+	for {
+		got, _, ferr := t.p.FindObjects(t.sh, chunk)
+		if ferr != nil {
+			err = fmt.Errorf("C_FindObjects: %w", ferr)
+			break
+		}
+		if len(got) == 0 {
+			break
+		}
+		hs = append(hs, got...)
+		if len(hs) > max {
+			hs, more = nil, true
+			break
+		}
+	}
+	if ferr := t.p.FindObjectsFinal(t.sh); ferr != nil && err == nil {
+		err = fmt.Errorf("C_FindObjectsFinal: %w", ferr)
+	}
+	return hs, more, err
+}
+
+// answerFromScan reads the attributes of every listed key object once and
+// answers each label from the objects that carry it.
+func (t *Token) answerFromScan(labels []string, objs []keyObj, answer func(string, *Key, error)) {
+	type found struct {
+		keyObj
+		a map[uint][]byte
+	}
+	want := make(map[string][]found, len(labels))
 	for _, l := range labels {
 		want[l] = nil
 	}
-	for _, class := range []uint{pkcs11.CKO_SECRET_KEY, pkcs11.CKO_PRIVATE_KEY} {
-		hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)})
-		if err != nil {
-			for i := range errs {
-				errs[i] = err
-			}
-			return keys, errs
-		}
-		types := describeTypes(class)
-		withCV := class == pkcs11.CKO_SECRET_KEY // CKA_CHECK_VALUE too, while the token gives it
-		for _, h := range hs {
-			var a map[uint][]byte
-			if withCV {
-				if a, withCV = t.attrsAll(h, append(types, pkcs11.CKA_CHECK_VALUE)...); !withCV {
-					a = nil
-				}
-			}
-			if a == nil {
-				a = t.attrs(h, types...) // what describe reads: one call per object
-			}
-			l := string(a[pkcs11.CKA_LABEL])
-			if found, ok := want[l]; ok {
-				want[l] = append(found, obj{h, class, a})
-			}
+	for _, o := range objs {
+		a := t.keyAttrs(o.h, o.class)
+		l := string(a[pkcs11.CKA_LABEL])
+		if f, ok := want[l]; ok {
+			want[l] = append(f, found{o, a})
 		}
 	}
-	for i, l := range labels {
-		switch found := want[l]; len(found) {
+	for _, l := range labels {
+		switch f := want[l]; len(f) {
 		case 0:
-			errs[i] = fmt.Errorf("%w: %q on token %q", ErrKeyNotFound, l, t.info.Label)
+			answer(l, nil, fmt.Errorf("%w: %q on token %q", ErrKeyNotFound, l, t.info.Label))
 		case 1:
-			keys[i], errs[i] = t.describeFound(l, found[0].h, found[0].class, found[0].a)
+			k, err := t.describeFound(l, f[0].h, f[0].class, f[0].a)
+			answer(l, k, err)
 		default:
-			errs[i] = fmt.Errorf("%w: %d keys are labelled %q; give each key a unique label", ErrDuplicateLabel, len(found), l)
+			answer(l, nil, fmt.Errorf("%w: %d keys are labelled %q; give each key a unique label", ErrDuplicateLabel, len(f), l))
 		}
 	}
-	return keys, errs
+}
+
+// keyAttrs reads what describe reads of a key object in one call, with a
+// secret key's CKA_CHECK_VALUE where the token gives it.
+func (t *Token) keyAttrs(h pkcs11.ObjectHandle, class uint) map[uint][]byte {
+	types := describeTypes(class)
+	if class == pkcs11.CKO_SECRET_KEY {
+		if a, ok := t.attrsAll(h, append(types, pkcs11.CKA_CHECK_VALUE)...); ok {
+			return a
+		}
+	}
+	return t.attrs(h, types...)
 }
 
 // describeFound describes the key found for label as findKey does, from

@@ -9,8 +9,25 @@ import (
 )
 
 // TestFindKeysAnswersAsFindKey: one batch lookup gives, label by label,
-// what FindKey gives: the same keys, ErrKeyNotFound, ErrDuplicateLabel.
+// what FindKey gives: the same keys, ErrKeyNotFound, ErrDuplicateLabel;
+// whether it searches by label or scans the token, and whichever label
+// comes first.
 func TestFindKeysAnswersAsFindKey(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		strategy int
+		first    string
+	}{{"measured", lookupMeasured, "aes"}, {"by-label", lookupByLabel, "aes"}, {"scan", lookupByScan, "aes"},
+		{"scan-after-missing", lookupByScan, "missing"}, {"scan-after-duplicate", lookupByScan, "dup"}} {
+		t.Run(c.name, func(t *testing.T) {
+			forceLookup = c.strategy
+			t.Cleanup(func() { forceLookup = lookupMeasured })
+			findKeysAsFindKey(t, c.first)
+		})
+	}
+}
+
+func findKeysAsFindKey(t *testing.T, first string) {
 	tok, _ := openTest(t)
 	for _, k := range []struct{ label, spec string }{{"aes", "SYMMETRIC_DEFAULT"}, {"mac", "HMAC_256"}, {"ec", "ECC_NIST_P256"}} {
 		if _, err := tok.GenerateKey(k.label, specParams(t, k.spec)); err != nil {
@@ -19,8 +36,11 @@ func TestFindKeysAnswersAsFindKey(t *testing.T) {
 	}
 	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
 	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
-	labels := []string{"aes", "missing", "mac", "dup", "ec"}
+	labels := []string{first, "aes", "missing", "mac", "dup", "ec", "aes"}
 	keys, errs := tok.FindKeys(labels)
+	if keys[1] != nil && keys[1] == keys[6] {
+		t.Errorf("a label asked for twice gave one *Key twice; each entry gets its own copy")
+	}
 	for i, l := range labels {
 		want, werr := tok.FindKey(l)
 		switch {
@@ -39,8 +59,8 @@ func TestFindKeysAnswersAsFindKey(t *testing.T) {
 			t.Errorf("%s: FindKeys %+v, FindKey %+v", l, keys[i], want)
 		}
 	}
-	if !errors.Is(errs[1], ErrKeyNotFound) || !errors.Is(errs[3], ErrDuplicateLabel) {
-		t.Fatalf("missing: %v; dup: %v", errs[1], errs[3])
+	if !errors.Is(errs[2], ErrKeyNotFound) || !errors.Is(errs[4], ErrDuplicateLabel) {
+		t.Fatalf("missing: %v; dup: %v", errs[2], errs[4])
 	}
 }
 

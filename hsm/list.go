@@ -75,6 +75,12 @@ func (t *Token) keyHandle(label string, id []byte) (pkcs11.ObjectHandle, uint, e
 	if err != nil {
 		return 0, 0, err
 	}
+	return t.pickKey(label, hs)
+}
+
+// pickKey is the one secret or private key among the objects hs a search
+// for label found (the class of each is read).
+func (t *Token) pickKey(label string, hs []pkcs11.ObjectHandle) (pkcs11.ObjectHandle, uint, error) {
 	var found []pkcs11.ObjectHandle
 	var classes []uint
 	for _, h := range hs {

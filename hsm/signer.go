@@ -133,7 +133,7 @@ func (t *Token) findSigner(label string) (Signer, error) {
 		return nil, err
 	}
 	k := &Key{Label: label, ID: a[pkcs11.CKA_ID]}
-	s := &signer{t: t, label: label, id: k.ID}
+	s := &signer{t: t, label: label, id: k.ID, h: h}
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	switch kt {
 	case pkcs11.CKK_EC:
@@ -167,6 +167,43 @@ type signer struct {
 	id    []byte
 	alg   string
 	pub   crypto.PublicKey
+	h     pkcs11.ObjectHandle // where FindSigner found the private key; 0: search
+}
+
+// signInit starts a signature with the signer's private key, under the
+// handle FindSigner found it at; only when the token says that handle is
+// no longer valid does it search again (class, label and id): one search
+// per run, not one per signature (on a networked HSM each search is
+// several round trips). A
+// signature is checked against the public key by whoever uses it (the
+// ceremony verifies the bundle right after signing), so a handle that came
+// to name another key could not pass unnoticed. The caller holds s.t.mu.
+func (s *signer) signInit(mech *pkcs11.Mechanism) error {
+	for cached := s.h != 0; ; cached = false {
+		if !cached {
+			hs, err := s.t.find([]*pkcs11.Attribute{
+				pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
+				pkcs11.NewAttribute(pkcs11.CKA_LABEL, s.label),
+				pkcs11.NewAttribute(pkcs11.CKA_ID, s.id),
+			})
+			if err != nil {
+				return err
+			}
+			if len(hs) != 1 {
+				return fmt.Errorf("%w: signer %q (found %d)", ErrKeyNotFound, s.label, len(hs))
+			}
+			s.h = hs[0]
+		}
+		err := s.t.p.SignInit(s.t.sh, []*pkcs11.Mechanism{mech}, s.h)
+		if err == nil {
+			return nil
+		}
+		if cached && (ckr(err, pkcs11.CKR_KEY_HANDLE_INVALID) || ckr(err, pkcs11.CKR_OBJECT_HANDLE_INVALID)) {
+			continue // the object went: find it again
+		}
+		s.h = 0
+		return fmt.Errorf("C_SignInit for signer %q: %w", s.label, err)
+	}
 }
 
 func (s *signer) Label() string            { return s.label }
@@ -200,19 +237,8 @@ func (s *signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	}
 	s.t.mu.Lock()
 	defer s.t.mu.Unlock()
-	hs, err := s.t.find([]*pkcs11.Attribute{
-		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
-		pkcs11.NewAttribute(pkcs11.CKA_LABEL, s.label),
-		pkcs11.NewAttribute(pkcs11.CKA_ID, s.id),
-	})
-	if err != nil {
+	if err := s.signInit(mech); err != nil {
 		return nil, err
-	}
-	if len(hs) != 1 {
-		return nil, fmt.Errorf("%w: signer %q (found %d)", ErrKeyNotFound, s.label, len(hs))
-	}
-	if err := s.t.p.SignInit(s.t.sh, []*pkcs11.Mechanism{mech}, hs[0]); err != nil {
-		return nil, fmt.Errorf("C_SignInit for signer %q: %w", s.label, err)
 	}
 	sig, err := s.t.p.Sign(s.t.sh, digest)
 	if err != nil {

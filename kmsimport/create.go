@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -23,13 +24,29 @@ type CreateKeyRequest struct {
 	Tags        []Tag
 }
 
-func (c CreateKeyRequest) validate() error {
+// checkUsage: what --create needs, in the CLI's words (ErrUsage).
+func (c CreateKeyRequest) checkUsage() error {
 	var errs []error
-	if _, err := kmsrules.ParseKeySpec(c.KeySpec); err != nil {
-		errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
+	if c.KeySpec == "" {
+		errs = append(errs, errmark.With(errors.New("--create needs --key-spec"), ErrUsage))
 	}
 	if c.Description == "" {
-		errs = append(errs, fmt.Errorf("%w: create.description: say what the key is for (--description)", ErrUsage))
+		errs = append(errs, errmark.With(errors.New("--create needs --description"), ErrUsage))
+	}
+	return errors.Join(errs...)
+}
+
+func (c CreateKeyRequest) validate() error {
+	return errors.Join(c.checkUsage(), c.validateValues())
+}
+
+// validateValues checks what checkUsage does not: the values given.
+func (c CreateKeyRequest) validateValues() error {
+	var errs []error
+	if c.KeySpec != "" {
+		if _, err := kmsrules.ParseKeySpec(c.KeySpec); err != nil {
+			errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
+		}
 	}
 	seen := map[string]bool{}
 	for i, t := range c.Tags {

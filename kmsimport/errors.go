@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/errmark"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -34,49 +35,34 @@ var (
 	ErrNoParams = errors.New("no parameters file given: the bundle's bindings to its parameters cannot be checked")
 )
 
-// HintError carries what the operator should do next. The CLI prints Hint()
-// after the error; errors.As finds it anywhere in a joined error tree.
-type HintError struct {
-	Err  error
-	hint string
+// Marks: kinds of failure that add no words to the message (errmark.With).
+// The online CLI's hint table keys on them and on the sentinels above.
+var (
+	// ErrNothingImported: submit's checks before any import failed.
+	ErrNothingImported = errors.New("nothing was imported")
+	// ErrEnabledUnchecked: the import token expired on an Enabled key, so KMS
+	// checked nothing: the key holds some material, maybe not this bundle's.
+	ErrEnabledUnchecked = errors.New("the key is Enabled but KMS checked nothing")
+	// ErrMaybeAttached: KMS refused material on a key that was Enabled and
+	// has new material since: this bundle's may already be attached.
+	ErrMaybeAttached = errors.New("the bundle's material may already be attached")
+	// ErrAccessDenied: KMS refused the caller (credentials or key policy).
+	ErrAccessDenied = errors.New("access denied")
+	// ErrSignerFileMode: a --sign-key file others may read or change.
+	ErrSignerFileMode = errors.New("signing key file open to others")
+	// ErrSignerKMSKey: --sign-kms-key names a key that cannot sign parameters.
+	ErrSignerKMSKey = errors.New("not a usable KMS signing key")
+)
+
+// KeyStateError is an ErrKeyState failure on one KMS key: errors.As gives
+// the key (escaped, as the message shows it) to say what to check.
+type KeyStateError struct {
+	ARN string
+	Err error
 }
 
-func (e *HintError) Error() string { return e.Err.Error() }
-func (e *HintError) Unwrap() error { return e.Err }
-func (e *HintError) Hint() string  { return e.hint }
-
-func withHint(err error, hint string) error {
-	if err == nil {
-		return nil
-	}
-	return &HintError{Err: err, hint: hint}
-}
-
-// Hints collects every hint in err's tree, in order, without duplicates.
-func Hints(err error) []string {
-	var out []string
-	seen := map[string]bool{}
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		if h, ok := e.(interface{ Hint() string }); ok && h.Hint() != "" && !seen[h.Hint()] {
-			seen[h.Hint()] = true
-			out = append(out, h.Hint())
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, c := range u.Unwrap() {
-				walk(c)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+func (e *KeyStateError) Error() string { return e.Err.Error() }
+func (e *KeyStateError) Unwrap() error { return e.Err }
 
 // RequestID returns the AWS request id of a failed call, if KMS sent one.
 func RequestID(err error) string {
@@ -107,7 +93,7 @@ func fromKMS(err error) error {
 }
 
 // explainImport maps an ImportKeyMaterial error to an operator's sentence and
-// hint. The SDK's typed errors are matched with errors.As, never by text.
+// a sentinel. The SDK's typed errors are matched with errors.As, never by text.
 func explainImport(arn string, err error) error {
 	arn, err = clikit.Escape(arn), fromKMS(err)
 	var (
@@ -118,17 +104,13 @@ func explainImport(arn string, err error) error {
 	)
 	switch {
 	case errors.As(err, &expired):
-		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrExpiredImportToken, err),
-			"import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again")
+		return fmt.Errorf("%s: %w (%w)", arn, ErrExpiredImportToken, err)
 	case errors.As(err, &incorrect):
-		return withHint(fmt.Errorf("%s: %w: this KMS key already holds other key material, or the material has the wrong size (%w)", arn, ErrIncorrectKeyMaterial, err),
-			"a KMS key only ever takes the material it was first given: wrap the original HSM key, or create a new KMS key for this material")
+		return fmt.Errorf("%s: %w: this KMS key already holds other key material, or the material has the wrong size (%w)", arn, ErrIncorrectKeyMaterial, err)
 	case errors.As(err, &cipher):
-		return withHint(fmt.Errorf("%s: %w: it was wrapped under another public key or with another algorithm (%w)", arn, ErrInvalidCiphertext, err),
-			"wrap again with the parameters of this bundle's import token, using exactly its wrapping algorithm")
+		return fmt.Errorf("%s: %w: it was wrapped under another public key or with another algorithm (%w)", arn, ErrInvalidCiphertext, err)
 	case errors.As(err, &token):
-		return withHint(fmt.Errorf("%s: %w: it belongs to another KMS key or to another set of parameters (%w)", arn, ErrInvalidImportToken, err),
-			"each GetParametersForImport replaces the previous token: use the bundle wrapped with the latest parameters for this key, or prepare and wrap again")
+		return fmt.Errorf("%s: %w: it belongs to another KMS key or to another set of parameters (%w)", arn, ErrInvalidImportToken, err)
 	}
 	return explainCommon(arn, err)
 }
@@ -145,19 +127,15 @@ func explainCommon(arn string, err error) error {
 	)
 	switch {
 	case errors.As(err, &state), errors.As(err, &disabled):
-		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrKeyState, err),
-			"check the key with `airwrap-online status --key-id "+arn+"`: it must be PendingImport or Enabled")
+		return &KeyStateError{ARN: arn, Err: fmt.Errorf("%s: %w (%w)", arn, ErrKeyState, err)}
 	case errors.As(err, &notFound):
-		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrNotFound, err),
-			"check the account, Region and endpoint (--profile, --region, --endpoint-url)")
+		return fmt.Errorf("%s: %w (%w)", arn, ErrNotFound, err)
 	case errors.As(err, &unsup):
-		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrUnsupported, err),
-			"only keys created with origin EXTERNAL take imported material")
+		return fmt.Errorf("%s: %w (%w)", arn, ErrUnsupported, err)
 	case isTransient(err):
-		return withHint(fmt.Errorf("%s: %w (%w)", arn, ErrTransient, err),
-			"re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)")
+		return fmt.Errorf("%s: %w (%w)", arn, ErrTransient, err)
 	case errors.As(err, &denied) && denied.ErrorCode() == "AccessDeniedException":
-		return withHint(fmt.Errorf("%s: %w", arn, err), "check the credentials and the key policy")
+		return errmark.With(fmt.Errorf("%s: %w", arn, err), ErrAccessDenied)
 	}
 	return fmt.Errorf("%s: %w", arn, err)
 }

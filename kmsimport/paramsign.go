@@ -20,6 +20,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/errmark"
 )
 
 // ErrParamsSigner: the key given to sign parameters bundles is not usable.
@@ -45,8 +46,7 @@ func LoadSigningKeyFile(path string) (crypto.Signer, error) {
 		return nil, fmt.Errorf("%s: %w: not a regular file", path, ErrParamsSigner)
 	}
 	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		return nil, withHint(fmt.Errorf("%s: %w: mode %04o lets others read or change it", path, ErrParamsSigner, perm),
-			"chmod 600 the key file (and keep it off shared disks)")
+		return nil, errmark.With(fmt.Errorf("%s: %w: mode %04o lets others read or change it", path, ErrParamsSigner, perm), ErrSignerFileMode)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
@@ -95,8 +95,6 @@ func checkSignerKey(pub crypto.PublicKey) error {
 	return nil
 }
 
-const signKeyHint = "give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096"
-
 // SignAPI is the part of the KMS API a KMS signing key needs.
 type SignAPI interface {
 	GetPublicKey(context.Context, *kms.GetPublicKeyInput, ...func(*kms.Options)) (*kms.GetPublicKeyOutput, error)
@@ -125,10 +123,10 @@ func NewKMSSigner(ctx context.Context, api SignAPI, keyID string) (*KMSSigner, e
 		if errors.As(err, &notFound) || isTransient(err) {
 			return nil, fmt.Errorf("--sign-kms-key: %w", explainCommon(keyID, err))
 		}
-		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: %w", keyID, ErrParamsSigner, fromKMS(err)), signKeyHint)
+		return nil, errmark.With(fmt.Errorf("--sign-kms-key %s: %w: %w", keyID, ErrParamsSigner, fromKMS(err)), ErrSignerKMSKey)
 	}
 	if out.KeyUsage != types.KeyUsageTypeSignVerify {
-		return nil, withHint(fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, clikit.Escape(string(out.KeyUsage))), signKeyHint)
+		return nil, errmark.With(fmt.Errorf("--sign-kms-key %s: %w: key usage %s, want SIGN_VERIFY", keyID, ErrParamsSigner, clikit.Escape(string(out.KeyUsage))), ErrSignerKMSKey)
 	}
 	pub, err := x509.ParsePKIXPublicKey(out.PublicKey)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsrules"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/airwrap/airwrap/verify"
@@ -49,7 +50,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	if progress == nil {
 		progress = io.Discard
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 
@@ -127,11 +128,23 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	return out, nil
 }
 
-func (req PrepareRequest) validate() error {
-	var errs []error
+// CheckUsage reports, every problem at once and in the CLI's words, the
+// choices the request lacks: keys named or one to create, and what --create
+// needs (ErrUsage). The CLI reports them as bad usage (exit 2).
+func (req PrepareRequest) CheckUsage() error {
 	if len(req.KeyIDs) == 0 && req.Create == nil {
-		errs = append(errs, fmt.Errorf("%w: name at least one key (--key-id or --keys-file) or --create one", ErrUsage))
+		return errmark.With(errors.New("name the keys with --key-id or --keys-file, or --create one"), ErrUsage)
 	}
+	if req.Create != nil {
+		return req.Create.checkUsage()
+	}
+	return nil
+}
+
+// Validate reports every problem with the request at once (ErrUsage), before
+// any AWS call: CheckUsage, then the values given.
+func (req PrepareRequest) Validate() error {
+	errs := []error{req.CheckUsage()}
 	if _, err := kmsrules.ParseWrappingKeySpec(req.WrappingKeySpec); err != nil {
 		errs = append(errs, fmt.Errorf("%w: wrapping-key-spec %q: want RSA_2048, RSA_3072 or RSA_4096", ErrUsage, req.WrappingKeySpec))
 	}
@@ -149,9 +162,9 @@ func (req PrepareRequest) validate() error {
 		}
 	}
 	if req.Create != nil {
-		if err := req.Create.validate(); err != nil {
+		if err := req.Create.validateValues(); err != nil {
 			errs = append(errs, err)
-		} else if req.WrappingAlgorithm != "" {
+		} else if req.Create.checkUsage() == nil && req.WrappingAlgorithm != "" {
 			if err := kmsrules.CheckFit(kmsrules.KeySpec(req.Create.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec)); err != nil {
 				errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
 			}

@@ -99,7 +99,7 @@ func TestPrepareRefusesBeforeFetching(t *testing.T) {
 	if err == nil || e.tr.Count("") != 0 {
 		t.Fatalf("error %v after %d requests", err, e.tr.Count(""))
 	}
-	for _, want := range []string{"name at least one key", "wrapping-key-spec", "wrapping-algorithm", "rate"} {
+	for _, want := range []string{"name the keys with --key-id or --keys-file, or --create one", "wrapping-key-spec", "wrapping-algorithm", "rate"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

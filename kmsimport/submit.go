@@ -9,6 +9,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsrules"
 	progressbar "github.com/airwrap/airwrap/progress"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
-// SubmitRequest carries an import payload that OpenBundle has verified.
+// SubmitRequest carries an import payload that online.Open has verified.
 type SubmitRequest struct {
 	Payload      *bundle.ImportPayload
 	BundleSHA256 string
@@ -62,7 +63,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		rc.FinishedAt = req.Now().UTC()
-		return rc, withHint(err, "nothing was imported: fix the keys above (or the bundle) and run submit again")
+		return rc, errmark.With(err, ErrNothingImported)
 	}
 
 	// Phase 2: import, one entry at a time, paced to the quota.
@@ -203,9 +204,9 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 	case errors.As(err, &expired) && enabled:
 		// KMS did not look at the material: the key holds some, maybe
 		// this bundle's (a lost first answer), maybe not.
-		xerr = withHint(xerr, "the key is Enabled, but KMS checked nothing: that it holds some material does not show it is this bundle's; `airwrap-online verify-import` with the receipt of the submit that imported it shows what is known")
+		xerr = errmark.With(xerr, ErrEnabledUnchecked)
 	case errors.As(err, &incorrect) && wasEnabled && newMaterial:
-		xerr = withHint(xerr, "if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`")
+		xerr = errmark.With(xerr, ErrMaybeAttached)
 	}
 	re.Outcome = OutcomeFailed
 	re.Error = xerr.Error()

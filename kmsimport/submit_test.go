@@ -67,14 +67,12 @@ func TestSubmitKMSErrors(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 
-	check := func(name string, pl *bundle.ImportPayload, sentinel error, hint string) {
+	// The hint each sentinel gets is cmd/airwrap-online's (TestHintTable).
+	check := func(name string, pl *bundle.ImportPayload, sentinel error) {
 		t.Helper()
 		rc, err := e.submit(t, e.api, pl)
 		if !errors.Is(err, sentinel) {
 			t.Fatalf("%s: error %v, want %v", name, err, sentinel)
-		}
-		if hs := kmsimport.Hints(err); len(hs) == 0 || !strings.Contains(strings.Join(hs, "\n"), hint) {
-			t.Errorf("%s: hints %q lack %q", name, hs, hint)
 		}
 		if rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].Error == "" {
 			t.Errorf("%s: receipt entry %+v", name, rc.Entries[0])
@@ -86,14 +84,14 @@ func TestSubmitKMSErrors(t *testing.T) {
 	old := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ := payload(t, old, []byte("p"))
-	check("earlier token", pl, kmsimport.ErrInvalidImportToken, "each GetParametersForImport replaces the previous token")
+	check("earlier token", pl, kmsimport.ErrInvalidImportToken)
 
 	// The wrong algorithm: parameters for SHA-256, wrapped with SHA-1.
 	k = e.createKey(t)
 	p := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ = payload(t, p, []byte("p"))
 	pl.Entries[0] = wrap(t, p.Entries[0], make([]byte, 32), string(kmsrules.RSAESOAEPSHA1))
-	check("wrong algorithm", pl, kmsimport.ErrInvalidCiphertext, "exactly its wrapping algorithm")
+	check("wrong algorithm", pl, kmsimport.ErrInvalidCiphertext)
 
 	// Wrapped under another key's public key.
 	other := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), e.createKey(t))
@@ -101,7 +99,7 @@ func TestSubmitKMSErrors(t *testing.T) {
 	pe.PublicKey = other.Entries[0].PublicKey
 	pl.Entries[0] = wrap(t, pe, make([]byte, 32), "")
 	pl.Entries[0].ImportToken = p.Entries[0].ImportToken
-	check("other public key", pl, kmsimport.ErrInvalidCiphertext, "wrap again")
+	check("other public key", pl, kmsimport.ErrInvalidCiphertext)
 
 	// Other material on reimport.
 	pl, _ = payload(t, p, []byte("p"))
@@ -110,7 +108,7 @@ func TestSubmitKMSErrors(t *testing.T) {
 	}
 	p = e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ = payload(t, p, []byte("p")) // fresh random material
-	check("other material", pl, kmsimport.ErrIncorrectKeyMaterial, "only ever takes the material it was first given")
+	check("other material", pl, kmsimport.ErrIncorrectKeyMaterial)
 	e.roundTrip(t, k)
 
 	// Pre-checks: a key of origin AWS_KMS and a key spec mismatch stop the
@@ -187,9 +185,6 @@ func TestSubmitBatchCompletesOnRerun(t *testing.T) {
 	rc, err := e.submit(t, api1, pl)
 	if !errors.Is(err, kmsimport.ErrTransient) {
 		t.Fatalf("first run error %v, want ErrTransient", err)
-	}
-	if hs := kmsimport.Hints(err); !slices.Contains(hs, "re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)") {
-		t.Errorf("hints %q", hs)
 	}
 	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "failed", "failed"}) {
 		t.Fatalf("first run outcomes %v", got)

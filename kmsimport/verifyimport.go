@@ -195,6 +195,5 @@ func compareMaterialID(ctx context.Context, api API, arn string, rc *Receipt, r 
 }
 
 func proofMismatch(arn, what string) error {
-	return withHint(fmt.Errorf("%s: %w: %s", arn, ErrProofMismatch, what),
-		"stop using this key: compare the bundle, the receipt and the KMS key, and re-run verify-import against the right account and Region")
+	return fmt.Errorf("%s: %w: %s", arn, ErrProofMismatch, what)
 }

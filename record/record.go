@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -62,43 +61,34 @@ type Row struct {
 // Build verifies the inputs and lays out the record. It reports every problem
 // it finds at once; on any error there is no Document.
 func Build(in Input) (*Document, error) {
-	var errs []error
-	var env *bundle.Envelope
-	var raw []byte
-	var p *bundle.ImportPayload
-	ib, err := bundle.ReadImportBundle(in.Bundle)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("%s: %w", in.BundlePath, err))
-	} else {
-		env, raw, p = ib.Envelope, ib.Raw, ib.Payload
-	}
 	// The transcript must be this very bundle file's record: the chain holds,
 	// transcript_sha256 names its payload.built line, and only the signature
-	// lines of this bundle's signers follow.
-	sum, err := transcript.CheckBundleFile(in.Transcript, in.Bundle)
+	// lines of this bundle's signers follow. Its rules are not checked: the
+	// record is printed after the ceremony, when the parameters may expire.
+	tr := in.Transcript
+	if tr == nil {
+		tr = []byte{} // required: checked, and refused, when empty
+	}
+	o, err := verify.OpenImport(verify.OpenRequest{Bundle: in.Bundle, Trusted: in.Trusted, Params: in.Params, Transcript: tr})
 	if err != nil {
-		errs = append(errs, fmt.Errorf("%s and %s: %w", in.BundlePath, in.TranscriptPath, err))
+		var errs []error
+		for _, p := range verify.Problems(err) {
+			switch p.Part {
+			case verify.PartParams:
+				errs = append(errs, fmt.Errorf("%s against %s: %w", in.BundlePath, in.ParamsPath, p))
+			case verify.PartTranscript:
+				errs = append(errs, fmt.Errorf("%s and %s: %w", in.BundlePath, in.TranscriptPath, p))
+			default:
+				errs = append(errs, fmt.Errorf("%s: %w", in.BundlePath, p))
+			}
+		}
+		return nil, errors.Join(errs...)
 	}
-	var trustedBy []verify.TrustedKey
 	var pubs map[string][]byte
-	if p != nil {
-		if len(in.Trusted) > 0 {
-			if _, trustedBy, err = verify.VerifyEnvelope(env, in.Trusted, 1); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", in.BundlePath, err))
-			}
-		}
-		if in.Params != nil {
-			if err := verify.CheckImportAgainstParams(p, in.Params); err != nil {
-				errs = append(errs, fmt.Errorf("%s against %s: %w", in.BundlePath, in.ParamsPath, err))
-			} else {
-				pubs = wrappingKeys(in.Params)
-			}
-		}
+	if in.Params != nil {
+		pubs = wrappingKeys(in.Params)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	f := &facts{in: in, env: env, raw: raw, p: p, lines: splitLines(in.Transcript), bound: sum.PayloadLine - 1, trustedBy: trustedBy, pubs: pubs}
+	f := &facts{in: in, env: o.Envelope, raw: o.Raw, p: o.Payload, lines: splitLines(in.Transcript), bound: o.Transcript.PayloadLine - 1, trustedBy: o.TrustedBy, pubs: pubs}
 	return f.document(), nil
 }
 

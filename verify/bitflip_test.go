@@ -5,21 +5,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/airwrap/airwrap/bundle"
 )
 
 // acceptBundle is the whole parse+verify path of an import bundle file.
 func acceptBundle(data []byte, trusted []TrustedKey) error {
-	env, err := bundle.ParseEnvelope(data)
-	if err != nil {
-		return err
-	}
-	payload, _, err := VerifyEnvelope(env, trusted, 1)
-	if err != nil {
-		return err
-	}
-	_, err = bundle.ParseImportPayload(payload)
+	_, err := OpenImport(OpenRequest{Bundle: data, Trusted: trusted})
 	return err
 }
 

@@ -64,7 +64,7 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 		add("valid_to", err)
 	}
 	if !e.ParametersValidTo.After(now) {
-		add("parameters_valid_to", fmt.Errorf("%w: at %s (run airwrap-online prepare again, then wrap again)",
+		add("parameters_valid_to", fmt.Errorf("%w: at %s",
 			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))
 	}
 	if specErr == nil {

@@ -46,7 +46,7 @@ func TestCheckImport(t *testing.T) {
 			"entries[2].valid_to: ValidTo is not acceptable: KEY_MATERIAL_DOES_NOT_EXPIRE takes no ValidTo"},
 		{"ValidTo too far", func(e []bundle.ImportEntry) { v := now.AddDate(2, 0, 0); e[0].ValidTo = &v }, kmsrules.ErrValidTo, ""},
 		{"parameters expired", func(e []bundle.ImportEntry) { e[1].ParametersValidTo = now.Add(-time.Hour) }, ErrParamsExpired,
-			"entries[1].parameters_valid_to: import parameters have expired: at 2026-11-27T11:00:00Z (run airwrap-online prepare again, then wrap again)"},
+			"entries[1].parameters_valid_to: import parameters have expired: at 2026-11-27T11:00:00Z"},
 		{"import type on EC key", func(e []bundle.ImportEntry) { e[2].ImportType = bundle.ImportNew }, ErrInconsistent,
 			"entries[2].import_type: fields disagree: only symmetric keys take an import type"},
 		{"description on HMAC key", func(e []bundle.ImportEntry) { e[1].KeyMaterialDescription = "x" }, ErrInconsistent, ""},

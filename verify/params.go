@@ -76,7 +76,7 @@ func checkParamsEntry(i int, e bundle.ParamsEntry, now time.Time) []error {
 		add("import_token", err)
 	}
 	if !e.ParametersValidTo.After(now) {
-		add("parameters_valid_to", fmt.Errorf("%w: at %s (run airwrap-online prepare again and carry the new parameters across)",
+		add("parameters_valid_to", fmt.Errorf("%w: at %s",
 			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))
 	}
 	return errs

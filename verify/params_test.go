@@ -56,7 +56,7 @@ func TestCheckParams(t *testing.T) {
 		{"token too long for KMS", func(p *bundle.Params) { p.Entries[0].ImportToken = make([]byte, 6145) }, kmsrules.ErrBlobSize,
 			"entries[0].import_token: KMS takes 1 to 6144 bytes here: 6145 bytes"},
 		{"expired", func(p *bundle.Params) { p.Entries[0].ParametersValidTo = now.Add(-time.Minute) }, ErrParamsExpired,
-			"entries[0].parameters_valid_to: import parameters have expired: at 2026-11-27T11:59:00Z (run airwrap-online prepare again and carry the new parameters across)"},
+			"entries[0].parameters_valid_to: import parameters have expired: at 2026-11-27T11:59:00Z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

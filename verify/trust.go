@@ -28,13 +28,13 @@ func LoadTrust(pemBytes []byte) (TrustedKey, error) {
 	block, rest := pem.Decode(pemBytes)
 	switch {
 	case block == nil:
-		return TrustedKey{}, fmt.Errorf("%w: no PEM block (want -----BEGIN PUBLIC KEY-----, as airwrap signer export writes)", ErrTrustKey)
+		return TrustedKey{}, fmt.Errorf("%w: no PEM block (want -----BEGIN PUBLIC KEY-----)", ErrTrustKey)
 	case block.Type != "PUBLIC KEY":
-		hint := ""
+		private := ""
 		if bytes.Contains([]byte(block.Type), []byte("PRIVATE")) {
-			hint = ": this is a private key; pin only the public key (airwrap signer export)"
+			private = ": this is a private key"
 		}
-		return TrustedKey{}, fmt.Errorf("%w: PEM block %q, want \"PUBLIC KEY\"%s", ErrTrustKey, block.Type, hint)
+		return TrustedKey{}, fmt.Errorf("%w: PEM block %q, want \"PUBLIC KEY\"%s", ErrTrustKey, block.Type, private)
 	case !bytes.HasPrefix(bytes.TrimLeft(pemBytes, " \t\r\n"), []byte("-----BEGIN "+block.Type+"-----")):
 		// pem.Decode skips any text before the block: a hostile file could
 		// carry terminal escapes or a second key in another encoding there.

@@ -39,12 +39,12 @@ func TestLoadTrust(t *testing.T) {
 		pem  []byte
 		msg  string
 	}{
-		{"private key", readVector(t, "keys/test-signer-p384.key.pem"), `trusted key is not acceptable: PEM block "PRIVATE KEY", want "PUBLIC KEY": this is a private key; pin only the public key (airwrap signer export)`},
+		{"private key", readVector(t, "keys/test-signer-p384.key.pem"), `trusted key is not acceptable: PEM block "PRIVATE KEY", want "PUBLIC KEY": this is a private key`},
 		{"P-521", pubPEM(t, &p521.PublicKey), "trusted key is not acceptable: ECDSA on P-521 (want P-256 or P-384)"},
 		{"RSA 2048", pubPEM(t, &rsa2048.PublicKey), "trusted key is not acceptable: RSA 2048 bits (want at least 3072)"},
 		{"Ed25519", pubPEM(t, edPub), "trusted key is not acceptable: ed25519.PublicKey (want ECDSA P-256/P-384 or RSA >= 3072 bits)"},
 		{"two blocks", append(append([]byte{}, p384pem...), p384pem...), "trusted key is not acceptable: more than one PEM block or trailing data (one key per file)"},
-		{"not PEM", []byte("hello"), "trusted key is not acceptable: no PEM block (want -----BEGIN PUBLIC KEY-----, as airwrap signer export writes)"},
+		{"not PEM", []byte("hello"), "trusted key is not acceptable: no PEM block (want -----BEGIN PUBLIC KEY-----)"},
 		{"garbage DER", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{0x30, 0x03, 1, 2, 3}}), ""},
 	}
 	for _, c := range cases {

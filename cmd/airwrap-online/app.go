@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 
 	"github.com/airwrap/airwrap/internal/clikit"
@@ -120,11 +120,7 @@ func oneArg(c *cli.Context, what string) (string, error) {
 	return c.Args().First(), nil
 }
 
-// threshold reads --threshold as a whole number of at least 1.
-func threshold(c *cli.Context) (int, error) {
-	k, err := strconv.Atoi(c.String("threshold"))
-	if err != nil || k < 1 {
-		return 0, usagef("--threshold %q: want a whole number of at least 1", c.String("threshold"))
-	}
-	return k, nil
+// note prints a line for the operator on stderr, in airwrap-online's voice.
+func note(c *cli.Context) func(string) {
+	return func(s string) { fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s\n", s) }
 }

@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -12,9 +12,9 @@ import (
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
 )
 
 func prepareCommand() *cli.Command {
@@ -77,55 +77,15 @@ type prepareEntry struct {
 }
 
 func prepareAction(c *cli.Context) error {
-	req, out, err := prepareRequest(c)
+	req, err := prepareRequest(c)
 	if err != nil {
 		return err
 	}
-	if err := exclusiveSigners(c); err != nil {
-		return err
-	}
-	// Refuse an existing --out before any AWS call.
-	if err := atomicfile.CheckAbsent(out); err != nil {
-		return err
-	}
-	var signer crypto.Signer
-	if f := c.String("sign-key"); f != "" {
-		if signer, err = kmsimport.LoadSigningKeyFile(f); err != nil {
-			return fmt.Errorf("--sign-key: %w", err)
-		}
-	}
-	api, err := kmsClient(c)
+	p, err := online.Prepare(c.Context, req)
 	if err != nil {
 		return err
 	}
-	if id := c.String("sign-kms-key"); id != "" {
-		sa, ok := api.(kmsimport.SignAPI)
-		if !ok {
-			return fmt.Errorf("--sign-kms-key: this KMS client cannot sign")
-		}
-		if signer, err = kmsimport.NewKMSSigner(c.Context, sa, id); err != nil {
-			return err
-		}
-	}
-	params, err := kmsimport.Prepare(c.Context, api, req)
-	if err != nil {
-		return err
-	}
-	data, err := bundle.MarshalParams(params)
-	if err != nil {
-		return fmt.Errorf("parameters bundle: %w", err)
-	}
-	var signerID string
-	if signer != nil {
-		// Verified right after signing (bundle.SignParams).
-		if data, err = bundle.SignParams(data, signer); err != nil {
-			return fmt.Errorf("signing the parameters bundle: %w", err)
-		}
-		signerID, _ = bundle.KeyID(signer.Public())
-	}
-	if err := atomicfile.WriteNew(out, data, 0o644); err != nil {
-		return err
-	}
+	out, params, data, signerID := req.Out, p.Params, p.Data, p.SignerKeyID
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}
 	for _, e := range params.Entries {
 		res.Entries = append(res.Entries, prepareEntry{
@@ -152,63 +112,58 @@ func prepareAction(c *cli.Context) error {
 }
 
 // prepareRequest turns the flags into a request; every usage problem is bad
-// usage (exit 2), reported together.
-func prepareRequest(c *cli.Context) (kmsimport.PrepareRequest, string, error) {
+// usage (exit 2), reported together: the flags' own here, the request's
+// choices from online.PrepareRequest.CheckUsage.
+func prepareRequest(c *cli.Context) (online.PrepareRequest, error) {
 	if c.Args().Present() {
-		return kmsimport.PrepareRequest{}, "", usagef("prepare takes no arguments (got %q): keys go in --key-id", c.Args().First())
+		return online.PrepareRequest{}, usagef("prepare takes no arguments (got %q): keys go in --key-id", c.Args().First())
 	}
-	var problems []string
-	out := c.String("out")
-	if out == "" {
-		problems = append(problems, "--out is required")
-	}
+	var problems []error
 	ids := c.StringSlice("key-id")
 	if f := c.String("keys-file"); f != "" {
 		more, err := readKeysFile(f)
 		if err != nil {
-			return kmsimport.PrepareRequest{}, "", err
+			return online.PrepareRequest{}, err
 		}
 		ids = append(ids, more...)
 	}
 	rate, err := kmsimport.ParseRate(c.String("rate"))
 	if err != nil {
-		problems = append(problems, "--rate: "+err.Error())
+		problems = append(problems, fmt.Errorf("--rate: %w", err))
 	}
-	req := kmsimport.PrepareRequest{
-		KeyIDs: ids, WrappingAlgorithm: c.String("wrapping-algorithm"), WrappingKeySpec: c.String("wrapping-key-spec"),
-		Rate: rate, Progress: progress{c.App.ErrWriter}, ToolVersion: version,
+	req := online.PrepareRequest{
+		Params: kmsimport.PrepareRequest{
+			KeyIDs: ids, WrappingAlgorithm: c.String("wrapping-algorithm"), WrappingKeySpec: c.String("wrapping-key-spec"),
+			Rate: rate, Progress: progress{c.App.ErrWriter}, ToolVersion: version,
+		},
+		Out: c.String("out"), SignKey: c.String("sign-key"), SignKMSKey: c.String("sign-kms-key"),
+		Client: func() (kmsimport.API, error) { return kmsClient(c) },
 	}
 	if c.Bool("create") {
 		cr := &kmsimport.CreateKeyRequest{KeySpec: c.String("key-spec"), KeyUsage: c.String("key-usage"), Description: c.String("description"), MultiRegion: c.Bool("multi-region")}
-		if cr.KeySpec == "" {
-			problems = append(problems, "--create needs --key-spec")
-		}
-		if cr.Description == "" {
-			problems = append(problems, "--create needs --description")
-		}
 		for _, t := range c.StringSlice("tag") {
 			k, v, ok := strings.Cut(t, "=")
 			if !ok || k == "" {
-				problems = append(problems, fmt.Sprintf("--tag %q: want KEY=VALUE", t))
+				problems = append(problems, fmt.Errorf("--tag %q: want KEY=VALUE", t))
 				continue
 			}
 			cr.Tags = append(cr.Tags, kmsimport.Tag{Key: k, Value: v})
 		}
-		req.Create = cr
+		req.Params.Create = cr
 	} else {
 		for _, f := range []string{"key-spec", "key-usage", "description", "multi-region", "tag"} {
 			if c.IsSet(f) {
-				problems = append(problems, "--"+f+" only goes with --create")
+				problems = append(problems, fmt.Errorf("--%s only goes with --create", f))
 			}
 		}
-		if len(ids) == 0 {
-			problems = append(problems, "name the keys with --key-id or --keys-file, or --create one")
-		}
 	}
-	if len(problems) > 0 {
-		return req, out, usagef("%s", strings.Join(problems, "\n"))
+	if err := req.CheckUsage(); err != nil {
+		problems = append(problems, err)
 	}
-	return req, out, nil
+	if err := errors.Join(problems...); err != nil {
+		return req, &clikit.UsageError{Err: err}
+	}
+	return req, nil
 }
 
 func readKeysFile(path string) ([]string, error) {
@@ -234,12 +189,4 @@ func readKeysFile(path string) ([]string, error) {
 		return nil, usagef("--keys-file %s names no keys", path)
 	}
 	return ids, nil
-}
-
-// exclusiveSigners refuses both signing flags at once.
-func exclusiveSigners(c *cli.Context) error {
-	if c.String("sign-key") != "" && c.String("sign-kms-key") != "" {
-		return usagef("--sign-key and --sign-kms-key exclude each other: sign with one key")
-	}
-	return nil
 }

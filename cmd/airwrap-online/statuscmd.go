@@ -8,22 +8,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
 )
-
-// errExpiring: some material expires within --fail-within days (exit 1).
-type errExpiring struct {
-	n, days int
-}
-
-func (e errExpiring) Error() string {
-	return fmt.Sprintf("%d key material(s) expire within %d days or are already gone", e.n, e.days)
-}
-
-func (e errExpiring) Hint() string {
-	return "reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material"
-}
 
 func statusCommand() *cli.Command {
 	return &cli.Command{
@@ -48,20 +35,9 @@ Example:
 	}
 }
 
-type statusOut struct {
-	Keys     []kmsimport.KeyStatus `json:"keys"`
-	Expiring []kmsimport.Expiring  `json:"expiring,omitempty"`
-}
-
 func statusAction(c *cli.Context) error {
-	ids := c.StringSlice("key-id")
-	switch {
-	case c.NArg() > 1:
+	if c.NArg() > 1 {
 		return usagef("status takes at most one BUNDLE")
-	case c.NArg() == 1 && len(ids) > 0:
-		return usagef("give a BUNDLE or --key-id, not both")
-	case c.NArg() == 0 && len(ids) == 0:
-		return usagef("give a BUNDLE or --key-id")
 	}
 	days := -1
 	if s := c.String("fail-within"); s != "" {
@@ -71,38 +47,20 @@ func statusAction(c *cli.Context) error {
 		}
 		days = d
 	}
-	if c.NArg() == 1 {
-		data, err := bundle.ReadFile(c.Args().First())
-		if err != nil {
-			return err
-		}
-		if ids, err = kmsimport.KeyARNs(data); err != nil {
-			return err
-		}
-	}
-	api, err := kmsClient(c)
-	if err != nil {
+	out, err := online.Status(c.Context, online.StatusRequest{
+		Path: c.Args().First(), KeyIDs: c.StringSlice("key-id"), FailWithin: days,
+		Client: func() (kmsimport.API, error) { return kmsClient(c) },
+	})
+	if out == nil {
 		return err
-	}
-	now := time.Now()
-	st, err := kmsimport.Status(c.Context, api, ids, now)
-	if err != nil {
-		return err
-	}
-	out := statusOut{Keys: st}
-	if days >= 0 {
-		out.Expiring = kmsimport.ExpiringWithin(st, days, now)
 	}
 	if err := emit(c, out, func(w io.Writer) { printStatus(w, out) }); err != nil {
 		return err
 	}
-	if len(out.Expiring) > 0 {
-		return errExpiring{len(out.Expiring), days}
-	}
-	return nil
+	return err
 }
 
-func printStatus(w io.Writer, out statusOut) {
+func printStatus(w io.Writer, out *online.StatusResult) {
 	for _, k := range out.Keys {
 		field(w, 0, "key", k.ARN)
 		field(w, 2, "state", k.State)

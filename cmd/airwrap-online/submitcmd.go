@@ -1,18 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/atomicfile"
-	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/transcript"
+	"github.com/airwrap/airwrap/online"
 )
 
 func submitCommand() *cli.Command {
@@ -63,17 +59,7 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(c.StringSlice("trust")) == 0 {
-		return usagef("--trust is required (the PEM from `airwrap signer export`)")
-	}
-	noParams := c.Bool("no-params-check")
-	switch {
-	case c.String("params") == "" && !noParams:
-		return usagef("--params is required (the parameters file the bundle answers); without it pass --no-params-check")
-	case c.String("params") != "" && noParams:
-		return usagef("--params and --no-params-check exclude each other")
-	}
-	k, err := threshold(c)
+	k, err := clikit.Threshold("--threshold", c.String("threshold"))
 	if err != nil {
 		return err
 	}
@@ -81,63 +67,20 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("--rate: %v", err)
 	}
-	receiptPath := c.String("receipt")
-	if receiptPath != "" {
-		if err := atomicfile.CheckAbsent(receiptPath); err != nil {
-			return err
-		}
-	}
-	data, err := bundle.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var params []byte
-	if p := c.String("params"); p != "" {
-		if params, err = bundle.ReadFile(p); err != nil {
-			return err
-		}
-	}
-	if noParams {
-		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: --no-params-check: not checked against any parameters file: %s\n", kmsimport.ParamsBindings)
-	}
-	tr, trPath, err := transcript.Load(path, c.String("transcript"), c.Bool("require-transcript"))
-	if err != nil {
-		return err
-	}
-	opened, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: c.StringSlice("trust"), Threshold: k, Params: params, NoParamsCheck: noParams, Transcript: tr, Now: time.Now()})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s verified: %d entries, signed by %d trusted key(s)\n", clikit.Escape(path), len(opened.Payload.Entries), len(opened.SignedBy))
-	for _, id := range opened.SignedBy {
-		fmt.Fprintf(c.App.ErrWriter, "airwrap-online:   signed by %s\n", bundle.GroupHex(id))
-	}
-	if tr == nil {
-		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: warning: %s\n", clikit.Escape(transcript.Missing(trPath)))
-	} else {
-		fmt.Fprintf(c.App.ErrWriter, "airwrap-online: %s checked: %d lines, head %s\n", clikit.Escape(trPath), opened.Transcript.Lines, opened.Transcript.Head)
-	}
-
-	api, err := kmsClient(c)
-	if err != nil {
-		return err
-	}
-	rc, serr := kmsimport.Submit(c.Context, api, kmsimport.SubmitRequest{
-		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: c.Bool("dry-run"), Rate: rate, Progress: progress{c.App.ErrWriter},
+	rc, err := online.Submit(c.Context, online.SubmitRequest{
+		BundlePath: path, TrustFiles: c.StringSlice("trust"), Threshold: k,
+		ParamsPath: c.String("params"), NoParamsCheck: c.Bool("no-params-check"),
+		TranscriptPath: c.String("transcript"), RequireTranscript: c.Bool("require-transcript"),
+		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), Rate: rate,
+		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Progress: progress{c.App.ErrWriter},
 	})
-	if receiptPath != "" && rc != nil {
-		b, err := kmsimport.MarshalReceipt(rc)
-		if err == nil {
-			err = atomicfile.WriteNew(receiptPath, b, 0o644)
-		}
-		if err != nil {
-			return errors.Join(serr, fmt.Errorf("receipt: %w", err))
-		}
-	}
-	if err := emit(c, rc, func(w io.Writer) { printReceipt(w, rc, receiptPath) }); err != nil {
+	if rc == nil {
 		return err
 	}
-	return serr
+	if err := emit(c, rc, func(w io.Writer) { printReceipt(w, rc, c.String("receipt")) }); err != nil {
+		return err
+	}
+	return err
 }
 
 func printReceipt(w io.Writer, rc *kmsimport.Receipt, path string) {

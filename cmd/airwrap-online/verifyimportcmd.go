@@ -2,14 +2,13 @@ package main
 
 import (
 	"crypto/rand"
-	"fmt"
 	"io"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
 )
 
 func verifyImportCommand() *cli.Command {
@@ -45,45 +44,17 @@ func verifyImportAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := threshold(c)
+	k, err := clikit.Threshold("--threshold", c.String("threshold"))
 	if err != nil {
 		return err
 	}
-	data, err := bundle.ReadFile(path)
-	if err != nil {
-		return err
+	res, verr := online.VerifyImport(c.Context, online.VerifyImportRequest{
+		BundlePath: path, ReceiptPath: c.String("receipt"), TrustFiles: c.StringSlice("trust"), Threshold: k,
+		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Rand: rand.Reader,
+	})
+	if res == nil && verr != nil {
+		return verr
 	}
-	var payload *bundle.ImportPayload
-	if trust := c.StringSlice("trust"); len(trust) > 0 {
-		o, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: trust, Threshold: k, Now: time.Now(), AfterImport: true})
-		if err != nil {
-			return err
-		}
-		payload = o.Payload
-	} else {
-		if payload, err = kmsimport.ReadPayloadUnverified(data); err != nil {
-			return err
-		}
-		fmt.Fprintln(c.App.ErrWriter, "airwrap-online: warning: no --trust: the bundle's signatures are not checked, so this proves KMS matches the file, not that the file is authentic")
-	}
-	var rc *kmsimport.Receipt
-	if rp := c.String("receipt"); rp != "" {
-		b, err := bundle.ReadFile(rp)
-		if err != nil {
-			return err
-		}
-		if rc, err = kmsimport.ParseReceipt(b); err != nil {
-			return err
-		}
-		if rc.BundleSHA256 != bundle.SHA256Hex(data) {
-			return errReceiptMismatch{rp, path}
-		}
-	}
-	api, err := kmsClient(c)
-	if err != nil {
-		return err
-	}
-	res, verr := kmsimport.VerifyImport(c.Context, api, payload, rc, rand.Reader)
 	if err := emit(c, res, func(w io.Writer) {
 		for _, r := range res {
 			verdict := "NOT PROVEN"
@@ -102,15 +73,4 @@ func verifyImportAction(c *cli.Context) error {
 		return err
 	}
 	return verr
-}
-
-// errReceiptMismatch: the receipt was written for another bundle.
-type errReceiptMismatch struct{ receipt, bundle string }
-
-func (e errReceiptMismatch) Error() string {
-	return fmt.Sprintf("%s is the receipt of another bundle than %s", e.receipt, e.bundle)
-}
-
-func (e errReceiptMismatch) Hint() string {
-	return "pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/online"
 	"github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -73,7 +74,7 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 		"--signer", "officer-a", "--out", at("one.json"))
 	airwrap("--token", "officer-b", "cosign", at("one.json"), "--signer", "officer-b", "--trust", at("a.pem"), "--out", at("two.json"))
 
-	open := func(name string, trust ...string) (*kmsimport.Opened, error) {
+	open := func(name string, trust ...string) (*verify.Opened, error) {
 		data, err := os.ReadFile(at(name))
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +83,7 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 		for _, f := range trust {
 			files = append(files, at(f))
 		}
-		return kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: data, TrustFiles: files, Threshold: 2, Params: paramsFile, Now: time.Now()})
+		return online.Open(online.OpenRequest{Bundle: data, TrustFiles: files, Threshold: 2, Params: paramsFile, Now: time.Now()})
 	}
 	if _, err := open("one.json", "a.pem", "b.pem"); !errors.Is(err, verify.ErrUntrusted) {
 		t.Fatalf("one signature met threshold 2: %v", err)
@@ -94,8 +95,8 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 	if err != nil {
 		t.Fatalf("two officers' signatures: %v", err)
 	}
-	if len(o.SignedBy) != 2 {
-		t.Fatalf("signed by %v", o.SignedBy)
+	if len(o.TrustedBy) != 2 {
+		t.Fatalf("signed by %v", o.TrustedBy)
 	}
 	r, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256})
 	if err != nil {

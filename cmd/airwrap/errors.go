@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/miekg/pkcs11"
+
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
@@ -15,7 +17,8 @@ import (
 	"github.com/airwrap/airwrap/verify"
 )
 
-// hints maps what went wrong to what to do next.
+// hints is airwrap's one table from what went wrong to what to do next: every
+// hint it prints is here. Every row that matches (errors.Is) prints, in order.
 var hints = []struct {
 	err  error
 	hint string
@@ -56,7 +59,17 @@ var hints = []struct {
 	{transcript.ErrMismatch, "this is the transcript of another bundle (a cosigned bundle has its own, OUT.transcript.jsonl): pass the one written beside this bundle"},
 	{os.ErrNotExist, "check the path"},
 	{ceremony.ErrInvalidRequest, "see `airwrap wrap --help`"},
+	// HSM failures, after the more specific ones above.
+	{hsm.ErrModule, "--module must be the HSM vendor's PKCS#11 library (a .so that exports C_GetFunctionList), e.g. /usr/lib/softhsm/libsofthsm2.so"},
+	{hsm.ErrPINLocked, "the token has locked the user PIN: its security officer must unlock or reset it; airwrap cannot"},
+	{pkcs11.Error(pkcs11.CKR_DEVICE_ERROR), hsmGone},
+	{pkcs11.Error(pkcs11.CKR_DEVICE_REMOVED), hsmGone},
+	{pkcs11.Error(pkcs11.CKR_TOKEN_NOT_PRESENT), hsmGone},
+	{pkcs11.Error(pkcs11.CKR_SESSION_HANDLE_INVALID), hsmGone},
+	{pkcs11.Error(pkcs11.CKR_SESSION_CLOSED), hsmGone},
 }
+
+const hsmGone = "the HSM failed or went away during the run; nothing was written: check its connection and power, then run the same command again"
 
 // report writes the error in airwrap's voice: one `airwrap: error:` line per
 // problem, then `airwrap: hint:` lines saying what to do next.

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -68,9 +66,9 @@ func verifyAction(c *cli.Context) error {
 	if len(c.StringSlice("trust")) == 0 {
 		return usagef("--trust is required (the PEM from `airwrap signer export`)")
 	}
-	k, err := strconv.Atoi(c.String("threshold"))
-	if err != nil || k < 1 {
-		return usagef("--threshold %q: want a whole number of at least 1", c.String("threshold"))
+	k, err := clikit.Threshold("--threshold", c.String("threshold"))
+	if err != nil {
+		return err
 	}
 	path := c.Args().First()
 	data, err := bundle.ReadFile(path)
@@ -91,11 +89,11 @@ func verifyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := ceremony.VerifyBundle(data, trusted, k, params, tr, time.Now())
+	v, err := verify.OpenImport(verify.OpenRequest{Bundle: data, Trusted: trusted, Threshold: k, RulesAt: time.Now(), Params: params, Transcript: tr})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: v.Signatures, Threshold: k, ParamsBound: v.ParamsBound}
+	o := verifyOut{File: path, OK: true, BundleSHA256: v.BundleSHA256, Signatures: len(v.Envelope.Signatures), Threshold: k, ParamsBound: params != nil}
 	if v.Transcript != nil {
 		o.Transcript, o.TranscriptLines, o.TranscriptHead = trPath, v.Transcript.Lines, v.Transcript.Head
 	} else {

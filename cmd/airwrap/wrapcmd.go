@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/airwrap/airwrap/verify"
 )
 
 func wrapCommand() *cli.Command {
@@ -97,65 +99,7 @@ func wrapAction(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	if err := required(c, "signer", "out"); err != nil {
-		return err
-	}
-	if c.String("params") == "" && c.String("public-key") == "" && c.String("import-token") == "" {
-		return usagef("--params is required (or --public-key and --import-token, the files of the AWS developer guide)")
-	}
-	if len(c.StringSlice("key")) == 0 {
-		return usagef("--key is required (LABEL for a single entry, ARN=LABEL for each entry)")
-	}
-	var validTo *time.Time
-	switch vt := c.String("valid-to"); {
-	case vt != "" && c.Bool("no-expiry"):
-		return usagef("--valid-to and --no-expiry exclude each other")
-	case vt != "":
-		t, err := parseValidTo(vt)
-		if err != nil {
-			return err
-		}
-		validTo = &t
-		if w := kmsrules.ValidToWarning(validTo, time.Now()); w != "" {
-			fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: --valid-to: %s\n", clikit.Escape(w))
-		}
-	case !c.Bool("no-expiry"):
-		return usagef("give --valid-to DATE|TIME or --no-expiry")
-	}
-	if err := checkHSMFlags(c); err != nil {
-		return err
-	}
-	paramsTrust, paramsK, err := paramsTrustFlags(c)
-	if err != nil {
-		return err
-	}
-	data, paramsPath, err := awsFilesParams(c, time.Now(), c.App.ErrWriter)
-	if err != nil {
-		return err
-	}
-	if data == nil {
-		paramsPath = c.String("params")
-		if data, err = bundle.ReadFile(paramsPath); err != nil {
-			return fmt.Errorf("--params: %w", err)
-		}
-		if err := bundle.CheckNotMisfit(data); err != nil {
-			return fmt.Errorf("--params: %s: %w", paramsPath, err)
-		}
-	}
-	if len(paramsTrust) == 0 && bundle.Detect(data) == bundle.KindSignedParams {
-		fmt.Fprintln(c.App.ErrWriter, "airwrap: warning: the parameters are signed, but no --params-trust was given: their signatures are not checked; pass the online side's public key to check them")
-	}
-	var keys []ceremony.KeySelect
-	for _, k := range c.StringSlice("key") {
-		keys = append(keys, ceremony.ParseKeySelect(k))
-	}
-	res, err := ceremony.Wrap(c.Context, ceremony.Options{
-		Params:            data,
-		ParamsPath:        paramsPath,
-		ParamsTrust:       paramsTrust,
-		ParamsThreshold:   paramsK,
-		Keys:              keys,
-		ValidTo:           validTo,
+	opts := ceremony.Options{
 		NoExpiry:          c.Bool("no-expiry"),
 		WrappingAlgorithm: c.String("wrapping-algorithm"),
 		KeySpec:           c.String("key-spec"),
@@ -173,7 +117,68 @@ func wrapAction(c *cli.Context) error {
 			return t, nil
 		},
 		Progress: c.App.ErrWriter,
-	})
+	}
+	for _, k := range c.StringSlice("key") {
+		opts.Keys = append(opts.Keys, ceremony.ParseKeySelect(k))
+	}
+	if c.IsSet("params-threshold") || len(c.StringSlice("params-trust")) > 0 {
+		k, err := clikit.Threshold("--params-threshold", c.String("params-threshold"))
+		if err != nil {
+			return err
+		}
+		opts.ParamsThreshold = k
+	}
+	// The choices first (ceremony.Options.CheckUsage), every problem at once,
+	// before the --valid-to and --params-trust values are read.
+	chosen := opts
+	if c.String("valid-to") != "" {
+		chosen.ValidTo = &time.Time{}
+	}
+	chosen.ParamsTrust = make([]verify.TrustedKey, len(c.StringSlice("params-trust")))
+	usage := []error{chosen.CheckUsage()}
+	if c.String("params") == "" && c.String("public-key") == "" && c.String("import-token") == "" {
+		usage = append(usage, errors.New("--params is required (or --public-key and --import-token, the files of the AWS developer guide)"))
+	}
+	if err := errors.Join(usage...); err != nil {
+		return &clikit.UsageError{Err: err}
+	}
+	if vt := c.String("valid-to"); vt != "" {
+		t, err := parseValidTo(vt)
+		if err != nil {
+			return err
+		}
+		opts.ValidTo = &t
+		if w := kmsrules.ValidToWarning(opts.ValidTo, time.Now()); w != "" {
+			fmt.Fprintf(c.App.ErrWriter, "airwrap: warning: --valid-to: %s\n", clikit.Escape(w))
+		}
+	}
+	if err := checkHSMFlags(c); err != nil {
+		return err
+	}
+	if files := c.StringSlice("params-trust"); len(files) > 0 {
+		var err error
+		if opts.ParamsTrust, err = verify.LoadTrustFiles(files...); err != nil {
+			return err
+		}
+	}
+	data, paramsPath, err := awsFilesParams(c, time.Now(), c.App.ErrWriter)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		paramsPath = c.String("params")
+		if data, err = bundle.ReadFile(paramsPath); err != nil {
+			return fmt.Errorf("--params: %w", err)
+		}
+		if err := bundle.CheckNotMisfit(data); err != nil {
+			return fmt.Errorf("--params: %s: %w", paramsPath, err)
+		}
+	}
+	if len(opts.ParamsTrust) == 0 && bundle.Detect(data) == bundle.KindSignedParams {
+		fmt.Fprintln(c.App.ErrWriter, "airwrap: warning: the parameters are signed, but no --params-trust was given: their signatures are not checked; pass the online side's public key to check them")
+	}
+	opts.Params, opts.ParamsPath = data, paramsPath
+	res, err := ceremony.Wrap(c.Context, opts)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package clikit
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Exit codes shared by both command lines.
@@ -38,4 +39,15 @@ func ExitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// Threshold reads a threshold flag's value (--threshold, --params-threshold):
+// a whole number of distinct trusted signatures, at least 1. Anything else is
+// a usage error naming the flag.
+func Threshold(flag, value string) (int, error) {
+	k, err := strconv.Atoi(value)
+	if err != nil || k < 1 {
+		return 0, Usagef("%s %q: want a whole number of at least 1", flag, value)
+	}
+	return k, nil
 }

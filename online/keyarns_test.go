@@ -1,4 +1,4 @@
-package kmsimport
+package online
 
 import (
 	"os"

@@ -11,10 +11,13 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/airwrap/airwrap/online"
 	"github.com/airwrap/airwrap/verify"
 )
 
-func TestOpenBundle(t *testing.T) {
+// online.Open against a real KMS's parameters (local-kms): it lives here,
+// beside the helpers that make them.
+func TestOnlineOpen(t *testing.T) {
 	e := newEnv(t)
 	keys := []string{e.createKey(t), e.createKey(t)}
 	params := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
@@ -28,23 +31,23 @@ func TestOpenBundle(t *testing.T) {
 	now := time.Now()
 	good := signBundle(t, pl, k1)
 
-	o, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: paramsBytes, Now: now})
+	o, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: paramsBytes, Now: now})
 	if err != nil {
-		t.Fatalf("OpenBundle: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
-	if len(o.Payload.Entries) != 2 || len(o.SignedBy) != 1 || o.BundleSHA256 != bundle.SHA256Hex(good) {
+	if len(o.Payload.Entries) != 2 || len(o.TrustedBy) != 1 || o.BundleSHA256 != bundle.SHA256Hex(good) {
 		t.Fatalf("opened %+v", o)
 	}
 	two := signBundle(t, pl, k1, k2)
-	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Params: paramsBytes, Now: now}); err != nil {
+	if _, err := online.Open(online.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Params: paramsBytes, Now: now}); err != nil {
 		t.Fatalf("two of two: %v", err)
 	}
 	// Without the parameters file only an explicit NoParamsCheck opens it.
-	if _, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, NoParamsCheck: true, Now: now}); err != nil {
+	if _, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, NoParamsCheck: true, Now: now}); err != nil {
 		t.Fatalf("NoParamsCheck: %v", err)
 	}
 
-	fail := func(name string, req kmsimport.OpenRequest, want error) {
+	fail := func(name string, req online.OpenRequest, want error) {
 		t.Helper()
 		if req.Now.IsZero() {
 			req.Now = now
@@ -52,36 +55,38 @@ func TestOpenBundle(t *testing.T) {
 		if req.Params == nil && !req.NoParamsCheck {
 			req.Params = paramsBytes
 		}
-		_, err := kmsimport.OpenBundle(req)
+		_, err := online.Open(req)
 		if !errors.Is(err, want) {
 			t.Errorf("%s: error %v, want %v", name, err, want)
 		}
-		if len(kmsimport.Hints(err)) == 0 {
-			t.Errorf("%s: no hint for %v", name, err)
+		// Each is a kind the online CLI's table has a hint for (TestHintTable).
+		if len(verify.Problems(err)) == 0 && !errors.Is(err, online.ErrNoTrust) && !errors.Is(err, online.ErrNoParams) {
+			t.Errorf("%s: not a kind the CLI has a hint for: %v", name, err)
 		}
 	}
-	fail("untrusted signer", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust2}}, verify.ErrUntrusted)
-	fail("threshold not met", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1, trust2}, Threshold: 2}, verify.ErrUntrusted)
-	fail("no trust", kmsimport.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
-	_, err = kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now})
-	if !errors.Is(err, kmsimport.ErrNoParams) || !strings.Contains(strings.Join(kmsimport.Hints(err), "\n"), "--no-params-check") {
-		t.Errorf("no parameters file: %v, hints %q", err, kmsimport.Hints(err))
+	fail("untrusted signer", online.OpenRequest{Bundle: good, TrustFiles: []string{trust2}}, verify.ErrUntrusted)
+	fail("threshold not met", online.OpenRequest{Bundle: good, TrustFiles: []string{trust1, trust2}, Threshold: 2}, verify.ErrUntrusted)
+	fail("no trust", online.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
+	fail("no trust", online.OpenRequest{Bundle: good}, online.ErrNoTrust)
+	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now})
+	if !errors.Is(err, online.ErrNoParams) || !errors.Is(err, kmsimport.ErrUsage) {
+		t.Errorf("no parameters file: %v", err)
 	}
-	fail("expired parameters", kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
+	fail("expired parameters", online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
 
 	// Tampered: the payload changed after signing (re-encoded validly).
 	tampered := strings.Replace(string(good), `"payload": "`, `"payload": "`+"eyJ0", 1)
-	fail("tampered", kmsimport.OpenRequest{Bundle: []byte(tampered), TrustFiles: []string{trust1}}, verify.ErrUntrusted)
+	fail("tampered", online.OpenRequest{Bundle: []byte(tampered), TrustFiles: []string{trust1}}, verify.ErrUntrusted)
 	pl2 := *pl
 	pl2.Operators = []string{"Mallory"}
 	forged := signBundle(t, &pl2, k2) // signed, but by the wrong key, then given k1's keyid
 	forged = []byte(strings.Replace(string(forged), mustKeyID(t, k2), mustKeyID(t, k1), 1))
-	fail("forged", kmsimport.OpenRequest{Bundle: forged, TrustFiles: []string{trust1}}, verify.ErrUntrusted)
+	fail("forged", online.OpenRequest{Bundle: forged, TrustFiles: []string{trust1}}, verify.ErrUntrusted)
 
 	// Parameters other than the ones it answers.
 	other := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
 	otherBytes, _ := bundle.MarshalParams(other)
-	_, err = kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: otherBytes, Now: now})
+	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: otherBytes, Now: now})
 	if !errors.Is(err, verify.ErrBinding) {
 		t.Fatalf("other params: %v", err)
 	}
@@ -107,13 +112,13 @@ func TestRefusedBundleMakesNoRequest(t *testing.T) {
 	_, wrongTrust := signer(t)
 	good := signBundle(t, pl, k)
 	e.tr.Reset()
-	for name, req := range map[string]kmsimport.OpenRequest{
+	for name, req := range map[string]online.OpenRequest{
 		"untrusted": {Bundle: good, TrustFiles: []string{wrongTrust}, Params: pb, Now: time.Now()},
 		"expired":   {Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now().Add(48 * time.Hour)},
 		"tampered":  {Bundle: []byte(strings.Replace(string(good), "signatures", "signaturez", 1)), TrustFiles: []string{trust}, Params: pb, Now: time.Now()},
 		"no params": {Bundle: good, TrustFiles: []string{trust}, Now: time.Now()},
 	} {
-		if _, err := kmsimport.OpenBundle(req); err == nil {
+		if _, err := online.Open(req); err == nil {
 			t.Errorf("%s: opened", name)
 		}
 	}
@@ -121,7 +126,7 @@ func TestRefusedBundleMakesNoRequest(t *testing.T) {
 		t.Fatalf("%d AWS requests", n)
 	}
 	// And the good one goes through Submit.
-	o, err := kmsimport.OpenBundle(kmsimport.OpenRequest{Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now()})
+	o, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

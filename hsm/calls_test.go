@@ -1,0 +1,119 @@
+package hsm
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/sha512"
+	"fmt"
+	"maps"
+	"testing"
+
+	"github.com/miekg/pkcs11"
+)
+
+// meterTest counts the PKCS#11 calls of every module loaded until the test ends.
+func meterTest(t *testing.T) *meter {
+	t.Helper()
+	m := newMeter(0)
+	wrapModule = func(p p11) p11 { m.p11 = p; return m }
+	t.Cleanup(func() { wrapModule = nil })
+	return m
+}
+
+// fillToken puts n more AES-256 keys (labels fill-NNNNN from from) where
+// every search and scan sees them: the keys a partition already holds.
+// They are session objects: a search sees them as it sees token objects,
+// and SoftHSM writes 1,000 token objects in about 10 seconds.
+func fillToken(t *testing.T, tok *Token, from, n int) {
+	t.Helper()
+	for i := range n {
+		label := fmt.Sprintf("fill-%05d", from+i)
+		createObject(t, tok, []*pkcs11.Attribute{
+			pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
+			pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
+			pkcs11.NewAttribute(pkcs11.CKA_VALUE, bytes.Repeat([]byte{byte(i)}, 32)),
+			pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false),
+			pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
+			pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
+			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
+			pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
+			pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
+		})
+	}
+}
+
+// TestCallsIndependentOfTokenSize: finding and wrapping one key (an AES key
+// with RSAES_OAEP_SHA_1, an EC key with RSA_AES_KEY_WRAP_SHA_1) makes the
+// same PKCS#11 calls, function by function, on a token holding 10 key
+// objects as on one holding 1,000: the lookup costs what the keys asked
+// for cost, not what the token holds.
+func TestCallsIndependentOfTokenSize(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	if _, err := tok.SelfTest(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.GenerateKey("ec", specParams(t, "ECC_NIST_P384")); err != nil {
+		t.Fatal(err)
+	}
+	wk := goRSA(t, 2048)
+	calls := func(label string, alg WrapMechanism) map[string]int {
+		t.Helper()
+		m.reset(0)
+		keys, errs := tok.FindKeys([]string{label})
+		if errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+		if _, err := tok.Wrap(keys[0], &wk.PublicKey, alg); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := m.counts()
+		return c
+	}
+	fillToken(t, tok, 0, 8) // 10 key objects: 8 + aes + ec's private half
+	small := map[string]map[string]int{"aes": calls("aes", OAEPSHA1), "ec": calls("ec", RSAAESKeyWrapSHA1)}
+	fillToken(t, tok, 8, 990)
+	for label, alg := range map[string]WrapMechanism{"aes": OAEPSHA1, "ec": RSAAESKeyWrapSHA1} {
+		if big := calls(label, alg); !maps.Equal(small[label], big) {
+			t.Errorf("find and wrap %q: %v on a token of 10 keys, %v on one of 1,000", label, small[label], big)
+		}
+	}
+}
+
+// TestSignSearchesOnce: a signer found once signs with C_SignInit and
+// C_Sign alone (two C calls for C_Sign: miekg asks the length first), no
+// search per signature, the first one included. A key handle the token no
+// longer knows is found again.
+func TestSignSearchesOnce(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	if _, err := tok.GenerateSigner("signer", SignerECDSAP384); err != nil {
+		t.Fatal(err)
+	}
+	s, err := tok.FindSigner("signer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha512.Sum384([]byte("payload"))
+	for i := range 3 {
+		m.reset(0)
+		if _, err := s.Sign(nil, d[:], crypto.SHA384); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := m.counts(); !maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 2}) {
+			t.Errorf("signature %d: %v, want C_SignInit once and C_Sign (length, then signature)", i+1, c)
+		}
+	}
+	s.(*signer).h = 0xdead // a handle the token never gave
+	sig, err := s.Sign(nil, d[:], crypto.SHA384)
+	if err != nil {
+		t.Fatalf("with a stale handle: %v", err)
+	}
+	if !ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig) {
+		t.Fatal("with a stale handle: the signature does not verify")
+	}
+}

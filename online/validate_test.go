@@ -1,0 +1,55 @@
+package online
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/kmsimport"
+)
+
+func noClient(t *testing.T) Client {
+	return func() (kmsimport.API, error) {
+		t.Fatal("a KMS client was built although the request is invalid")
+		return nil, nil
+	}
+}
+
+// The request types validate themselves, every problem at once, before any
+// file is read or KMS client built; choices are bad usage (exit 2).
+func TestRequestsValidate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"prepare: nothing", PrepareRequest{SignKey: "a", SignKMSKey: "b", Client: noClient(t)}.Validate(),
+			"--out is required\nname the keys with --key-id or --keys-file, or --create one\n--sign-key and --sign-kms-key exclude each other: sign with one key"},
+		{"prepare: --create", PrepareRequest{Out: "p.json", Params: kmsimport.PrepareRequest{Create: &kmsimport.CreateKeyRequest{}}}.CheckUsage(),
+			"--create needs --key-spec\n--create needs --description"},
+		{"submit: nothing", SubmitRequest{Client: noClient(t)}.Validate(),
+			"--trust is required (the PEM from `airwrap signer export`)\n--params is required (the parameters file the bundle answers); without it pass --no-params-check\n--threshold 0: want a whole number of at least 1"},
+		{"submit: both", SubmitRequest{TrustFiles: []string{"t.pem"}, Threshold: 1, ParamsPath: "p.json", NoParamsCheck: true}.Validate(),
+			"--params and --no-params-check exclude each other"},
+		{"status: neither", StatusRequest{}.Validate(), "give a BUNDLE or --key-id"},
+		{"status: both", StatusRequest{Path: "b.json", KeyIDs: []string{"k"}}.Validate(), "give a BUNDLE or --key-id, not both"},
+	} {
+		if c.err == nil || c.err.Error() != c.want || !clikit.IsUsage(c.err) {
+			t.Errorf("%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+		}
+	}
+	// The same through the workflows: nothing is read, no client is built.
+	if _, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
+		t.Errorf("Submit: %v", err)
+	}
+	if _, err := Prepare(context.Background(), PrepareRequest{Client: noClient(t)}); !clikit.IsUsage(err) || !errors.Is(err, kmsimport.ErrUsage) {
+		t.Errorf("Prepare: %v", err)
+	}
+	if _, err := Status(context.Background(), StatusRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
+		t.Errorf("Status: %v", err)
+	}
+	if err := (OpenRequest{}).Validate(); !errors.Is(err, ErrNoParams) || !errors.Is(err, ErrNoTrust) {
+		t.Errorf("OpenRequest: %v", err)
+	}
+}
