@@ -91,10 +91,10 @@ func TestWrapOnSoftHSM(t *testing.T) {
 	}
 	e := v.Payload.Entries[0]
 	wa, err := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm)
-	h := wa.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := wa.Hash()
 	if _, err := rsa.DecryptOAEP(h.New(), nil, m.Keys[0], e.EncryptedKeyMaterial, nil); err != nil {
 		t.Fatalf("material does not unwrap with the wrapping key: %v", err)
 	}

@@ -87,10 +87,10 @@ func wrap(t *testing.T, pe bundle.ParamsEntry, material []byte, alg string) bund
 		t.Fatal(err)
 	}
 	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-	h := wa.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := wa.Hash()
 	ct, err := rsa.EncryptOAEP(h.New(), rand.Reader, pub.(*rsa.PublicKey), material, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -245,8 +245,8 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 			alg = a
 		}
 		wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-		h := wa.Hash()
 		ts.Check(err)
+		h := wa.Hash()
 		pub, err := x509.ParsePKIXPublicKey(pe.PublicKey)
 		ts.Check(err)
 		material := make([]byte, 32)

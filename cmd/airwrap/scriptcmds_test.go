@@ -162,9 +162,9 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 
 func unwrap(ts *testscript.TestScript, priv *rsa.PrivateKey, alg string, blob []byte) []byte {
 	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-	h := wa.Hash()
 	ts.Check(err)
-	if kmsrules.WrappingAlgorithm(alg).IsOAEP() {
+	h := wa.Hash()
+	if wa.IsOAEP() {
 		out, err := rsa.DecryptOAEP(h.New(), nil, priv, blob, nil)
 		ts.Check(err)
 		return out
