@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"

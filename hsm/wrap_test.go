@@ -12,7 +12,7 @@ import (
 	"errors"
 	"testing"
 
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
@@ -63,7 +63,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
 		}
-		got, err := softhsmtest.UnwrapOAEP(wrapping, crypto.SHA1, blob)
+		got, err := oracle.UnwrapOAEP(wrapping, crypto.SHA1, blob)
 		if err != nil || !bytes.Equal(got, material) {
 			t.Fatalf("%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
 		}
@@ -85,7 +85,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 	if err != nil || len(blob) != 512 {
 		t.Fatalf("RSA-4096: %d bytes, %v", len(blob), err)
 	}
-	if _, err := softhsmtest.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
+	if _, err := oracle.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -108,7 +108,7 @@ func TestWrapEC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der := softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	der := oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
 	t.Logf("P-384 PKCS#8 from SoftHSM: %d bytes", len(der))
 	parsed, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
@@ -134,7 +134,7 @@ func TestWrapEC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der = softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	der = oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
 	if got := ecScalar(t, der, c.oid); !bytes.Equal(got, d) {
 		t.Fatalf("secp256k1 scalar differs")
 	}

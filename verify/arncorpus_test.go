@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/internal/corpus"
+	"github.com/airwrap/airwrap/internal/testkit/corpus"
 )
 
 func TestARNCorpus(t *testing.T) {

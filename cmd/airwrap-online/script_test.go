@@ -26,9 +26,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
-	"github.com/airwrap/airwrap/transcript/transcripttest"
 	"github.com/airwrap/airwrap/verify"
 )
 

@@ -26,9 +26,9 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
-	"github.com/airwrap/airwrap/transcript/transcripttest"
 	"github.com/airwrap/airwrap/verify"
 )
 

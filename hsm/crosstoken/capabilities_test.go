@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/airwrap/airwrap/verify"
 )
 
@@ -184,11 +184,11 @@ func unwrap(t *testing.T, wk *rsa.PrivateKey, alg string, blob []byte) []byte {
 		t.Fatal(err)
 	}
 	if verify.IsOAEP(alg) {
-		m, err := softhsmtest.UnwrapOAEP(wk, h, blob)
+		m, err := oracle.UnwrapOAEP(wk, h, blob)
 		if err != nil {
 			t.Fatalf("%s: Go's RSA-OAEP(%v) does not unwrap the token's output: %v", alg, h, err)
 		}
 		return m
 	}
-	return softhsmtest.UnwrapRSAAESWithOpenSSL(t, wk, h, blob)
+	return oracle.UnwrapRSAAESWithOpenSSL(t, wk, h, blob)
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )

@@ -10,7 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsm/internal/p11raw"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )

@@ -17,7 +17,7 @@ import (
 
 	"github.com/miekg/pkcs11"
 
-	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 )
 
 // knownMaterial is test key material derived from a seed, so the test can

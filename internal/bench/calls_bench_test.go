@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/ceremony"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"

@@ -1,4 +1,9 @@
-package softhsmtest
+// Package oracle undoes what an HSM wrapped without airwrap's code: the Go
+// standard library for RSA-OAEP, the openssl command for RSA-AES key wrap
+// (RFC 5649). Tests hold airwrap's output to it. It must not import
+// airwrap's hsm package, so any package's tests can use it. Material handled
+// here is test material only.
+package oracle
 
 import (
 	"crypto"
@@ -27,7 +32,7 @@ func UnwrapRSAAESWithOpenSSL(t testing.TB, priv *rsa.PrivateKey, hash crypto.Has
 	t.Helper()
 	k := priv.Size()
 	if len(blob) <= k {
-		t.Fatalf("softhsmtest: RSA-AES blob of %d bytes is not longer than the %d-byte RSA part", len(blob), k)
+		t.Fatalf("oracle: RSA-AES blob of %d bytes is not longer than the %d-byte RSA part", len(blob), k)
 	}
 	md, err := opensslDigest(hash)
 	if err != nil {
@@ -36,7 +41,7 @@ func UnwrapRSAAESWithOpenSSL(t testing.TB, priv *rsa.PrivateKey, hash crypto.Has
 	dir := t.TempDir()
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		t.Fatalf("softhsmtest: marshal key: %v", err)
+		t.Fatalf("oracle: marshal key: %v", err)
 	}
 	keyPath := write(t, dir, "key.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	rsaPath := write(t, dir, "rsa.bin", blob[:k])
@@ -48,7 +53,7 @@ func UnwrapRSAAESWithOpenSSL(t testing.TB, priv *rsa.PrivateKey, hash crypto.Has
 		"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:"+md, "-pkeyopt", "rsa_mgf1_md:"+md)
 	aesKey := read(t, aesPath)
 	if len(aesKey) != 32 {
-		t.Fatalf("softhsmtest: RSA part holds %d bytes, want a 32-byte AES-256 key", len(aesKey))
+		t.Fatalf("oracle: RSA part holds %d bytes, want a 32-byte AES-256 key", len(aesKey))
 	}
 	openssl(t, "enc", "-d", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey), "-iv", "A65959A6",
 		"-in", kwpPath, "-out", outPath)
@@ -62,17 +67,17 @@ func opensslDigest(h crypto.Hash) (string, error) {
 	case crypto.SHA256:
 		return "sha256", nil
 	}
-	return "", fmt.Errorf("softhsmtest: no OpenSSL name for hash %v", h)
+	return "", fmt.Errorf("oracle: no OpenSSL name for hash %v", h)
 }
 
 func openssl(t testing.TB, args ...string) {
 	t.Helper()
 	bin, err := exec.LookPath("openssl")
 	if err != nil {
-		t.Fatalf("softhsmtest: openssl not on PATH: %v; install it: apt-get install openssl", err)
+		t.Fatalf("oracle: openssl not on PATH: %v; install it: apt-get install openssl", err)
 	}
 	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
-		t.Fatalf("softhsmtest: openssl %s: %v\n%s", args[0], err, out)
+		t.Fatalf("oracle: openssl %s: %v\n%s", args[0], err, out)
 	}
 }
 
@@ -80,7 +85,7 @@ func write(t testing.TB, dir, name string, b []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatalf("softhsmtest: %v", err)
+		t.Fatalf("oracle: %v", err)
 	}
 	return p
 }
@@ -89,7 +94,7 @@ func read(t testing.TB, p string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
-		t.Fatalf("softhsmtest: %v", err)
+		t.Fatalf("oracle: %v", err)
 	}
 	return b
 }
