@@ -27,6 +27,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
@@ -143,7 +144,7 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 		if priv == nil {
 			ts.Fatalf("entry %d: no test wrapping key with sha256 %s", i, e.WrappingPublicKeySHA256)
 		}
-		material := unwrap(ts, priv, e.WrappingAlgorithm, e.EncryptedKeyMaterial)
+		material := oracle.Unwrap(ts, priv, e.WrappingAlgorithm, e.EncryptedKeyMaterial)
 		state(ts).materials = append(state(ts).materials, material)
 		checkMaterial(ts, i, e, material, seeds)
 		if *awsDir != "" {
@@ -158,35 +159,6 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		ts.Logf("entry %d (%s, %s): unwrapped %d bytes independently, matches", i, e.KeySpec, e.WrappingAlgorithm, len(material))
 	}
-}
-
-func unwrap(ts *testscript.TestScript, priv *rsa.PrivateKey, alg string, blob []byte) []byte {
-	h, err := verify.AlgorithmHash(alg)
-	ts.Check(err)
-	if verify.IsOAEP(alg) {
-		out, err := rsa.DecryptOAEP(h.New(), nil, priv, blob, nil)
-		ts.Check(err)
-		return out
-	}
-	k := priv.Size()
-	aesKey, err := rsa.DecryptOAEP(h.New(), nil, priv, blob[:k], nil)
-	ts.Check(err)
-	if len(aesKey) != 32 {
-		ts.Fatalf("RSA part holds %d bytes, want 32", len(aesKey))
-	}
-	// The RFC 5649 unwrap is OpenSSL's, not airwrap's.
-	dir, err := os.MkdirTemp("", "airwrap-unwrap-")
-	ts.Check(err)
-	defer os.RemoveAll(dir)
-	in, out := filepath.Join(dir, "kwp.bin"), filepath.Join(dir, "material.bin")
-	ts.Check(os.WriteFile(in, blob[k:], 0o600))
-	cmd := exec.Command("openssl", "enc", "-d", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey), "-iv", "A65959A6", "-in", in, "-out", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		ts.Fatalf("openssl unwrap: %v\n%s", err, b)
-	}
-	m, err := os.ReadFile(out)
-	ts.Check(err)
-	return m
 }
 
 func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, material []byte, seeds map[string]string) {

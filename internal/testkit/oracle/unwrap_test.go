@@ -69,3 +69,32 @@ func TestUnwrapRSAAESWithOpenSSL(t *testing.T) {
 		}
 	}
 }
+
+// fatals records Fatalf instead of ending the test.
+type fatals []string
+
+func (f *fatals) Fatalf(format string, args ...any) { *f = append(*f, format) }
+
+// TestUnwrapByName: each KMS algorithm name undoes its own scheme, and an
+// unknown name fails rather than guessing.
+func TestUnwrapByName(t *testing.T) {
+	k := rsaKey(t)
+	material := bytes.Repeat([]byte{0x5a}, 32)
+	for alg, h := range map[string]crypto.Hash{"RSAES_OAEP_SHA_1": crypto.SHA1, "RSAES_OAEP_SHA_256": crypto.SHA256} {
+		blob, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, material, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Unwrap(t, k, alg, blob); !bytes.Equal(got, material) {
+			t.Fatalf("%s: unwrapped %x", alg, got)
+		}
+		var f fatals
+		if Unwrap(&f, k, "RSA_AES_KEY_WRAP"+alg[len("RSAES_OAEP"):], blob); len(f) != 1 {
+			t.Fatalf("an OAEP blob unwrapped as RSA-AES: %q", f)
+		}
+	}
+	var f fatals
+	if Unwrap(&f, k, "RSAES_PKCS1_V1_5", []byte{1}); len(f) != 1 {
+		t.Fatalf("unknown algorithm: %q", f)
+	}
+}
