@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // r8 is the start of every base64 error (SPEC.md R8).
@@ -55,7 +57,7 @@ func base64Vectors(t *testing.T) []vector {
 	// Signed parameters whose payload is a parameters bundle with a line
 	// break in public_key, signed for real (SignParams would refuse it).
 	badParams := insertIn(t, one, `"public_key": "`, 64, `\r\n`)
-	se, err := SignEnvelope(ParamsPayloadType, badParams, loadSigner(t, "test-signer-p384"))
+	se, err := SignEnvelope(ParamsPayloadType, badParams, keys.Signer(t, "test-signer-p384"))
 	if err != nil {
 		t.Fatal(err)
 	}

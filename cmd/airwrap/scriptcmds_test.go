@@ -27,6 +27,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
@@ -164,7 +165,7 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, material []byte, seeds map[string]string) {
 	rule := verify.Rules[e.KeySpec]
 	if seed, ok := seeds[e.HSMKey.Label]; ok {
-		if want := knownMaterial(seed, len(material)); rule.RawLen != len(material) || !bytes.Equal(material, want) {
+		if want := keys.Material(seed, len(material)); rule.RawLen != len(material) || !bytes.Equal(material, want) {
 			ts.Fatalf("entry %d: unwrapped material is not the known material of %q", i, e.HSMKey.Label)
 		}
 	}
@@ -225,7 +226,7 @@ func cmdNoleak(ts *testscript.TestScript, neg bool, args []string) {
 		seed, n, _ := strings.Cut(a, ":")
 		size, err := strconv.Atoi(n)
 		ts.Check(err)
-		secrets["material "+seed] = knownMaterial(seed, size)
+		secrets["material "+seed] = keys.Material(seed, size)
 	}
 	for i, m := range state(ts).materials {
 		secrets[fmt.Sprintf("unwrapped material %d", i)] = m

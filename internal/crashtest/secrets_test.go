@@ -2,7 +2,6 @@ package crashtest
 
 import (
 	"bytes"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -17,15 +16,9 @@ import (
 
 	"github.com/miekg/pkcs11"
 
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 )
-
-// knownMaterial is test key material derived from a seed, so the test can
-// look for it without the material being written anywhere by the test.
-func knownMaterial(seed string) []byte {
-	s := sha512.Sum512([]byte("airwrap-crashtest-material:" + seed))
-	return s[:32]
-}
 
 // putKnownAES puts an extractable, sensitive AES key of known value on the
 // token (through PKCS#11 in this process: the PIN never reaches argv).
@@ -126,7 +119,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 	materials := map[string][]byte{}
 	for k := 1; k <= 3; k++ {
 		label := fmt.Sprintf("aes%d", k)
-		materials[label] = knownMaterial(label)
+		materials[label] = keys.Material(label, 32)
 		putKnownAES(t, o.offline, label, materials[label])
 	}
 	logs.ok(t, o.cmd("signer", "generate", "--label", "signer", "--algorithm", "ECDSA_P256"))
@@ -237,7 +230,7 @@ func scanForSecrets(t *testing.T, secrets map[string][]byte, dirs ...string) (fo
 // TestScanFindsEveryForm: the scan above sees a secret in each form.
 func TestScanFindsEveryForm(t *testing.T) {
 	dir := t.TempDir()
-	s := knownMaterial("planted")
+	s := keys.Material("planted", 32)
 	h := hex.EncodeToString(s)
 	for i, form := range []string{string(s), h, strings.ToUpper(h), base64.StdEncoding.EncodeToString(s), base64.RawURLEncoding.EncodeToString(s)} {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(i)), []byte("x"+form+"y"), 0o600); err != nil {
