@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"hash"
@@ -29,7 +28,6 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
-	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -299,21 +297,6 @@ func cmdTranscript(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("transcript_sha256 %s is not the hash of any transcript line", p.TranscriptSHA256)
 }
 
-// tamper FILE OP [ARG...] alters the transcript FILE in place as an attacker
-// could (transcripttest.Tamper: edit N, delete N, swap N M, append STEP,
-// rechain-delete N).
-func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: tamper FILE OP [ARG...]")
-	}
-	p := ts.MkAbs(args[0])
-	data, err := os.ReadFile(p)
-	ts.Check(err)
-	data, err = transcripttest.Tamper(data, args[1], args[2:]...)
-	ts.Check(err)
-	ts.Check(os.WriteFile(p, data, 0o644))
-}
-
 // evilenv VAR sets VAR to a string with a terminal escape, a bidi override
 // and a newline: what a hostile file or flag might carry.
 func cmdEvilenv(ts *testscript.TestScript, neg bool, args []string) {
@@ -353,26 +336,5 @@ func cmdNofiles(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if strings.Join(got, " ") != strings.Join(args[1:], " ") {
 		ts.Fatalf("%s holds %q, want %q", args[0], got, args[1:])
-	}
-}
-
-// exits N CMD [ARGS...] runs CMD like exec and requires exit status N.
-func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) < 2 {
-		ts.Fatalf("usage: exits N CMD [ARGS...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	if err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			ts.Fatalf("%s: %v", args[1], err)
-		}
-		got = ee.ExitCode()
-	}
-	if got != want {
-		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
 }
