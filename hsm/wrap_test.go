@@ -6,27 +6,19 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"testing"
 
+	"github.com/airwrap/airwrap/internal/testkit/objects"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
 )
 
 // wrapCounted wraps and checks no object was left behind (success or not).
-func wrapCounted(t *testing.T, tok *Token, k *Key, wk *rsa.PublicKey, alg string, caps *Capabilities) ([]byte, error) {
-	t.Helper()
-	before := objectCount(t, tok)
-	out, err := tok.Wrap(k, wk, alg, caps)
-	if after := objectCount(t, tok); after != before {
-		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
-	}
-	return out, err
-}
+var wrapCounted = objects.WrapCounted[*Key, *Capabilities]
 
 func findKey(t *testing.T, tok *Token, label string) *Key {
 	t.Helper()

@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"crypto/aes"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/testkit/objects"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
 
@@ -64,16 +64,8 @@ func generate(t *testing.T, tok *hsm.Token, spec string) *hsm.Key {
 	return k
 }
 
-// wrapCounted wraps and checks no object was left behind.
-func wrapCounted(t *testing.T, tok *hsm.Token, k *hsm.Key, wk *rsa.PublicKey, alg string, caps *hsm.Capabilities) ([]byte, error) {
-	t.Helper()
-	before := count(t, tok)
-	out, err := tok.Wrap(k, wk, alg, caps)
-	if after := count(t, tok); after != before {
-		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
-	}
-	return out, err
-}
+// wrapCounted wraps and checks no object was left behind (success or not).
+var wrapCounted = objects.WrapCounted[*hsm.Key, *hsm.Capabilities]
 
 // checkMaterial holds unwrapped material to what the token says of the
 // key, computed here: the AES or HMAC check value of a secret key, the
