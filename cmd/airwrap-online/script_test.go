@@ -24,6 +24,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/internal/testkit/script"
 	"github.com/airwrap/airwrap/transcript"
@@ -184,8 +185,7 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	keyPEM, err := os.ReadFile(ts.MkAbs(args[1] + ".key"))
 	ts.Check(err)
-	blk, _ := pem.Decode(keyPEM)
-	sk, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	sk, err := keys.ParseSigner(keyPEM)
 	ts.Check(err)
 
 	now := time.Now().UTC().Truncate(time.Second)

@@ -11,6 +11,7 @@ import (
 	"crypto/sha512"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,19 +57,29 @@ func File(t testing.TB, name string) []byte {
 // PKCS#8 PEM file.
 func Signer(t testing.TB, name string) crypto.Signer {
 	t.Helper()
-	block, _ := pem.Decode(File(t, name+".key.pem"))
-	if block == nil {
-		t.Fatalf("test key %s: no PEM block", name)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	s, err := ParseSigner(File(t, name+".key.pem"))
 	if err != nil {
 		t.Fatalf("test key %s: %v", name, err)
 	}
+	return s
+}
+
+// ParseSigner reads a PKCS#8 PEM private key that can sign (a published
+// test key, or one a script made with openssl).
+func ParseSigner(data []byte) (crypto.Signer, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, err
+	}
 	s, ok := k.(crypto.Signer)
 	if !ok {
-		t.Fatalf("test key %s: a %T cannot sign", name, k)
+		return nil, fmt.Errorf("a %T cannot sign", k)
 	}
-	return s
+	return s, nil
 }
 
 // PublicPEM is the PUBLIC KEY PEM file of the test key name.
