@@ -13,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"hash"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/airwrap/airwrap/internal/testkit/leak"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
@@ -229,39 +229,11 @@ func cmdNoleak(ts *testscript.TestScript, neg bool, args []string) {
 	for i, m := range state(ts).materials {
 		secrets[fmt.Sprintf("unwrapped material %d", i)] = m
 	}
-	var needles []struct {
-		name string
-		b    []byte
+	found, files, err := leak.Scan(secrets, ts.Getenv("WORK"))
+	ts.Check(err)
+	if len(found) > 0 {
+		ts.Fatalf("%s", strings.Join(found, "\n"))
 	}
-	for name, s := range secrets {
-		if len(s) < 8 {
-			ts.Fatalf("%s too short to scan for", name)
-		}
-		for _, form := range [][]byte{s, []byte(hex.EncodeToString(s)), []byte(strings.ToUpper(hex.EncodeToString(s))),
-			[]byte(base64.StdEncoding.EncodeToString(s)), []byte(base64.RawURLEncoding.EncodeToString(s))} {
-			needles = append(needles, struct {
-				name string
-				b    []byte
-			}{name, form})
-		}
-	}
-	files := 0
-	ts.Check(filepath.WalkDir(ts.Getenv("WORK"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		for _, n := range needles {
-			if bytes.Contains(data, n.b) {
-				ts.Fatalf("%s appears in %s", n.name, path)
-			}
-		}
-		return nil
-	}))
 	ts.Logf("scanned %d files for %d secrets: none found", files, len(secrets))
 }
 

@@ -2,10 +2,7 @@ package crashtest
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/leak"
 )
 
 // putKnownAES puts an extractable, sensitive AES key of known value on the
@@ -178,67 +176,12 @@ func TestSecretsNeverWritten(t *testing.T) {
 	for l, m := range materials {
 		secrets["material of "+l] = m
 	}
-	found, n := scanForSecrets(t, secrets, o.work, logs.dir)
+	found, n, err := leak.Scan(secrets, o.work, logs.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range found {
 		t.Error(f)
 	}
 	t.Logf("scanned %d files (work dir and every command's output) for %d secrets in 5 forms: none found", n, len(secrets))
-}
-
-// scanForSecrets reports every secret that appears, in any of its forms,
-// in any file under dirs, and how many files it read.
-func scanForSecrets(t *testing.T, secrets map[string][]byte, dirs ...string) (found []string, files int) {
-	t.Helper()
-	type needle struct {
-		what string
-		b    []byte
-	}
-	var needles []needle
-	for what, s := range secrets {
-		h := hex.EncodeToString(s)
-		for form, b := range map[string]string{
-			"raw": string(s), "hex": h, "HEX": strings.ToUpper(h),
-			"base64": base64.StdEncoding.EncodeToString(s), "base64url": base64.RawURLEncoding.EncodeToString(s),
-		} {
-			needles = append(needles, needle{what + " (" + form + ")", []byte(b)})
-		}
-	}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			files++
-			for _, n := range needles {
-				if bytes.Contains(data, n.b) {
-					found = append(found, n.what+" appears in "+p)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return found, files
-}
-
-// TestScanFindsEveryForm: the scan above sees a secret in each form.
-func TestScanFindsEveryForm(t *testing.T) {
-	dir := t.TempDir()
-	s := keys.Material("planted", 32)
-	h := hex.EncodeToString(s)
-	for i, form := range []string{string(s), h, strings.ToUpper(h), base64.StdEncoding.EncodeToString(s), base64.RawURLEncoding.EncodeToString(s)} {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(i)), []byte("x"+form+"y"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	found, _ := scanForSecrets(t, map[string][]byte{"planted": s}, dir)
-	if len(found) < 5 {
-		t.Fatalf("found %d of 5 planted forms: %q", len(found), found)
-	}
 }
