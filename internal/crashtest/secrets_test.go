@@ -16,60 +16,8 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/internal/testkit/leak"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
-
-// putKnownAES puts an extractable, sensitive AES key of known value on the
-// token (through PKCS#11 in this process: the PIN never reaches argv).
-func putKnownAES(t *testing.T, o *offline, label string, value []byte) {
-	t.Helper()
-	p := pkcs11.New(o.tok.Module)
-	if p == nil {
-		t.Fatalf("cannot load %s", o.tok.Module)
-	}
-	if err := p.Initialize(); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Destroy()
-	defer p.Finalize()
-	slots, err := p.GetSlotList(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var slot uint
-	found := false
-	for _, s := range slots {
-		if ti, err := p.GetTokenInfo(s); err == nil && strings.TrimRight(ti.Label, " ") == o.tok.Label {
-			slot, found = s, true
-		}
-	}
-	if !found {
-		t.Fatalf("no token %q", o.tok.Label)
-	}
-	sh, err := p.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.CloseSession(sh)
-	if err := p.Login(sh, pkcs11.CKU_USER, o.tok.PIN); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Logout(sh)
-	_, err = p.CreateObject(sh, []*pkcs11.Attribute{
-		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
-		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
-		pkcs11.NewAttribute(pkcs11.CKA_VALUE, value),
-		pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
-		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
-		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
-		pkcs11.NewAttribute(pkcs11.CKA_ID, []byte("crashtest-"+label)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // transcriptLog keeps every command's stdout and stderr as files, so the
 // scan covers what an operator's terminal (or a CI log) would show.
@@ -118,7 +66,9 @@ func TestSecretsNeverWritten(t *testing.T) {
 	for k := 1; k <= 3; k++ {
 		label := fmt.Sprintf("aes%d", k)
 		materials[label] = keys.Material(label, 32)
-		putKnownAES(t, o.offline, label, materials[label])
+		// An extractable, sensitive AES key of known value, put through PKCS#11
+		// in this process: the PIN never reaches argv.
+		hsmtest.PutSecret(t, hsmtest.FromSoftHSM(o.tok), hsmtest.Secret{Label: label, KeyType: pkcs11.CKK_AES, Value: materials[label], Extractable: true})
 	}
 	logs.ok(t, o.cmd("signer", "generate", "--label", "signer", "--algorithm", "ECDSA_P256"))
 	logs.ok(t, o.cmd("signer", "export", "--label", "signer", "--out", "signer.pem"))
