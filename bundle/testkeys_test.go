@@ -23,20 +23,6 @@ import (
 
 const keysDir = "testdata/keys"
 
-func loadWrappingKey(t testing.TB, bits int) []byte {
-	t.Helper()
-	name := filepath.Join(keysDir, "wrap-rsa"+itoa(bits)+".pub.pem")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bundle -run TestGenerateVectors -update)", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		t.Fatalf("%s: no PEM block", name)
-	}
-	return block.Bytes
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // ensureKeys creates missing test keys (generator only).

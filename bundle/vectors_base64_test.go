@@ -49,7 +49,7 @@ func escapeIn(t *testing.T, s []byte, field string, at int, esc string) []byte {
 // statement, many files.
 func base64Vectors(t *testing.T) []vector {
 	one := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsOne(t)) })
-	pub := loadWrappingKey(t, 2048)
+	pub := keys.WrappingDER(t, 2048)
 	v2 := awscliJSON(arnSym, tokenSym, pub, `"2026-11-28T10:00:00Z"`)
 	sym := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsOne(t))) })
 	env := signEnv(t, sym, "test-signer-p384")

@@ -38,14 +38,14 @@ func paramsOne(t testing.TB) *Params {
 		KeyARN: arnSym, Account: "111122223333", Region: "eu-west-1",
 		KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT",
 		WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048",
-		PublicKey: loadWrappingKey(t, 2048), ImportToken: tokenSym,
+		PublicKey: keys.WrappingDER(t, 2048), ImportToken: tokenSym,
 		ParametersValidTo: t0.Add(24 * time.Hour),
 	}}}
 }
 
 func paramsMulti(t testing.TB) *Params {
 	p := paramsOne(t)
-	w4096 := loadWrappingKey(t, 4096)
+	w4096 := keys.WrappingDER(t, 4096)
 	p.Entries = append(p.Entries, ParamsEntry{
 		KeyARN: arnHMAC, Account: "111122223333", Region: "eu-west-1",
 		KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC", MultiRegion: true, MultiRegionRole: RolePrimary,

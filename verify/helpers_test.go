@@ -1,10 +1,10 @@
 package verify
 
 import (
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,11 +39,11 @@ func trustOf(t testing.TB, name string) TrustedKey {
 
 func wrappingDER(t testing.TB, bits string) []byte {
 	t.Helper()
-	block, _ := pem.Decode(readVector(t, "keys/wrap-rsa"+bits+".pub.pem"))
-	if block == nil {
-		t.Fatal("no PEM")
+	n, err := strconv.Atoi(bits)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return block.Bytes
+	return keys.WrappingDER(t, n)
 }
 
 func validParams(t testing.TB, name string) *bundle.Params {

@@ -88,6 +88,18 @@ func PublicPEM(t testing.TB, name string) []byte {
 	return File(t, name+".pub.pem")
 }
 
+// WrappingDER is the DER SubjectPublicKeyInfo of the RSA test wrapping key
+// of bits bits (2048, 3072, 4096), from its PUBLIC KEY PEM file.
+func WrappingDER(t testing.TB, bits int) []byte {
+	t.Helper()
+	name := fmt.Sprintf("wrap-rsa%d.pub.pem", bits)
+	block, _ := pem.Decode(File(t, name))
+	if block == nil || block.Type != "PUBLIC KEY" {
+		t.Fatalf("test key %s: no PUBLIC KEY PEM block", name)
+	}
+	return block.Bytes
+}
+
 // Material is n bytes (at most 64) of test key material derived from seed,
 // so a test (or a script) names the seed and never holds the material;
 // whoever needs the material derives it again to compare.

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"testing"
@@ -22,6 +23,19 @@ func TestSignersLoad(t *testing.T) {
 		}
 		if !bytes.Equal(der, block.Bytes) {
 			t.Fatalf("%s: public file does not match the private key", name)
+		}
+	}
+}
+
+// TestWrappingKeys: every wrapping test key is an RSA public key of its size.
+func TestWrappingKeys(t *testing.T) {
+	for _, bits := range []int{2048, 3072, 4096} {
+		k, err := x509.ParsePKIXPublicKey(WrappingDER(t, bits))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := k.(*rsa.PublicKey); !ok || r.N.BitLen() != bits {
+			t.Fatalf("wrap-rsa%d: %T", bits, k)
 		}
 	}
 }
