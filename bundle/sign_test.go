@@ -11,6 +11,8 @@ import (
 	"errors"
 	"io"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // hsmLike is a signer that, like an HSM, must get no randomness from us: it
@@ -29,9 +31,9 @@ func (h *hsmLike) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]by
 
 func TestSignEnvelopeEachAlgorithm(t *testing.T) {
 	payload := []byte(`{"hello":"world"}`)
-	for _, name := range testSigners {
+	for _, name := range keys.Signers {
 		t.Run(name, func(t *testing.T) {
-			s := &hsmLike{Signer: loadSigner(t, name)}
+			s := &hsmLike{Signer: keys.Signer(t, name)}
 			env, err := SignEnvelope(ImportPayloadType, payload, s)
 			if err != nil {
 				t.Fatal(err)
@@ -84,14 +86,14 @@ func (b brokenSigner) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, 
 }
 
 func TestSignEnvelopeVerifiesRightAfterSigning(t *testing.T) {
-	_, err := SignEnvelope(ImportPayloadType, []byte("{}"), brokenSigner{loadSigner(t, "test-signer-p256")})
+	_, err := SignEnvelope(ImportPayloadType, []byte("{}"), brokenSigner{keys.Signer(t, "test-signer-p256")})
 	if !errors.Is(err, ErrSignature) {
 		t.Fatalf("want ErrSignature, got %v", err)
 	}
 }
 
 func TestAddSignatureRefusesTheSameKeyTwice(t *testing.T) {
-	s := loadSigner(t, "test-signer-p384")
+	s := keys.Signer(t, "test-signer-p384")
 	env, err := SignEnvelope(ImportPayloadType, []byte("{}"), s)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +101,7 @@ func TestAddSignatureRefusesTheSameKeyTwice(t *testing.T) {
 	if err := AddSignature(env, s); !errors.Is(err, ErrSignerKey) {
 		t.Fatalf("want ErrSignerKey, got %v", err)
 	}
-	if err := AddSignature(env, loadSigner(t, "test-signer-p256")); err != nil || len(env.Signatures) != 2 {
+	if err := AddSignature(env, keys.Signer(t, "test-signer-p256")); err != nil || len(env.Signatures) != 2 {
 		t.Fatalf("second officer: %v", err)
 	}
 }

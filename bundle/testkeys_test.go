@@ -18,43 +18,10 @@ import (
 
 // Test keys live in testdata/keys. They are TEST KEYS, published with the
 // source: never trust them for anything. The vector generator (-update)
-// creates any that are missing; normal runs only read them.
+// creates any that are missing; normal runs only read them, through
+// internal/testkit/keys (the one loader every package's tests use).
 
 const keysDir = "testdata/keys"
-
-// testSigners are the signing test keys, by file stem.
-var testSigners = []string{"test-signer-p384", "test-signer-p256", "test-signer-rsa3072"}
-
-func loadSigner(t testing.TB, name string) crypto.Signer {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(keysDir, name+".key.pem"))
-	if err != nil {
-		t.Fatalf("test key %s: %v (run go test ./bundle -run TestGenerateVectors -update)", name, err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		t.Fatalf("test key %s: no PEM block", name)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatalf("test key %s: %v", name, err)
-	}
-	return k.(crypto.Signer)
-}
-
-func loadWrappingKey(t testing.TB, bits int) []byte {
-	t.Helper()
-	name := filepath.Join(keysDir, "wrap-rsa"+itoa(bits)+".pub.pem")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bundle -run TestGenerateVectors -update)", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		t.Fatalf("%s: no PEM block", name)
-	}
-	return block.Bytes
-}
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // r8 is the start of every base64 error (SPEC.md R8).
@@ -47,7 +49,7 @@ func escapeIn(t *testing.T, s []byte, field string, at int, esc string) []byte {
 // statement, many files.
 func base64Vectors(t *testing.T) []vector {
 	one := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsOne(t)) })
-	pub := loadWrappingKey(t, 2048)
+	pub := keys.WrappingDER(t, 2048)
 	v2 := awscliJSON(arnSym, tokenSym, pub, `"2026-11-28T10:00:00Z"`)
 	sym := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsOne(t))) })
 	env := signEnv(t, sym, "test-signer-p384")
@@ -55,7 +57,7 @@ func base64Vectors(t *testing.T) []vector {
 	// Signed parameters whose payload is a parameters bundle with a line
 	// break in public_key, signed for real (SignParams would refuse it).
 	badParams := insertIn(t, one, `"public_key": "`, 64, `\r\n`)
-	se, err := SignEnvelope(ParamsPayloadType, badParams, loadSigner(t, "test-signer-p384"))
+	se, err := SignEnvelope(ParamsPayloadType, badParams, keys.Signer(t, "test-signer-p384"))
 	if err != nil {
 		t.Fatal(err)
 	}

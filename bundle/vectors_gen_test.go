@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // go test ./bundle -run TestGenerateVectors -update rewrites testdata from
@@ -36,14 +38,14 @@ func paramsOne(t testing.TB) *Params {
 		KeyARN: arnSym, Account: "111122223333", Region: "eu-west-1",
 		KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT",
 		WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048",
-		PublicKey: loadWrappingKey(t, 2048), ImportToken: tokenSym,
+		PublicKey: keys.WrappingDER(t, 2048), ImportToken: tokenSym,
 		ParametersValidTo: t0.Add(24 * time.Hour),
 	}}}
 }
 
 func paramsMulti(t testing.TB) *Params {
 	p := paramsOne(t)
-	w4096 := loadWrappingKey(t, 4096)
+	w4096 := keys.WrappingDER(t, 4096)
 	p.Entries = append(p.Entries, ParamsEntry{
 		KeyARN: arnHMAC, Account: "111122223333", Region: "eu-west-1",
 		KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC", MultiRegion: true, MultiRegionRole: RolePrimary,
@@ -95,7 +97,7 @@ func payloadFor(t testing.TB, params *Params) *ImportPayload {
 	hm.ValidTo = &validTo
 	hm.HSMKey = HSMKeyRef{Label: "mac-2026", ID: "02", CheckValue: "0011223344556677", CheckMethod: CheckMethodHMAC}
 	hm.Proof = Proof{MACAlgorithm: "HMAC_SHA_256", Challenge: detBytes("challenge", 32), MAC: detBytes("mac", 32)}
-	ecPub, err := x509.MarshalPKIXPublicKey(loadSigner(t, "test-signer-p384").Public())
+	ecPub, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p384").Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func edit(t *testing.T, s []byte, old, new string) []byte {
 func signEnv(t *testing.T, payload []byte, names ...string) []byte {
 	var signers []crypto.Signer
 	for _, n := range names {
-		signers = append(signers, loadSigner(t, n))
+		signers = append(signers, keys.Signer(t, n))
 	}
 	env, err := SignEnvelope(ImportPayloadType, payload, signers...)
 	if err != nil {

@@ -3,13 +3,15 @@ package bundle
 import (
 	"strings"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // hostileVectors fill gaps the format lists leave: wrong types, control
 // characters and oversized fields in AWS CLI JSON, and envelopes with too
 // many, too large or too deep signatures.
 func hostileVectors(t *testing.T) []vector {
-	pub := loadWrappingKey(t, 2048)
+	pub := keys.WrappingDER(t, 2048)
 	v2 := awscliJSON(arnSym, tokenSym, pub, `"2026-11-28T10:00:00Z"`)
 	sym := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsOne(t))) })
 	one := signEnv(t, sym, "test-signer-p384")

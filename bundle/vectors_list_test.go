@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 func paramsVectors(t *testing.T) []vector {
@@ -89,7 +91,7 @@ func awscliJSON(keyID string, token, pub []byte, validTo string) []byte {
 }
 
 func awscliVectors(t *testing.T) []vector {
-	pub := loadWrappingKey(t, 2048)
+	pub := keys.WrappingDER(t, 2048)
 	v2 := awscliJSON(arnSym, tokenSym, pub, `"2026-11-28T10:00:00.123000+00:00"`)
 	return []vector{
 		{path: "awscli/valid-iso8601-v2.json", data: v2},

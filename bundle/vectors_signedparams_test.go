@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 func signParamsFile(t *testing.T, raw []byte, names ...string) []byte {
 	t.Helper()
 	var signers []crypto.Signer
 	for _, n := range names {
-		signers = append(signers, loadSigner(t, n))
+		signers = append(signers, keys.Signer(t, n))
 	}
 	out, err := SignParams(raw, signers...)
 	if err != nil {
@@ -88,7 +90,7 @@ func compactJSON(t *testing.T, b []byte) []byte {
 }
 
 func mustKeyID(t *testing.T, name string) string {
-	id, err := KeyID(loadSigner(t, name).Public())
+	id, err := KeyID(keys.Signer(t, name).Public())
 	if err != nil {
 		t.Fatal(err)
 	}

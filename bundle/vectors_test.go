@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	testkeys "github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // TestVectors runs every file in testdata/{params,awscli,payload,envelope}.
@@ -145,8 +147,8 @@ func runVector(t *testing.T, dir string, data []byte) error {
 // verifyWithTestKeys checks every signature against the test key with its keyid.
 func verifyWithTestKeys(t *testing.T, env *Envelope) error {
 	keys := map[string]crypto.PublicKey{}
-	for _, name := range testSigners {
-		pub := loadSigner(t, name).Public()
+	for _, name := range testkeys.Signers {
+		pub := testkeys.Signer(t, name).Public()
 		id, err := KeyID(pub)
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )

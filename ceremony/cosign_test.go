@@ -2,37 +2,23 @@ package ceremony
 
 import (
 	"crypto"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/verify"
 )
 
 // The published test keys and vectors of package bundle (never trust them).
 func vectorSigner(t *testing.T, name string) (crypto.Signer, verify.TrustedKey) {
-	data, err := os.ReadFile("../bundle/testdata/keys/" + name + ".key.pem")
+	tk, err := verify.LoadTrust(keys.PublicPEM(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := pem.Decode(data)
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := os.ReadFile("../bundle/testdata/keys/" + name + ".pub.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk, err := verify.LoadTrust(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.(crypto.Signer), tk
+	return keys.Signer(t, name), tk
 }
 
 func TestCosign(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/verify"
 )
 

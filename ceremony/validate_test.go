@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
 )

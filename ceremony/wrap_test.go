@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
 )

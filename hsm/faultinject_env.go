@@ -7,7 +7,7 @@ import (
 	"os"
 )
 
-// A binary built with -tags airwrapfaults (crashtest builds one; releases
+// A binary built with -tags airwrapfaults (internal/crashtest builds one; releases
 // never do) wraps every module in an injector configured from
 // $AIRWRAP_FAULTS, e.g. AIRWRAP_FAULTS=WrapKey:2:CKR_DEVICE_REMOVED.
 func init() {

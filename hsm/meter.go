@@ -18,7 +18,7 @@ import (
 // then the call), one when the first fails. The in-package
 // tests install it through wrapModule; benchmarks through InstallMeter,
 // which only a build with -tags airwrapbench has (meter_bench.go). Nothing
-// else refers to it, so a normal build does not contain it (a crashtest
+// else refers to it, so a normal build does not contain it (an internal/crashtest
 // test checks the release binary).
 type meter struct {
 	p11

@@ -6,26 +6,18 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"testing"
 
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/internal/testkit/objects"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/miekg/pkcs11"
 )
 
 // wrapCounted wraps and checks no object was left behind (success or not).
-func wrapCounted(t *testing.T, tok *Token, k *Key, wk *rsa.PublicKey, alg WrapMechanism) ([]byte, error) {
-	t.Helper()
-	before := objectCount(t, tok)
-	out, err := tok.Wrap(k, wk, alg)
-	if after := objectCount(t, tok); after != before {
-		t.Fatalf("%s %s: %d objects before Wrap, %d after", k.Label, alg, before, after)
-	}
-	return out, err
-}
+var wrapCounted = objects.WrapCounted[*Key, WrapMechanism]
 
 func findKey(t *testing.T, tok *Token, label string) *Key {
 	t.Helper()
@@ -62,7 +54,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
 		}
-		got, err := softhsmtest.UnwrapOAEP(wrapping, crypto.SHA1, blob)
+		got, err := oracle.UnwrapOAEP(wrapping, crypto.SHA1, blob)
 		if err != nil || !bytes.Equal(got, material) {
 			t.Fatalf("%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
 		}
@@ -79,7 +71,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 	if err != nil || len(blob) != 512 {
 		t.Fatalf("RSA-4096: %d bytes, %v", len(blob), err)
 	}
-	if _, err := softhsmtest.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
+	if _, err := oracle.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -102,7 +94,7 @@ func TestWrapEC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der := softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	der := oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
 	t.Logf("P-384 PKCS#8 from SoftHSM: %d bytes", len(der))
 	parsed, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
@@ -128,7 +120,7 @@ func TestWrapEC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der = softhsmtest.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
+	der = oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
 	if got := ecScalar(t, der, c.oid); !bytes.Equal(got, d) {
 		t.Fatalf("secp256k1 scalar differs")
 	}

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/kmstest"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 

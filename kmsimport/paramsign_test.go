@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/verify"
 )
@@ -141,7 +142,7 @@ func (f *fakeSign) Sign(_ context.Context, in *kms.SignInput, _ ...func(*kms.Opt
 func TestKMSSignerRequestShapes(t *testing.T) {
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	r3072 := readSigner(t, "test-signer-rsa3072")
+	r3072 := keys.Signer(t, "test-signer-rsa3072")
 	paramsFile := readTestdata(t, "params/valid-one-entry.json")
 	for _, c := range []struct {
 		priv crypto.Signer
@@ -174,16 +175,6 @@ func readTestdata(t *testing.T, rel string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func readSigner(t *testing.T, name string) crypto.Signer {
-	t.Helper()
-	block, _ := pem.Decode(readTestdata(t, "keys/"+name+".key.pem"))
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.(crypto.Signer)
 }
 
 // --sign-key files: every bad file is refused with its exact error.

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/kmstest"
 )
 
 func TestPrepareAgainstLocalKMS(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/airwrap/airwrap/internal/corpus"
+	"github.com/airwrap/airwrap/internal/testkit/corpus"
 	"github.com/airwrap/airwrap/kmsimport"
 )
 

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/kmstest"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 

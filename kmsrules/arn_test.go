@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/airwrap/airwrap/internal/corpus"
+	"github.com/airwrap/airwrap/internal/testkit/corpus"
 )
 
 func TestARNCorpus(t *testing.T) {

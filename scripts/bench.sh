@@ -22,11 +22,11 @@ cat "$OUT"
 [ -x /usr/bin/aws ] || echo "bench: warning: no AWS CLI v2 at /usr/bin/aws (apt-get install awscli): no CLI baseline" >&2
 
 echo "bench: per-key wrap and signing (SoftHSM, floor, OpenSSL recipe)..." >&2
-$GO test -tags airwrapbench -run '^$' -bench '^Benchmark(Wrap|Sign)$' -benchmem -benchtime 1s -count 1 ./bench | tee -a "$OUT" >&2
+$GO test -tags airwrapbench -run '^$' -bench '^Benchmark(Wrap|Sign)$' -benchmem -benchtime 1s -count 1 ./internal/bench | tee -a "$OUT" >&2
 echo "bench: PKCS#11 calls on tokens of ${AIRWRAP_BENCH_OBJECTS:-10,1000,10000} key objects (filling the token takes a few minutes)..." >&2
-$GO test -tags airwrapbench -run '^$' -bench '^BenchmarkCalls$' -benchtime 1x -count 1 -timeout 30m ./bench | tee -a "$OUT" >&2
+$GO test -tags airwrapbench -run '^$' -bench '^BenchmarkCalls$' -benchtime 1x -count 1 -timeout 30m ./internal/bench | tee -a "$OUT" >&2
 echo "bench: batch of ${AIRWRAP_BENCH_KEYS:-1000} keys (SoftHSM, latency model, local-kms, AWS CLI, binaries)..." >&2
-$GO test -tags airwrapbench -run '^$' -bench '^BenchmarkBatch$' -benchmem -benchtime 1x -count 1 -timeout 30m ./bench | tee -a "$OUT" >&2
+$GO test -tags airwrapbench -run '^$' -bench '^BenchmarkBatch$' -benchmem -benchtime 1x -count 1 -timeout 30m ./internal/bench | tee -a "$OUT" >&2
 
 echo
 awk -v keys="${AIRWRAP_BENCH_KEYS:-1000}" '

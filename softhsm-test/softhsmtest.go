@@ -1,7 +1,7 @@
-// Package softhsmtest creates throwaway SoftHSM tokens for tests and offers
-// independent unwrap helpers (Go standard library, OpenSSL) to check what an
-// HSM wrapped. It must not import airwrap's hsm package, so any package's
-// tests can use it. Material handled here is test material only.
+// Package softhsmtest creates throwaway SoftHSM tokens for tests (the other
+// token kinds are in softhsm-test/hsmtest; the independent unwrap oracle is
+// internal/testkit/oracle). It must not import airwrap's hsm package, so any
+// package's tests can use it. Material handled here is test material only.
 package softhsmtest
 
 import (

@@ -1,11 +1,6 @@
 package softhsmtest
 
 import (
-	"bytes"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,64 +32,6 @@ func TestModulePathEnv(t *testing.T) {
 	t.Setenv(ModuleEnv, filepath.Join(t.TempDir(), "missing.so"))
 	if _, err := ModulePath(); err == nil {
 		t.Fatal("ModulePath accepted a missing module")
-	}
-}
-
-func rsaKey(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func TestUnwrapOAEP(t *testing.T) {
-	k := rsaKey(t)
-	msg := bytes.Repeat([]byte{0x42}, 32)
-	for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
-		blob, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, msg, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := UnwrapOAEP(k, h, blob)
-		if err != nil || !bytes.Equal(got, msg) {
-			t.Fatalf("%v: got %x, %v", h, got, err)
-		}
-	}
-}
-
-// TestUnwrapRSAAESWithOpenSSL builds blobs the way AWS's own recipe does
-// (openssl enc -id-aes256-wrap-pad, RSA-OAEP of the AES key) and undoes them.
-func TestUnwrapRSAAESWithOpenSSL(t *testing.T) {
-	k := rsaKey(t)
-	aesKey := make([]byte, 32)
-	rand.Read(aesKey)
-	for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
-		for _, n := range []int{28, 32, 67, 1218} {
-			material := make([]byte, n)
-			rand.Read(material)
-			dir := t.TempDir()
-			in := filepath.Join(dir, "in")
-			out := filepath.Join(dir, "out")
-			os.WriteFile(in, material, 0o600)
-			if o, err := exec.Command("openssl", "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey),
-				"-iv", "A65959A6", "-in", in, "-out", out).CombinedOutput(); err != nil {
-				t.Fatalf("%v\n%s", err, o)
-			}
-			kwp, _ := os.ReadFile(out)
-			if len(kwp) != (n+7)/8*8+8 {
-				t.Fatalf("KWP of %d bytes is %d bytes", n, len(kwp))
-			}
-			rsaPart, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, aesKey, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := UnwrapRSAAESWithOpenSSL(t, k, h, append(rsaPart, kwp...))
-			if !bytes.Equal(got, material) {
-				t.Fatalf("%v n=%d: unwrapped %d bytes, not the material", h, n, len(got))
-			}
-		}
 	}
 }
 

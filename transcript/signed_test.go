@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
-	"github.com/airwrap/airwrap/transcript/transcripttest"
 )
 
 var (

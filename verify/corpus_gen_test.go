@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/kmsrules"
 )
 
@@ -48,7 +49,7 @@ func paramsCorpus(t *testing.T) []semVector {
 	pe := func(f func(e *bundle.ParamsEntry)) func(*testing.T, any) {
 		return func(_ *testing.T, p any) { f(&p.(*bundle.Params).Entries[0]) }
 	}
-	p256, err := x509.MarshalPKIXPublicKey(testSigner(t, "test-signer-p256").Public())
+	p256, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p256").Public())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 func sign(t *testing.T, payload []byte, signers ...crypto.Signer) *bundle.Envelope {
@@ -23,7 +24,7 @@ func sign(t *testing.T, payload []byte, signers ...crypto.Signer) *bundle.Envelo
 
 func TestVerifyEnvelopeThreshold(t *testing.T) {
 	payload := readVector(t, "payload/valid-symmetric.json")
-	a, b, c := testSigner(t, "test-signer-p384"), testSigner(t, "test-signer-p256"), testSigner(t, "test-signer-rsa3072")
+	a, b, c := keys.Signer(t, "test-signer-p384"), keys.Signer(t, "test-signer-p256"), keys.Signer(t, "test-signer-rsa3072")
 	ta, tb, tc := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256"), trustOf(t, "test-signer-rsa3072")
 	stranger, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	strangerID, _ := bundle.KeyID(stranger.Public())
@@ -85,8 +86,8 @@ func TestVerifyEnvelopeThreshold(t *testing.T) {
 
 func TestVerifyEnvelopeRejectsABadSignatureByATrustedKey(t *testing.T) {
 	payload := readVector(t, "payload/valid-symmetric.json")
-	env := sign(t, payload, testSigner(t, "test-signer-p384"), testSigner(t, "test-signer-p256"))
-	other := sign(t, readVector(t, "payload/valid-three-entries.json"), testSigner(t, "test-signer-p256"))
+	env := sign(t, payload, keys.Signer(t, "test-signer-p384"), keys.Signer(t, "test-signer-p256"))
+	other := sign(t, readVector(t, "payload/valid-three-entries.json"), keys.Signer(t, "test-signer-p256"))
 	env.Signatures[1].Sig = other.Signatures[0].Sig // p256's signature over another payload
 	ta, tb := trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-p256")
 	tb.Source = "officer-b.pem"
@@ -100,15 +101,15 @@ func TestVerifyEnvelopeRejectsABadSignatureByATrustedKey(t *testing.T) {
 
 func TestVerifyEnvelopeAddSignatureLater(t *testing.T) {
 	payload := readVector(t, "payload/valid-symmetric.json")
-	env := sign(t, payload, testSigner(t, "test-signer-p384"))
+	env := sign(t, payload, keys.Signer(t, "test-signer-p384"))
 	trusted := []TrustedKey{trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-rsa3072")}
 	if _, _, err := VerifyEnvelope(env, trusted, 2); !errors.Is(err, ErrUntrusted) {
 		t.Fatalf("one signature met threshold 2: %v", err)
 	}
-	if err := bundle.AddSignature(env, testSigner(t, "test-signer-rsa3072")); err != nil {
+	if err := bundle.AddSignature(env, keys.Signer(t, "test-signer-rsa3072")); err != nil {
 		t.Fatal(err)
 	}
-	if err := bundle.AddSignature(env, testSigner(t, "test-signer-p384")); !errors.Is(err, bundle.ErrSignerKey) {
+	if err := bundle.AddSignature(env, keys.Signer(t, "test-signer-p384")); !errors.Is(err, bundle.ErrSignerKey) {
 		t.Fatalf("second signature by the same key: %v", err)
 	}
 	raw, err := bundle.MarshalEnvelope(env)
@@ -125,7 +126,7 @@ func TestVerifyEnvelopeAddSignatureLater(t *testing.T) {
 }
 
 func TestVerifyEnvelopeWrongPayloadType(t *testing.T) {
-	env, err := bundle.SignEnvelope("application/json", []byte("{}"), testSigner(t, "test-signer-p384"))
+	env, err := bundle.SignEnvelope("application/json", []byte("{}"), keys.Signer(t, "test-signer-p384"))
 	if err != nil {
 		t.Fatal(err)
 	}

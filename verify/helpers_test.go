@@ -1,9 +1,6 @@
 package verify
 
 import (
-	"crypto"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +9,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // The vectors and published test keys of package bundle are reused here.
@@ -29,22 +27,9 @@ func readVector(t testing.TB, rel string) []byte {
 	return b
 }
 
-func testSigner(t testing.TB, name string) crypto.Signer {
-	t.Helper()
-	block, _ := pem.Decode(readVector(t, "keys/"+name+".key.pem"))
-	if block == nil {
-		t.Fatalf("%s: no PEM", name)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.(crypto.Signer)
-}
-
 func trustOf(t testing.TB, name string) TrustedKey {
 	t.Helper()
-	k, err := LoadTrust(readVector(t, "keys/"+name+".pub.pem"))
+	k, err := LoadTrust(keys.PublicPEM(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}

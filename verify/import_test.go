@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/kmsrules"
 )
 
@@ -19,7 +20,7 @@ func TestCheckImportValidVectors(t *testing.T) {
 
 func TestCheckImport(t *testing.T) {
 	// Entries of valid-three-entries.json: 0 SYMMETRIC_DEFAULT, 1 HMAC_256, 2 ECC_NIST_P384.
-	p256DER, err := x509.MarshalPKIXPublicKey(testSigner(t, "test-signer-p256").Public())
+	p256DER, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p256").Public())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,8 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,10 +24,11 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/script"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/transcript"
-	"github.com/airwrap/airwrap/transcript/transcripttest"
 )
 
 func TestMain(m *testing.M) {
@@ -60,39 +59,18 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":       cmdExits,
+			"exits":       script.Exits,
 			"kmskey":      cmdKMSKey,
 			"kmsrequests": cmdKMSRequests,
 			"kmsfault":    cmdKMSFault,
 			"kmsdelete":   cmdKMSDelete,
 			"signer":      cmdSigner,
 			"wrapbundle":  cmdWrapBundle,
-			"tamper":      cmdTamper,
+			"tamper":      script.Tamper,
 			"standin":     cmdStandIn,
 			"jsonvalid":   cmdJSONValid,
 		},
 	})
-}
-
-// exits CODE PROGRAM ARGS...: run PROGRAM and require exit status CODE.
-func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		got = ee.ExitCode()
-	case err != nil:
-		ts.Fatalf("%s: %v", args[1], err)
-	}
-	if got != want {
-		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
-	}
 }
 
 func transport(ts *testscript.TestScript) *kmstest.Transport {
@@ -187,20 +165,6 @@ func cmdSigner(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}), 0o600))
 }
 
-// tamper FILE OP [ARG...] alters the transcript FILE in place as an attacker
-// could (transcripttest.Tamper).
-func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: tamper FILE OP [ARG...]")
-	}
-	p := ts.MkAbs(args[0])
-	data, err := os.ReadFile(p)
-	ts.Check(err)
-	data, err = transcripttest.Tamper(data, args[1], args[2:]...)
-	ts.Check(err)
-	ts.Check(os.WriteFile(p, data, 0o644))
-}
-
 // wrapbundle PARAMS SIGNER OUT [alg=ALG] [params-valid-to=-1h] [valid-to=720h]:
 // what the offline half does, with Go's RSA-OAEP in place of the HSM: fresh
 // random 32-byte material per entry, wrapped under the parameters' public
@@ -221,8 +185,7 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	keyPEM, err := os.ReadFile(ts.MkAbs(args[1] + ".key"))
 	ts.Check(err)
-	blk, _ := pem.Decode(keyPEM)
-	sk, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	sk, err := keys.ParseSigner(keyPEM)
 	ts.Check(err)
 
 	now := time.Now().UTC().Truncate(time.Second)

@@ -21,9 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/verify"
 )
 

@@ -2,14 +2,13 @@ package main
 
 import (
 	"crypto"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"os"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
 
 // signparams IN OUT KEY.pem... signs the parameters bundle IN as it is with
@@ -24,13 +23,11 @@ func cmdSignparams(ts *testscript.TestScript, neg bool, args []string) {
 	for _, f := range args[2:] {
 		data, err := os.ReadFile(ts.MkAbs(f))
 		ts.Check(err)
-		block, _ := pem.Decode(data)
-		if block == nil {
-			ts.Fatalf("%s: no PEM block", f)
+		k, err := keys.ParseSigner(data)
+		if err != nil {
+			ts.Fatalf("%s: %v", f, err)
 		}
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		ts.Check(err)
-		signers = append(signers, k.(crypto.Signer))
+		signers = append(signers, k)
 	}
 	out, err := bundle.SignParams(in, signers...)
 	ts.Check(err)

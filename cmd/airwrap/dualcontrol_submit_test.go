@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/kmstest"
 	"github.com/airwrap/airwrap/online"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/verify"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
-	"github.com/airwrap/airwrap/internal/corpus"
+	"github.com/airwrap/airwrap/internal/testkit/corpus"
 )
 
 // checkFlag: a bad value is bad usage (exit 2) with exactly the corpus text.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
 
 // TestModuleInitParams runs `airwrap hsm info` on NSS softokn, whose

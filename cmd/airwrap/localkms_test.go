@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/softhsm-test"
 )
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/airwrap/airwrap/internal/testkit/script"
 	"github.com/airwrap/airwrap/softhsm-test"
 )
 
@@ -35,10 +36,10 @@ func TestScripts(t *testing.T) {
 			"evilenv":     cmdEvilenv,
 			"flipbit":     cmdFlipbit,
 			"nofiles":     cmdNofiles,
-			"exits":       cmdExits,
+			"exits":       script.Exits,
 			"signparams":  cmdSignparams,
 			"samepayload": cmdSamepayload,
-			"tamper":      cmdTamper,
+			"tamper":      script.Tamper,
 			"recordfacts": cmdRecordfacts,
 		},
 		RequireExplicitExec: true,

@@ -10,11 +10,9 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"hash"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,10 +24,12 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/airwrap/airwrap/internal/testkit/leak"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/transcript"
-	"github.com/airwrap/airwrap/transcript/transcripttest"
 )
 
 type wrappingKeyEntry struct {
@@ -143,7 +143,7 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 		if priv == nil {
 			ts.Fatalf("entry %d: no test wrapping key with sha256 %s", i, e.WrappingPublicKeySHA256)
 		}
-		material := unwrap(ts, priv, e.WrappingAlgorithm, e.EncryptedKeyMaterial)
+		material := oracle.Unwrap(ts, priv, e.WrappingAlgorithm, e.EncryptedKeyMaterial)
 		state(ts).materials = append(state(ts).materials, material)
 		checkMaterial(ts, i, e, material, seeds)
 		if *awsDir != "" {
@@ -160,40 +160,10 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func unwrap(ts *testscript.TestScript, priv *rsa.PrivateKey, alg string, blob []byte) []byte {
-	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-	ts.Check(err)
-	h := wa.Hash()
-	if wa.IsOAEP() {
-		out, err := rsa.DecryptOAEP(h.New(), nil, priv, blob, nil)
-		ts.Check(err)
-		return out
-	}
-	k := priv.Size()
-	aesKey, err := rsa.DecryptOAEP(h.New(), nil, priv, blob[:k], nil)
-	ts.Check(err)
-	if len(aesKey) != 32 {
-		ts.Fatalf("RSA part holds %d bytes, want 32", len(aesKey))
-	}
-	// The RFC 5649 unwrap is OpenSSL's, not airwrap's.
-	dir, err := os.MkdirTemp("", "airwrap-unwrap-")
-	ts.Check(err)
-	defer os.RemoveAll(dir)
-	in, out := filepath.Join(dir, "kwp.bin"), filepath.Join(dir, "material.bin")
-	ts.Check(os.WriteFile(in, blob[k:], 0o600))
-	cmd := exec.Command("openssl", "enc", "-d", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey), "-iv", "A65959A6", "-in", in, "-out", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		ts.Fatalf("openssl unwrap: %v\n%s", err, b)
-	}
-	m, err := os.ReadFile(out)
-	ts.Check(err)
-	return m
-}
-
 func checkMaterial(ts *testscript.TestScript, i int, e bundle.ImportEntry, material []byte, seeds map[string]string) {
 	rule := kmsrules.KeySpec(e.KeySpec)
 	if seed, ok := seeds[e.HSMKey.Label]; ok {
-		if want := knownMaterial(seed, len(material)); rule.RawLen() != len(material) || !bytes.Equal(material, want) {
+		if want := keys.Material(seed, len(material)); rule.RawLen() != len(material) || !bytes.Equal(material, want) {
 			ts.Fatalf("entry %d: unwrapped material is not the known material of %q", i, e.HSMKey.Label)
 		}
 	}
@@ -254,44 +224,16 @@ func cmdNoleak(ts *testscript.TestScript, neg bool, args []string) {
 		seed, n, _ := strings.Cut(a, ":")
 		size, err := strconv.Atoi(n)
 		ts.Check(err)
-		secrets["material "+seed] = knownMaterial(seed, size)
+		secrets["material "+seed] = keys.Material(seed, size)
 	}
 	for i, m := range state(ts).materials {
 		secrets[fmt.Sprintf("unwrapped material %d", i)] = m
 	}
-	var needles []struct {
-		name string
-		b    []byte
+	found, files, err := leak.Scan(secrets, ts.Getenv("WORK"))
+	ts.Check(err)
+	if len(found) > 0 {
+		ts.Fatalf("%s", strings.Join(found, "\n"))
 	}
-	for name, s := range secrets {
-		if len(s) < 8 {
-			ts.Fatalf("%s too short to scan for", name)
-		}
-		for _, form := range [][]byte{s, []byte(hex.EncodeToString(s)), []byte(strings.ToUpper(hex.EncodeToString(s))),
-			[]byte(base64.StdEncoding.EncodeToString(s)), []byte(base64.RawURLEncoding.EncodeToString(s))} {
-			needles = append(needles, struct {
-				name string
-				b    []byte
-			}{name, form})
-		}
-	}
-	files := 0
-	ts.Check(filepath.WalkDir(ts.Getenv("WORK"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		for _, n := range needles {
-			if bytes.Contains(data, n.b) {
-				ts.Fatalf("%s appears in %s", n.name, path)
-			}
-		}
-		return nil
-	}))
 	ts.Logf("scanned %d files for %d secrets: none found", files, len(secrets))
 }
 
@@ -325,21 +267,6 @@ func cmdTranscript(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("transcript_sha256 %s is not the hash of any transcript line", p.TranscriptSHA256)
-}
-
-// tamper FILE OP [ARG...] alters the transcript FILE in place as an attacker
-// could (transcripttest.Tamper: edit N, delete N, swap N M, append STEP,
-// rechain-delete N).
-func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: tamper FILE OP [ARG...]")
-	}
-	p := ts.MkAbs(args[0])
-	data, err := os.ReadFile(p)
-	ts.Check(err)
-	data, err = transcripttest.Tamper(data, args[1], args[2:]...)
-	ts.Check(err)
-	ts.Check(os.WriteFile(p, data, 0o644))
 }
 
 // evilenv VAR sets VAR to a string with a terminal escape, a bidi override
@@ -381,26 +308,5 @@ func cmdNofiles(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if strings.Join(got, " ") != strings.Join(args[1:], " ") {
 		ts.Fatalf("%s holds %q, want %q", args[0], got, args[1:])
-	}
-}
-
-// exits N CMD [ARGS...] runs CMD like exec and requires exit status N.
-func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) < 2 {
-		ts.Fatalf("usage: exits N CMD [ARGS...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	if err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			ts.Fatalf("%s: %v", args[1], err)
-		}
-		got = ee.ExitCode()
-	}
-	if got != want {
-		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
 }

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"crypto/sha512"
 	"fmt"
 	"os"
 	"strconv"
 
 	"github.com/miekg/pkcs11"
-)
 
-// knownMaterial derives test key material from a seed named in a script, so
-// the script never holds the material itself and the test process can
-// re-derive it to compare with what it unwraps (n <= 64).
-func knownMaterial(seed string, n int) []byte {
-	s := sha512.Sum512([]byte("airwrap-test-material:" + seed))
-	return s[:n]
-}
+	"github.com/airwrap/airwrap/internal/testkit/keys"
+)
 
 // testhsmMain is the test-only `testhsm` command, run as a subprocess with
 // the script's environment (SOFTHSM2_CONF is per script):
@@ -88,7 +81,7 @@ func testhsm(args []string) error {
 		tmpl = []*pkcs11.Attribute{
 			pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
 			pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
-			pkcs11.NewAttribute(pkcs11.CKA_VALUE, knownMaterial(args[2], 32)),
+			pkcs11.NewAttribute(pkcs11.CKA_VALUE, keys.Material(args[2], 32)),
 			pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
 			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, args[0] != "put-aes-unextractable"),
 		}
@@ -100,7 +93,7 @@ func testhsm(args []string) error {
 		tmpl = []*pkcs11.Attribute{
 			pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
 			pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_GENERIC_SECRET),
-			pkcs11.NewAttribute(pkcs11.CKA_VALUE, knownMaterial(args[3], n)),
+			pkcs11.NewAttribute(pkcs11.CKA_VALUE, keys.Material(args[3], n)),
 			pkcs11.NewAttribute(pkcs11.CKA_SIGN, true),
 			pkcs11.NewAttribute(pkcs11.CKA_VERIFY, true),
 			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),

@@ -11,9 +11,9 @@ import (
 
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/kmsrules"
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
 
 // algorithms are the four non-deprecated KMS wrapping algorithms.
@@ -161,7 +161,7 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 				t.Errorf("%s %s: %v", spec, alg, err)
 				continue
 			}
-			material := unwrap(t, wk, alg, blob)
+			material := oracle.Unwrap(t, wk, alg, blob)
 			checkMaterial(t, key, material)
 			t.Logf("%-17s %-24s %4d bytes wrapped, %4d of material: checked", spec, alg, len(blob), len(material))
 		}
@@ -175,22 +175,4 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 			t.Errorf("%s: %d objects before the refused GenerateKey, %d after", spec, before, after)
 		}
 	}
-}
-
-// unwrap undoes a KMS wrapping algorithm without airwrap's code.
-func unwrap(t *testing.T, wk *rsa.PrivateKey, alg string, blob []byte) []byte {
-	t.Helper()
-	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := wa.Hash()
-	if wa.IsOAEP() {
-		m, err := softhsmtest.UnwrapOAEP(wk, h, blob)
-		if err != nil {
-			t.Fatalf("%s: Go's RSA-OAEP(%v) does not unwrap the token's output: %v", alg, h, err)
-		}
-		return m
-	}
-	return softhsmtest.UnwrapRSAAESWithOpenSSL(t, wk, h, blob)
 }

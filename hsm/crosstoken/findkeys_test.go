@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
 
 // TestFindKeysAnswersAsFindKey: on opencryptoki and NSS too, a batch

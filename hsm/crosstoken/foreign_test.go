@@ -11,8 +11,9 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/miekg/pkcs11"
 )
 
@@ -209,7 +210,7 @@ func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f forei
 			t.Errorf("%s %s: %v", f.label, alg, err)
 			continue
 		}
-		if got := unwrap(t, wk, alg, blob); !bytes.Equal(got, want) {
+		if got := oracle.Unwrap(t, wk, alg, blob); !bytes.Equal(got, want) {
 			t.Errorf("%s %s: unwrapped %d bytes that are not the known material", f.label, alg, len(got))
 			continue
 		}

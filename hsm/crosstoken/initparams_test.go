@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/miekg/pkcs11"
 )
 

@@ -10,8 +10,8 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/hsm/internal/p11raw"
-	"github.com/airwrap/airwrap/hsmtest"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/miekg/pkcs11"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/hsmtest"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
 
 // signerTable: which ceremony signing keys each token can make (measured).

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 )
 
 // fcmd is o.cmd run by the fault-injecting build with AIRWRAP_FAULTS=spec.

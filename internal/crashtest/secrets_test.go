@@ -2,11 +2,7 @@ package crashtest
 
 import (
 	"bytes"
-	"crypto/sha512"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,68 +13,11 @@ import (
 
 	"github.com/miekg/pkcs11"
 
-	"github.com/airwrap/airwrap/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
+	"github.com/airwrap/airwrap/internal/testkit/leak"
+	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 )
-
-// knownMaterial is test key material derived from a seed, so the test can
-// look for it without the material being written anywhere by the test.
-func knownMaterial(seed string) []byte {
-	s := sha512.Sum512([]byte("airwrap-crashtest-material:" + seed))
-	return s[:32]
-}
-
-// putKnownAES puts an extractable, sensitive AES key of known value on the
-// token (through PKCS#11 in this process: the PIN never reaches argv).
-func putKnownAES(t *testing.T, o *offline, label string, value []byte) {
-	t.Helper()
-	p := pkcs11.New(o.tok.Module)
-	if p == nil {
-		t.Fatalf("cannot load %s", o.tok.Module)
-	}
-	if err := p.Initialize(); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Destroy()
-	defer p.Finalize()
-	slots, err := p.GetSlotList(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var slot uint
-	found := false
-	for _, s := range slots {
-		if ti, err := p.GetTokenInfo(s); err == nil && strings.TrimRight(ti.Label, " ") == o.tok.Label {
-			slot, found = s, true
-		}
-	}
-	if !found {
-		t.Fatalf("no token %q", o.tok.Label)
-	}
-	sh, err := p.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.CloseSession(sh)
-	if err := p.Login(sh, pkcs11.CKU_USER, o.tok.PIN); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Logout(sh)
-	_, err = p.CreateObject(sh, []*pkcs11.Attribute{
-		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
-		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
-		pkcs11.NewAttribute(pkcs11.CKA_VALUE, value),
-		pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, true),
-		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
-		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
-		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
-		pkcs11.NewAttribute(pkcs11.CKA_ID, []byte("crashtest-"+label)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // transcriptLog keeps every command's stdout and stderr as files, so the
 // scan covers what an operator's terminal (or a CI log) would show.
@@ -126,8 +65,10 @@ func TestSecretsNeverWritten(t *testing.T) {
 	materials := map[string][]byte{}
 	for k := 1; k <= 3; k++ {
 		label := fmt.Sprintf("aes%d", k)
-		materials[label] = knownMaterial(label)
-		putKnownAES(t, o.offline, label, materials[label])
+		materials[label] = keys.Material(label, 32)
+		// An extractable, sensitive AES key of known value, put through PKCS#11
+		// in this process: the PIN never reaches argv.
+		hsmtest.PutSecret(t, hsmtest.FromSoftHSM(o.tok), hsmtest.Secret{Label: label, KeyType: pkcs11.CKK_AES, Value: materials[label], Extractable: true})
 	}
 	logs.ok(t, o.cmd("signer", "generate", "--label", "signer", "--algorithm", "ECDSA_P256"))
 	logs.ok(t, o.cmd("signer", "export", "--label", "signer", "--out", "signer.pem"))
@@ -185,67 +126,12 @@ func TestSecretsNeverWritten(t *testing.T) {
 	for l, m := range materials {
 		secrets["material of "+l] = m
 	}
-	found, n := scanForSecrets(t, secrets, o.work, logs.dir)
+	found, n, err := leak.Scan(secrets, o.work, logs.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range found {
 		t.Error(f)
 	}
 	t.Logf("scanned %d files (work dir and every command's output) for %d secrets in 5 forms: none found", n, len(secrets))
-}
-
-// scanForSecrets reports every secret that appears, in any of its forms,
-// in any file under dirs, and how many files it read.
-func scanForSecrets(t *testing.T, secrets map[string][]byte, dirs ...string) (found []string, files int) {
-	t.Helper()
-	type needle struct {
-		what string
-		b    []byte
-	}
-	var needles []needle
-	for what, s := range secrets {
-		h := hex.EncodeToString(s)
-		for form, b := range map[string]string{
-			"raw": string(s), "hex": h, "HEX": strings.ToUpper(h),
-			"base64": base64.StdEncoding.EncodeToString(s), "base64url": base64.RawURLEncoding.EncodeToString(s),
-		} {
-			needles = append(needles, needle{what + " (" + form + ")", []byte(b)})
-		}
-	}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			files++
-			for _, n := range needles {
-				if bytes.Contains(data, n.b) {
-					found = append(found, n.what+" appears in "+p)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return found, files
-}
-
-// TestScanFindsEveryForm: the scan above sees a secret in each form.
-func TestScanFindsEveryForm(t *testing.T) {
-	dir := t.TempDir()
-	s := knownMaterial("planted")
-	h := hex.EncodeToString(s)
-	for i, form := range []string{string(s), h, strings.ToUpper(h), base64.StdEncoding.EncodeToString(s), base64.RawURLEncoding.EncodeToString(s)} {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(i)), []byte("x"+form+"y"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	found, _ := scanForSecrets(t, map[string][]byte{"planted": s}, dir)
-	if len(found) < 5 {
-		t.Fatalf("found %d of 5 planted forms: %q", len(found), found)
-	}
 }

@@ -10,6 +10,10 @@ import (
 // SOFTHSM2_CONF with t.Setenv, so such tests cannot run in parallel).
 func SoftHSM(t testing.TB) *Token {
 	t.Helper()
-	st := softhsmtest.New(t)
+	return FromSoftHSM(softhsmtest.New(t))
+}
+
+// FromSoftHSM is the Token of a SoftHSM token made with softhsmtest.
+func FromSoftHSM(st *softhsmtest.Token) *Token {
 	return &Token{Kind: KindSoftHSM, Module: st.Module, Label: st.Label, PIN: st.PIN}
 }

@@ -17,10 +17,10 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
-	"github.com/airwrap/airwrap/kmstest"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 )
 
 // TestKillWrapAtEveryPKCS11Call kills `airwrap wrap` deterministically at

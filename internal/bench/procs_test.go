@@ -92,7 +92,7 @@ func buildBinaries(b *testing.B) binaries {
 	for _, c := range []struct {
 		out, pkg string
 		cgo      string
-	}{{bins.offline, "../cmd/airwrap", "1"}, {bins.online, "../cmd/airwrap-online", "0"}} {
+	}{{bins.offline, "../../cmd/airwrap", "1"}, {bins.online, "../../cmd/airwrap-online", "0"}} {
 		cmd := exec.Command("go", "build", "-o", c.out, c.pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED="+c.cgo)
 		if out, err := cmd.CombinedOutput(); err != nil {

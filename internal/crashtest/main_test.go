@@ -25,9 +25,9 @@ func TestMain(m *testing.M) {
 		onlineBin = filepath.Join(dir, "airwrap-online")
 		faultsBin = filepath.Join(dir, "airwrap-faults")
 		for _, b := range []struct{ bin, pkg, tags string }{
-			{airwrapBin, "../cmd/airwrap", ""},
-			{onlineBin, "../cmd/airwrap-online", ""},
-			{faultsBin, "../cmd/airwrap", "airwrapfaults"},
+			{airwrapBin, "../../cmd/airwrap", ""},
+			{onlineBin, "../../cmd/airwrap-online", ""},
+			{faultsBin, "../../cmd/airwrap", "airwrapfaults"},
 		} {
 			bin, pkg := b.bin, b.pkg
 			cmd := exec.Command("go", "build", "-tags", b.tags, "-o", bin, pkg)

@@ -20,8 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
-	"github.com/airwrap/airwrap/kmstest"
 )
 
 // submitIterations: each needs fresh KMS keys, parameters and a real wrap.

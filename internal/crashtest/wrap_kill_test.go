@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/ceremony"
-	"github.com/airwrap/airwrap/ceremony/ceremonytest"
+	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
 
