@@ -317,8 +317,8 @@ func (p *Plan) fill(w *walker, d *planDoc) {
 func (p *Plan) validate(w *walker, now time.Time) {
 	before := len(w.errs)
 	bad := func(field string, err error) {
-		if err != nil {
-			w.errs = append(w.errs, p.At(field, err))
+		for _, e := range splitJoined(err) {
+			w.errs = append(w.errs, p.At(field, e))
 		}
 	}
 	o := &p.Options
@@ -357,6 +357,30 @@ func (p *Plan) validate(w *walker, now time.Time) {
 	}
 }
 
+// splitJoined is the problems errors.Join joined into err (err itself if
+// it is one problem), so each is positioned.
+func splitJoined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	u, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var msgs []string
+	for _, e := range u.Unwrap() {
+		msgs = append(msgs, e.Error())
+	}
+	if strings.Join(msgs, "\n") != err.Error() {
+		return []error{err} // not a join: a marked error (errmark)
+	}
+	var out []error
+	for _, e := range u.Unwrap() {
+		out = append(out, splitJoined(e)...)
+	}
+	return out
+}
+
 // usageField names the plan field a CheckUsage problem is about (its
 // message starts with the flag's name).
 func usageField(msg string) string {
@@ -372,15 +396,19 @@ func usageField(msg string) string {
 	return ""
 }
 
-// ParseValidTo reads a valid-to time: a date alone (2027-06-30, midnight UTC
-// at its start, as the AWS CLI reads it) or RFC 3339.
+// ParseValidTo reads a valid-to time (wrap's --valid-to, a plan's
+// valid_to): a date alone (2027-06-30), which means midnight UTC at the
+// start of that day, as the AWS CLI reads `--valid-to 2027-06-30` whatever
+// the local time zone; or an RFC 3339 time. Whether it is in the future and
+// at most 365 days ahead is checked with the rest of the request
+// (verify.CheckValidTo).
 func ParseValidTo(s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %q is not a date like 2027-06-30 (midnight UTC at its start) or an RFC 3339 time like 2027-06-30T12:00:00Z", ErrInvalidRequest, s)
+		return time.Time{}, errmark.With(fmt.Errorf("%q is not a date like 2027-06-30 (midnight UTC at its start) or an RFC 3339 time like 2027-06-30T12:00:00Z", s), ErrInvalidRequest)
 	}
 	return t, nil
 }
@@ -405,6 +433,17 @@ func nodePos(n ast.Node) position {
 	}
 	p := n.GetToken().Position
 	return position{p.Line, p.Column}
+}
+
+// elementPos is where a list element starts: a mapping at its first key.
+func elementPos(n ast.Node) position {
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 {
+		return nodePos(m.Values[0].Key)
+	}
+	if m, ok := n.(*ast.MappingValueNode); ok {
+		return nodePos(m.Key)
+	}
+	return nodePos(n)
 }
 
 // parse parses data (YAML syntax errors end it: false) and walks it into v.
@@ -466,7 +505,7 @@ func (w *walker) walk(n ast.Node, v reflect.Value, path string) {
 		}
 		for i, el := range seq.Values {
 			ep := fmt.Sprintf("%s[%d]", path, i)
-			w.pos[ep] = nodePos(el)
+			w.pos[ep] = elementPos(el)
 			ev := reflect.New(v.Type().Elem()).Elem()
 			w.walk(el, ev, ep)
 			v.Set(reflect.Append(v, ev))

@@ -40,6 +40,9 @@ func TestScripts(t *testing.T) {
 			"samepayload": cmdSamepayload,
 			"tamper":      cmdTamper,
 			"recordfacts": cmdRecordfacts,
+			"aeskcv":      cmdAeskcv,
+			"hexof":       cmdHexof,
+			"subst":       cmdSubst,
 		},
 		RequireExplicitExec: true,
 	})
