@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/airwrap/airwrap/hsm"
+	"github.com/airwrap/airwrap/internal/errmark"
 )
 
 // keyIDFinder is a Token that finds a key by CKA_ID (*hsm.Token does).
@@ -26,10 +27,18 @@ func (r *run) findEntryKey(e *entry, find func(string) (*hsm.Key, error)) (*hsm.
 	}
 	k, err := f.FindKeyID(e.label, e.id)
 	if err != nil {
-		return nil, fmt.Errorf("CKA_ID %s: %w", hex.EncodeToString(e.id), err)
+		return nil, err
 	}
 	e.label = k.Label
 	return k, nil
+}
+
+// selection names how the entry's key is selected, for messages.
+func (e *entry) selection() string {
+	if e.id == nil {
+		return fmt.Sprintf("--key %q", e.label)
+	}
+	return "--key-id " + hex.EncodeToString(e.id)
 }
 
 // ParseKeyID reads a CKA_ID written in hex (an even number of digits, at
@@ -37,7 +46,7 @@ func (r *run) findEntryKey(e *entry, find func(string) (*hsm.Key, error)) (*hsm.
 func ParseKeyID(s string) ([]byte, error) {
 	id, err := hex.DecodeString(strings.ReplaceAll(s, ":", ""))
 	if err != nil || len(id) == 0 {
-		return nil, fmt.Errorf("%w: CKA_ID %q is not hex bytes like 0a1b2c", ErrKeySelection, s)
+		return nil, errmark.With(fmt.Errorf("CKA_ID %q is not hex bytes like 0a1b2c", s), ErrKeySelection)
 	}
 	return id, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/miekg/pkcs11"
+
+	"github.com/airwrap/airwrap/internal/errmark"
 )
 
 // FindKeyID is FindKey by CKA_ID: the one secret or private key with this
@@ -28,6 +30,9 @@ func (t *Token) FindKeyID(label string, id []byte) (*Key, error) {
 		return nil, err
 	}
 	h, class, err := t.pickKey(what, hs)
+	if errors.Is(err, ErrKeyNotFound) {
+		return nil, errmark.With(fmt.Errorf("no secret or private key has %s on token %q", what, t.info.Label), ErrKeyNotFound)
+	}
 	if errors.Is(err, ErrDuplicateLabel) {
 		return nil, fmt.Errorf("%w: more than one key has %s; select it by label too", ErrDuplicateLabel, what)
 	}
