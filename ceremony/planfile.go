@@ -322,10 +322,8 @@ func (p *Plan) validate(w *walker, now time.Time) {
 		}
 	}
 	o := &p.Options
-	if err := o.CheckUsage(); err != nil {
-		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			bad(usageField(e.Error()), e)
-		}
+	for _, e := range splitJoined(o.CheckUsage()) {
+		bad(usageField(e.Error()), e)
 	}
 	var entries []*entry
 	if o.Params != nil {

@@ -122,3 +122,33 @@ func TestPlanProblemKinds(t *testing.T) {
 		t.Fatalf("kinds: %v", err)
 	}
 }
+
+// wrap's own usage rules (Options.CheckUsage) are reported at the plan
+// field they concern, or at the field's parent when it is missing.
+func TestPlanUsageProblemsPositioned(t *testing.T) {
+	got := planProblems(t, `version: 1
+parameters: nothere.json
+params_trust:
+  threshold: 2
+valid_to: 2027-06-30
+no_expiry: true
+record: r.pdf
+`)
+	want := map[string]string{
+		"1:1 signer":                 "--signer is required",
+		"1:1 out":                    "--out is required",
+		"1:1 keys":                   "--key is required",
+		"5:1 valid_to":               "--valid-to and --no-expiry exclude each other",
+		"4:3 params_trust.threshold": "--params-threshold needs --params-trust",
+		"3:1 params_trust.paths":     "params_trust needs at least one PEM file in paths",
+		"2:1 parameters":             "no such file",
+	}
+	for k, msg := range want {
+		if !strings.Contains(got[k], msg) {
+			t.Errorf("%s: got %q, want it to say %q", k, got[k], msg)
+		}
+	}
+	if t.Failed() {
+		t.Logf("all problems: %q", got)
+	}
+}
