@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/verify"
@@ -348,6 +349,12 @@ func (p *Plan) validate(w *walker, now time.Time) {
 	}
 	_, err := outputPaths(o, entries)
 	bad("out", err)
+	if o.Out != "" {
+		bad("out", atomicfile.CheckDirs(o.Out))
+	}
+	if p.RecordPDF != "" {
+		bad("record", atomicfile.CheckDirs(p.RecordPDF))
+	}
 	if len(w.errs) == before && o.Params != nil {
 		if _, err := validate(o, now); err != nil {
 			bad("", err)

@@ -22,7 +22,8 @@ trust PEMs); the parameters as wrap reads them (signatures against
 params_trust, expiry, ARNs, wrapping keys, algorithms); valid_to or
 no_expiry; each key's selection (label and/or CKA_ID, one per entry, a valid
 generate: key spec, hex check value); operators and their roles; and that no
-output (bundle, transcript, AWS CLI files, record) exists yet.
+output (bundle, transcript, AWS CLI files, record) exists yet, and the
+directories of out: and record: do.
 
 Only the token can tell (ceremony run, right after login, every problem at
 once, before anything is generated or wrapped): that each key exists and can
