@@ -43,9 +43,9 @@ func (r *run) checkKeys(context.Context) error {
 }
 
 func (r *run) checkKey(e *entry, find func(string) (*hsm.Key, error)) error {
-	key, err := find(e.label)
+	key, err := r.findEntryKey(e, find)
 	if err != nil {
-		return fmt.Errorf("%s: --key %q: %w", e.path, e.label, err)
+		return fmt.Errorf("%s: %s: %w", e.path, e.selection(), err)
 	}
 	e.key = key
 	var errs []error

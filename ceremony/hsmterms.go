@@ -56,8 +56,15 @@ func KeyParams(spec kmsrules.KeySpec) (hsm.KeyParams, error) {
 	return hsm.KeyParams{}, err
 }
 
-// GenerateKey makes a key of a KMS key spec on the token (`airwrap key generate`).
-func GenerateKey(tok *hsm.Token, label, spec string) (*hsm.Key, error) {
+// keyGenerator is a token that generates keys in PKCS#11 terms (*hsm.Token
+// does).
+type keyGenerator interface {
+	GenerateKey(label string, p hsm.KeyParams) (*hsm.Key, error)
+}
+
+// GenerateKey makes a key of a KMS key spec on the token (`airwrap key
+// generate`, a plan's generate:).
+func GenerateKey(tok keyGenerator, label, spec string) (*hsm.Key, error) {
 	s, err := kmsrules.ParseKeySpec(spec)
 	if err != nil {
 		return nil, err

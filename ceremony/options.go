@@ -33,10 +33,12 @@ type Token interface {
 	Close() error
 }
 
-// KeySelect maps a KMS key (ARN, empty for "the only entry") to an HSM key label.
+// KeySelect maps a KMS key (ARN, empty for "the only entry") to an HSM key:
+// by label, by CKA_ID, or by both (ID nil: by label alone).
 type KeySelect struct {
 	ARN   string
 	Label string
+	ID    []byte
 }
 
 // ParseKeySelect reads one --key value: "LABEL" or "ARN=LABEL".

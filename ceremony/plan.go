@@ -38,6 +38,7 @@ type entry struct {
 	token           []byte
 	paramsValidTo   time.Time
 	label           string
+	id              []byte // CKA_ID to select by (nil: by label alone)
 
 	// Filled in once the HSM is open.
 	key       *hsm.Key
@@ -116,29 +117,29 @@ func selectKeys(entries []*entry, keys []KeySelect) error {
 	if len(keys) == 0 {
 		return nil // CheckUsage
 	}
-	byARN := map[string]string{}
+	byARN := map[string]KeySelect{}
 	for _, k := range keys {
 		switch {
-		case k.Label == "":
+		case k.Label == "" && len(k.ID) == 0:
 			errs = append(errs, fmt.Errorf("%w: --key %q has an empty label", ErrKeySelection, k.ARN))
 		case k.ARN == "" && len(entries) > 1:
 			errs = append(errs, fmt.Errorf("%w: --key %q names no ARN but the parameters hold %d entries: use --key ARN=LABEL for each", ErrKeySelection, k.Label, len(entries)))
 		case k.ARN == "" && len(keys) > 1:
 			errs = append(errs, fmt.Errorf("%w: --key %q: give one --key for a single entry", ErrKeySelection, k.Label))
 		case k.ARN == "":
-			entries[0].label = k.Label
+			entries[0].label, entries[0].id = k.Label, k.ID
 		default:
 			if _, dup := byARN[k.ARN]; dup {
 				errs = append(errs, fmt.Errorf("%w: --key names %s twice", ErrKeySelection, k.ARN))
 			}
-			byARN[k.ARN] = k.Label
+			byARN[k.ARN] = k
 		}
 	}
 	known := map[string]bool{}
 	for _, e := range entries {
 		known[e.arn] = true
-		if l, ok := byARN[e.arn]; ok {
-			e.label = l
+		if k, ok := byARN[e.arn]; ok {
+			e.label, e.id = k.Label, k.ID
 		}
 	}
 	for _, k := range keys {
@@ -148,7 +149,7 @@ func selectKeys(entries []*entry, keys []KeySelect) error {
 	}
 	if len(errs) == 0 {
 		for _, e := range entries {
-			if e.label == "" {
+			if e.label == "" && e.id == nil {
 				errs = append(errs, fmt.Errorf("%w: %s (%s) has no --key %s=LABEL", ErrKeySelection, e.path, e.arn, e.arn))
 			}
 		}

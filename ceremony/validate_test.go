@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestParseKeySelect(t *testing.T) {
 		"arn:aws:kms:eu-west-1:111122223333:key/abc": {Label: "arn:aws:kms:eu-west-1:111122223333:key/abc"},
 	}
 	for in, want := range cases {
-		if got := ParseKeySelect(in); got != want {
+		if got := ParseKeySelect(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("ParseKeySelect(%q) = %+v, want %+v", in, got, want)
 		}
 	}

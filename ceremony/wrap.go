@@ -2,6 +2,7 @@ package ceremony
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"time"
@@ -103,7 +104,7 @@ func (r *run) recordStart(context.Context) error {
 		return err
 	}
 	for _, e := range r.p.entries {
-		if err := r.record("params.entry", map[string]any{
+		f := map[string]any{
 			"entry":                      e.path,
 			"key_arn":                    e.arn,
 			"key_spec":                   string(e.spec),
@@ -113,7 +114,11 @@ func (r *run) recordStart(context.Context) error {
 			"import_token_sha256":        bundle.SHA256Hex(e.token),
 			"parameters_valid_to":        e.paramsValidTo.UTC().Format(time.RFC3339),
 			"hsm_key_label":              e.label,
-		}); err != nil {
+		}
+		if e.id != nil {
+			f["hsm_key_id"] = hex.EncodeToString(e.id)
+		}
+		if err := r.record("params.entry", f); err != nil {
 			return err
 		}
 	}

@@ -58,3 +58,18 @@ func ValidToWarning(validTo *time.Time, now time.Time) string {
 	}
 	return fmt.Sprintf("ValidTo %s is less than a day ahead (%s left): the import may happen later than that, and the key material stops working then", validTo.UTC().Format(time.RFC3339), validTo.Sub(now).Round(time.Minute))
 }
+
+// ParseValidTo reads a ValidTo as an operator writes it: a date alone
+// (2027-06-30), which means midnight UTC at the start of that day, as the
+// AWS CLI reads `--valid-to 2027-06-30` whatever the local time zone; or an
+// RFC 3339 time. Whether it is acceptable is CheckValidTo's question.
+func ParseValidTo(s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date like 2027-06-30 (midnight UTC at its start) or an RFC 3339 time like 2027-06-30T12:00:00Z", s)
+	}
+	return t, nil
+}

@@ -34,7 +34,11 @@ machine with the HSM's PKCS#11 module it generates keys in the HSM, wraps them
 there under the import parameters KMS gave (carried across the air gap), and
 signs the result in the HSM. Key material never leaves the HSM in the clear.
 
-A ceremony:
+A ceremony from one reviewed plan file (docs/CEREMONY-PLAN.md):
+   airwrap ceremony check plan.yaml     (no HSM, no PIN: every problem at once)
+   airwrap ceremony run plan.yaml
+
+The same ceremony step by step:
    airwrap hsm info
    airwrap key generate --label payments-2026 --key-spec SYMMETRIC_DEFAULT
    airwrap signer generate --label ceremony-signer
@@ -76,7 +80,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), transcriptcmd.Command("airwrap"), recordCommand()}
+	cmds := []*cli.Command{hsmCommand(), keyCommand(), signerCommand(), inspectCommand(), wrapCommand(), verifyCommand(), cosignCommand(), transcriptcmd.Command("airwrap"), recordCommand(), ceremonyCommand()}
 	for _, c := range cmds {
 		setUsageErrors(c)
 	}

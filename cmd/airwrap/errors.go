@@ -57,6 +57,10 @@ var hints = []struct {
 	{transcript.ErrBroken, "the transcript was edited, truncated, or lines were removed or reordered: use the copy airwrap wrote, and treat this one as tampered with"},
 	{transcript.ErrSteps, "only wrap's \"signed\" line and one \"cosigned\" line per cosign may follow the payload: lines were added or removed after signing; use the copy airwrap wrote"},
 	{transcript.ErrMismatch, "this is the transcript of another bundle (a cosigned bundle has its own, OUT.transcript.jsonl): pass the one written beside this bundle"},
+	{atomicfile.ErrNoDir, "create the directory first, or choose another path: airwrap creates no directory for a bundle or a record"},
+	{ceremony.ErrPlan, "docs/CEREMONY-PLAN.md describes every field of a plan; `airwrap ceremony check PLAN` lists every problem without the HSM"},
+	{ceremony.ErrCheckValue, "the plan names another key than the token holds, or the key changed: compare `airwrap key list` with the plan's source, and fix the plan or select the right key; nothing was generated or wrapped"},
+	{ceremony.ErrSignerNotPinned, "the plan's trust: file pins another signer: check --token and signer:, or pin this signer's key (`airwrap signer export`) after checking its fingerprint"},
 	{os.ErrNotExist, "check the path"},
 	{ceremony.ErrInvalidRequest, "see `airwrap wrap --help`"},
 	// HSM failures, after the more specific ones above.

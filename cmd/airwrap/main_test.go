@@ -41,6 +41,9 @@ func TestScripts(t *testing.T) {
 			"samepayload": cmdSamepayload,
 			"tamper":      script.Tamper,
 			"recordfacts": cmdRecordfacts,
+			"aeskcv":      cmdAeskcv,
+			"hexof":       cmdHexof,
+			"subst":       cmdSubst,
 		},
 		RequireExplicitExec: true,
 	})

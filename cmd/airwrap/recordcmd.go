@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/urfave/cli/v2"
@@ -78,7 +76,7 @@ func recordAction(c *cli.Context) error {
 	}
 	out, md := c.String("out"), c.String("markdown")
 	if md == "" {
-		md = strings.TrimSuffix(out, filepath.Ext(out)) + ".md"
+		md = record.MarkdownPath(out)
 	}
 	if md == out {
 		return usagef("--markdown %q is the same file as --out", md)

@@ -19,7 +19,7 @@ func wrapCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "wrap",
 		Usage: "wrap HSM keys under KMS import parameters into a signed import bundle",
-		UsageText: `airwrap [global options] wrap (--params FILE | --public-key FILE --import-token FILE) --key LABEL|--key ARN=LABEL ...
+		UsageText: `airwrap [global options] wrap (--params FILE | --public-key FILE --import-token FILE) --key [ARN=]LABEL|--key-id [ARN=]HEXID ...
     (--valid-to DATE|TIME | --no-expiry) --signer LABEL --out FILE
     [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]
     [--allow-nonsensitive-key LABEL ...]`,
@@ -52,6 +52,10 @@ expire: the bundle records the latest they can be valid, 24 hours from now
 answers no parameters file (verify and submit without --params); import it
 with the AWS CLI files of --awscli-dir.
 
+--key-id selects an HSM key by its CKA_ID (hex, as ` + "`airwrap key list`" + ` shows it)
+wherever --key would select it by label. For a whole ceremony from one
+reviewed file, see ` + "`airwrap ceremony`" + `.
+
 --awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
 ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
 
@@ -67,6 +71,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE` (airwrap parameters bundle or AWS CLI JSON)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "HSM key `LABEL` for a single entry, or ARN=LABEL once per entry"},
+			&cli.StringSliceFlag{Name: "key-id", Usage: "like --key, selecting the HSM key by its CKA_ID in hex: `HEXID` or ARN=HEXID"},
 			&cli.StringFlag{Name: "valid-to", Usage: "key material expires at `TIME`: a date alone (2027-06-30, midnight UTC at its start, as the AWS CLI reads it) or RFC 3339; at most 365 days ahead"},
 			&cli.BoolFlag{Name: "no-expiry", Usage: "key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"},
 			&cli.StringFlag{Name: "signer", Usage: "`LABEL` of the ceremony signing key in the HSM"},
@@ -120,6 +125,13 @@ func wrapAction(c *cli.Context) error {
 	}
 	for _, k := range c.StringSlice("key") {
 		opts.Keys = append(opts.Keys, ceremony.ParseKeySelect(k))
+	}
+	for _, k := range c.StringSlice("key-id") {
+		ks, err := ceremony.ParseKeyIDSelect(k)
+		if err != nil {
+			return &clikit.UsageError{Err: fmt.Errorf("--key-id: %w", err)}
+		}
+		opts.Keys = append(opts.Keys, ks)
 	}
 	if c.IsSet("params-threshold") || len(c.StringSlice("params-trust")) > 0 {
 		k, err := clikit.Threshold("--params-threshold", c.String("params-threshold"))
