@@ -90,19 +90,48 @@ run airwrap inspect params.json
 step "Offline: what this HSM can really do (known-answer tests on throwaway objects)"
 run airwrap hsm info
 
-step "Offline: generate the key material inside the HSM, and the ceremony signing key"
-run airwrap key generate --label payments-rehearsal --key-spec SYMMETRIC_DEFAULT
-run airwrap key list
+step "Offline: the ceremony signing key (once per HSM), pinned by its fingerprint"
 run airwrap signer generate --label ceremony-signer
 run airwrap signer export --label ceremony-signer --out ceremony-signer.pem
 run airwrap inspect ceremony-signer.pem
 say "ceremony-signer.pem is pinned on the online side (carried separately, checked by this fingerprint)"
 
-step "Offline: wrap in the HSM and sign the import bundle"
+step "Offline: the ceremony plan, reviewed and checked before anyone types the PIN"
 valid_to=$(date -u -d '+30 days' +%Y-%m-%d) # a date alone: midnight UTC at its start
-run airwrap wrap --params params.json --key payments-rehearsal --valid-to "$valid_to" \
-	--signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
+cat >plan.yaml <<PLAN
+# The rehearsal's ceremony plan (docs/CEREMONY-PLAN.md has the full schema).
+version: 1
+parameters: params.json
+trust: ceremony-signer.pem
+signer: ceremony-signer
+operators:
+  - name: A. Officer
+    role: officer
+  - name: B. Witness
+    role: witness
+valid_to: $valid_to
+out: import.json
+record: record.pdf
+keys:
+  - arn: $key_arn
+    label: payments-rehearsal
+    generate: SYMMETRIC_DEFAULT
+PLAN
+run cat plan.yaml
+run airwrap ceremony check plan.yaml
+
+step "Offline: run the plan: one login; generate in the HSM, wrap, sign, verify, record"
+run airwrap ceremony run plan.yaml
+run airwrap key list
 run airwrap verify import.json --trust ceremony-signer.pem --params params.json
+
+step "Offline: the record the officers and the witness sign (record.pdf, and record.md)"
+if command -v pdftotext >/dev/null; then
+	run pdftotext -layout record.pdf - | sed -n '1,40p'
+else
+	run sed -n '1,40p' record.md
+fi
+say "print record.pdf, read its fingerprints aloud against the screen, and sign it"
 cp import.json import.json.transcript.jsonl ceremony-signer.pem "$usb/"
 
 step "Carry import.json back; online: verify everything, then import"
