@@ -83,7 +83,7 @@ func prepareAction(c *cli.Context) error {
 	}
 	p, err := online.Prepare(c.Context, req)
 	if err != nil {
-		return err
+		return prepareResumable(c, err)
 	}
 	out, params, data, signerID := req.Out, p.Params, p.Data, p.SignerKeyID
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}

@@ -74,6 +74,7 @@ func submitAction(c *cli.Context) error {
 		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), Rate: rate,
 		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Progress: progress{c.App.ErrWriter},
 	})
+	err = submitResumable(c, path, err)
 	if rc == nil {
 		return err
 	}
