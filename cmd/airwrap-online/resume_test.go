@@ -105,3 +105,13 @@ func TestPrepareCreateUnwritableNamesKey(t *testing.T) {
 	assert.NoDirExists(t, filepath.Dir(out))
 	assert.Equal(t, 1, s.Count("GetParametersForImport"))
 }
+
+// --help documents the interrupt's exit status, for the app and for the two
+// commands that resume.
+func TestHelpNamesInterruptExit(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"prepare", "--help"}, {"submit", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, run(append([]string{"airwrap-online"}, args...), &stdout, &stderr), stderr.String())
+		assert.Contains(t, strings.Join(strings.Fields(stdout.String()), " "), "130", args)
+	}
+}
