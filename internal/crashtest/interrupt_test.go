@@ -96,7 +96,7 @@ func (o *online) keyCount() int {
 	return n
 }
 
-// TestInterruptSubmit sends SIGINT to a submit of four keys paced to 2/s
+// TestInterruptSubmit sends SIGINT to a submit of four keys paced to 1/s
 // once the first is imported: it stops between requests, exits 130, keeps
 // the partial receipt (written whole) and prints the command that resumes;
 // that command, pasted into a shell, imports the rest into a new receipt,
@@ -109,7 +109,7 @@ func TestInterruptSubmit(t *testing.T) {
 		run(t, o.cmd("key", "generate", "--label", "aes"+itoa(k), "--key-spec", "SYMMETRIC_DEFAULT"))
 	}
 	arns := o.batch(0, 4)
-	cmd := o.ocmd("submit", outName(0), "--trust", "signer.pem", "--params", paramsName(0), "--receipt", "receipt.json", "--rate", "2/s")
+	cmd := o.ocmd("submit", outName(0), "--trust", "signer.pem", "--params", paramsName(0), "--receipt", "receipt.json", "--rate", "1/s")
 	res := interruptAt(t, cmd, "[1/4]", syscall.SIGINT)
 
 	require.Equal(t, 130, res.code, "stderr:\n%s", res.stderr)
