@@ -10,6 +10,7 @@ import (
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/clikit"
 )
 
 // Output permissions: nothing written is secret (material is only ever
@@ -77,19 +78,7 @@ func (r *run) awsCLICommand(e *entry, encPath, tokPath string) string {
 }
 
 // shellQuote quotes a word for a POSIX shell when it needs quoting.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:=,+@%", c)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return clikit.ShellQuote(s) }
 
 // makeDirs creates the AWS CLI directories, returning those it created
 // (deepest last) so a failed run can remove them again.

@@ -32,10 +32,15 @@ type PrepareRequest struct {
 	Progress          io.Writer
 	ToolVersion       string
 	Now               func() time.Time
+	// Created, if set, is called as soon as CreateKey has made a key: the
+	// key exists from then on, whatever fails after.
+	Created func(KeyInfo)
 }
 
 // Prepare validates req completely, creates the key if asked, checks every
-// key with DescribeKey, then fetches parameters paced to req.Rate.
+// key with DescribeKey, then fetches parameters paced to req.Rate. A
+// cancelled ctx stops it between two requests (ErrInterrupted): the request
+// in flight is let finish, so that no key is created unseen.
 func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, error) {
 	if req.WrappingKeySpec == "" {
 		req.WrappingKeySpec = DefaultWrappingKeySpec
@@ -54,11 +59,18 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		return nil, err
 	}
 
+	rctx := context.WithoutCancel(ctx) // each request; ctx stops the run between them
 	ids := append([]string(nil), req.KeyIDs...)
 	if req.Create != nil {
-		info, err := CreateKey(ctx, api, *req.Create)
+		if err := Stopped(ctx); err != nil {
+			return nil, fmt.Errorf("%w: no key created, no parameters fetched", err)
+		}
+		info, err := CreateKey(rctx, api, *req.Create)
 		if err != nil {
 			return nil, err
+		}
+		if req.Created != nil {
+			req.Created(info)
 		}
 		fmt.Fprintf(progress, "created %s (%s, origin EXTERNAL, PendingImport)\n", clikit.Escape(info.ARN), clikit.Escape(info.KeySpec))
 		ids = append(ids, info.ARN)
@@ -74,7 +86,10 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	seen := map[string]string{}
 	for i, id := range ids {
 		path := fmt.Sprintf("keys[%d]", i)
-		info, err := describe(ctx, api, id)
+		if err := Stopped(ctx); err != nil {
+			return nil, fmt.Errorf("%w: while checking the keys, before any parameters were fetched", err)
+		}
+		info, err := describe(rctx, api, id)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", path, err))
 			continue
@@ -109,10 +124,10 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	bar := progressbar.New(progress, "parameters", n)
 	defer bar.Done()
 	for i, p := range plan {
-		if err := pace.wait(ctx); err != nil {
-			return nil, err
+		if pace.wait(ctx) != nil || Stopped(ctx) != nil {
+			return nil, fmt.Errorf("%w: parameters fetched for %d of %d keys, not written (they are one file); keys[%d:] not fetched", Stopped(ctx), i, n, i)
 		}
-		e, err := getParameters(ctx, api, p.info, p.alg, req.WrappingKeySpec)
+		e, err := getParameters(rctx, api, p.info, p.alg, req.WrappingKeySpec)
 		if err != nil {
 			return nil, fmt.Errorf("keys[%d]: %w", i, err)
 		}

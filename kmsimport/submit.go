@@ -35,7 +35,9 @@ const DefaultImportRate = 15.0
 
 // Submit pre-checks every entry's KMS key with DescribeKey, and only if all
 // pass, imports each entry. The receipt is returned even on failure; the
-// error joins every entry's explained failure.
+// error joins every entry's explained failure. A cancelled ctx stops it
+// between two requests (ErrInterrupted): the import in flight is let finish,
+// and the entries not reached stay not-attempted in the receipt.
 func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	if req.Now == nil {
 		req.Now = time.Now
@@ -49,10 +51,18 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	n := len(p.Entries)
 
 	// Phase 1: every key is checked before the first ImportKeyMaterial.
+	rctx := context.WithoutCancel(ctx) // each request; ctx stops the run between them
 	before := make([]KeyInfo, n)
 	var errs []error
 	for i, e := range p.Entries {
-		info, err := precheck(ctx, api, fmt.Sprintf("entries[%d]", i), e, req.Now())
+		if err := Stopped(ctx); err != nil {
+			for _, rest := range p.Entries[i:] {
+				rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: rest.KeyARN, Outcome: OutcomeNotAttempted, Time: req.Now().UTC()})
+			}
+			rc.FinishedAt = req.Now().UTC()
+			return rc, errors.Join(append(errs, fmt.Errorf("%w: while checking the keys: nothing imported", err))...)
+		}
+		info, err := precheck(rctx, api, fmt.Sprintf("entries[%d]", i), e, req.Now())
 		before[i] = info
 		if err != nil {
 			errs = append(errs, err)
@@ -87,11 +97,17 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 				re.Note = "the key is Enabled: submit would re-import, which KMS accepts only for the same material"
 			}
 		} else {
-			if err := pace.wait(ctx); err != nil {
-				errs = append(errs, err)
+			if pace.wait(ctx) != nil || Stopped(ctx) != nil {
+				done := 0
+				for _, d := range rc.Entries[:i] {
+					if d.Outcome == OutcomeImported || d.Outcome == OutcomeAlreadyImported {
+						done++
+					}
+				}
+				errs = append(errs, fmt.Errorf("%w: %d of %d entries hold their material; entries[%d:] not attempted", Stopped(ctx), done, n, i))
 				break
 			}
-			re, err = importEntry(ctx, api, e, before[i], req.Now)
+			re, err = importEntry(rctx, api, e, before[i], req.Now)
 		}
 		rc.Entries[i] = re
 		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, n, e.KeyARN, re.Outcome)

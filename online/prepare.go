@@ -56,11 +56,12 @@ type Prepared struct {
 	SignerKeyID string // "" when unsigned
 }
 
-// Prepare refuses an existing Out and checks the signing key before any AWS
+// prepare refuses an existing Out and checks the signing key before any AWS
 // call that changes anything, fetches the parameters (kmsimport.Prepare),
 // signs them when asked (verified right after signing: bundle.SignParams)
-// and writes them atomically, never replacing a file.
-func Prepare(ctx context.Context, req PrepareRequest) (*Prepared, error) {
+// and writes them atomically, never replacing a file. Prepare (created.go)
+// names the keys it created when it fails after.
+func prepare(ctx context.Context, req PrepareRequest) (*Prepared, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}

@@ -21,9 +21,10 @@ func usagef(format string, args ...any) error { return clikit.Usagef(format, arg
 // run is the whole program; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	// Ctrl-C cancels the AWS calls in flight; outputs are only ever written
-	// whole, so an interrupted run leaves nothing half-written.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C or SIGTERM stops prepare and submit between two AWS requests
+	// (kmsimport.ErrInterrupted); a second one ends the process at once.
+	// Outputs are only ever written whole.
+	ctx, stop := interruptContext()
 	defer stop()
 	args, err := clikit.HoistArgs(app, args)
 	if err == nil {
@@ -32,7 +33,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		report(stderr, err)
 	}
+	if err != nil && ctx.Err() != nil {
+		return exitInterrupted
+	}
 	return clikit.ExitCode(err)
+}
+
+// exitInterrupted is the exit status of a run stopped by SIGINT or SIGTERM
+// (128 + SIGINT, as shells report a Ctrl-C).
+const exitInterrupted = 130
+
+// interruptContext is cancelled, with kmsimport.ErrInterrupted naming the
+// signal as its cause, by the first SIGINT or SIGTERM; after it the signals'
+// default action is back, so a second one ends the process.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			name := "SIGTERM"
+			if s == os.Interrupt {
+				name = "SIGINT"
+			}
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			cancel(fmt.Errorf("%w by %s", kmsimport.ErrInterrupted, name))
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -57,7 +92,9 @@ AWS access comes from the SDK's standard configuration (environment, shared
 files, SSO), or --profile and --region; --endpoint-url (or
 AWS_ENDPOINT_URL_KMS) points at another KMS endpoint, such as local-kms. Global
 options may also follow the command, as in the AWS CLI.
-Exit status: 0 success, 1 failure, 2 bad usage.`,
+Exit status: 0 success, 1 failure, 2 bad usage, 130 interrupted (SIGINT or
+SIGTERM: prepare and submit stop between two AWS requests, say what was done
+and print the command that resumes; a second signal ends at once).`,
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []cli.Flag{

@@ -23,6 +23,9 @@ type hint struct {
 	// other rows are a fallback: when no each row matched, the first of
 	// them that matches the whole error (errors.Is) prints.
 	each bool
+	// unless, when set, keeps an each row quiet when it holds for the
+	// whole error (a hint another row's advice contradicts).
+	unless func(error) bool
 }
 
 // is matches err itself: one node of the error tree, for each rows.
@@ -43,9 +46,37 @@ func isAny(target error) func(error) bool {
 
 func say(s string) func(error) string { return func(error) string { return s } }
 
+// createdKeys: a prepare created KMS keys before it stopped.
+func createdKeys(err error) bool {
+	var c *online.CreatedError
+	return errors.As(err, &c)
+}
+
+// stoppedRun matches a prepare or submit that stopped part way (resume.go)
+// when cond holds for it.
+func stoppedRun(cond func(*resumable) bool) func(error) bool {
+	return func(err error) bool { r, ok := err.(*resumable); return ok && cond(r) }
+}
+
 // hints is airwrap-online's one table from errors to what to do next: every
 // hint it prints is here.
 var hints = []hint{
+	// A run that stopped part way: the exact command that goes on.
+	{match: stoppedRun(func(r *resumable) bool { return createdKeys(r) }), each: true, text: func(err error) string {
+		return "the keys this run created exist: do not run the --create command again (it would create more); continue with them: " + err.(*resumable).command
+	}},
+	{match: stoppedRun(func(r *resumable) bool { return r.submit }), each: true, text: func(err error) string {
+		r := err.(*resumable)
+		s := "re-running the same command is safe: entries already imported are reported already-imported"
+		if r.receipt != "" {
+			s += "; this run's receipt is kept in " + r.receipt + " and the next run writes its own"
+		}
+		return s + "; resume with: " + r.command
+	}},
+	{match: stoppedRun(func(r *resumable) bool { return !r.submit && !createdKeys(r) }), each: true, text: func(err error) string {
+		return "nothing was written: resume with: " + err.(*resumable).command
+	}},
+
 	// The bundle and its inputs (online.Open, verify.OpenImport).
 	{match: is(online.ErrNoParams), each: true, text: say("pass --params with the parameters file this bundle answers (from `airwrap-online prepare`); a site that lost it can pass --no-params-check, and these go unchecked: " + online.ParamsBindings)},
 	{match: is(online.ErrNoTrust), each: true, text: say("pass --trust with the ceremony signer's public key (from `airwrap signer export`)")},
@@ -67,7 +98,7 @@ var hints = []hint{
 	}},
 	{match: is(kmsimport.ErrNotFound), each: true, text: say("check the account, Region and endpoint (--profile, --region, --endpoint-url)")},
 	{match: is(kmsimport.ErrUnsupported), each: true, text: say("only keys created with origin EXTERNAL take imported material")},
-	{match: is(kmsimport.ErrTransient), each: true, text: say("re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)")},
+	{match: is(kmsimport.ErrTransient), each: true, unless: createdKeys, text: say("re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)")},
 	{match: is(kmsimport.ErrAccessDenied), each: true, text: say("check the credentials and the key policy")},
 	{match: is(kmsimport.ErrProofMismatch), each: true, text: say("stop using this key: compare the bundle, the receipt and the KMS key, and re-run verify-import against the right account and Region")},
 	{match: is(kmsimport.ErrSignerFileMode), each: true, text: say("chmod 600 the key file (and keep it off shared disks)")},
@@ -99,7 +130,7 @@ func hintsFor(err error) []string {
 			return
 		}
 		for _, h := range hints {
-			if h.each && h.match(e) {
+			if h.each && h.match(e) && (h.unless == nil || !h.unless(err)) {
 				if t := h.text(e); !seen[t] {
 					seen[t] = true
 					out = append(out, t)

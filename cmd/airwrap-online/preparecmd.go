@@ -27,7 +27,9 @@ Enabled, not in a custom key store, an importable key spec), then calls
 GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
 --wrapping-algorithm each key gets the strongest algorithm KMS allows for its
 key spec that fits the wrapping key. The bundle is written atomically and
-never replaces a file. Parameters are valid for 24 hours.
+never replaces a file. Parameters are valid for 24 hours. Interrupted (exit
+130), or failing after --create made a key, it names the keys it created and
+prints the command that continues with them.
 
 With --sign-key or --sign-kms-key the file written is a signed parameters
 bundle (a DSSE envelope around the parameters bundle, bundle/SPEC.md 2.1):
@@ -83,7 +85,7 @@ func prepareAction(c *cli.Context) error {
 	}
 	p, err := online.Prepare(c.Context, req)
 	if err != nil {
-		return err
+		return prepareResumable(c, err)
 	}
 	out, params, data, signerID := req.Out, p.Params, p.Data, p.SignerKeyID
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}

@@ -34,6 +34,8 @@ PendingImport) or "already-imported" (the key was Enabled and KMS accepted the
 same material again). Any error fails the entry and the command exits 1, even
 on an Enabled key (an expired import token there means KMS checked nothing).
 Re-running the same bundle is safe. --dry-run stops before ImportKeyMaterial.
+Ctrl-C (or SIGTERM) stops between two requests: the receipt keeps what was
+done, and the command printed resumes (exit 130).
 The receipt (JSON, never replaced) records each entry's outcome, the
 KeyMaterialId KMS returned for this bundle's material, request id and time.
 
@@ -74,6 +76,7 @@ func submitAction(c *cli.Context) error {
 		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), Rate: rate,
 		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Progress: progress{c.App.ErrWriter},
 	})
+	err = submitResumable(c, path, err)
 	if rc == nil {
 		return err
 	}

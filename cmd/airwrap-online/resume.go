@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
+)
+
+// resumable is a prepare or submit that stopped part way (interrupted, or a
+// prepare that failed after creating keys), with the command that goes on
+// from where it stopped. The hint table (errors.go) says what to do with it.
+type resumable struct {
+	err     error
+	submit  bool   // a submit: re-running it is safe
+	command string // quoted, to paste
+	receipt string // submit: this run's receipt, written, or ""
+}
+
+func (r *resumable) Error() string { return r.err.Error() }
+func (r *resumable) Unwrap() error { return r.err }
+
+// createOnly are prepare's flags that only go with --create: a continuing
+// prepare names the created keys with --key-id instead.
+var createOnly = map[string]bool{"create": true, "key-spec": true, "key-usage": true, "description": true, "multi-region": true, "tag": true}
+
+// prepareResumable wraps err, when prepare stopped part way, with the
+// command that continues: the same flags, and for the keys this run created
+// --key-id in place of --create and its flags.
+func prepareResumable(c *cli.Context, err error) error {
+	var created *online.CreatedError
+	isCreated := errors.As(err, &created)
+	if !isCreated && !errors.Is(err, kmsimport.ErrInterrupted) {
+		return err
+	}
+	words := append(globalWords(c), "prepare")
+	var ids []string
+	if isCreated {
+		ids = created.ARNs
+	}
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		if isCreated && createOnly[name] {
+			continue
+		}
+		if name == "key-id" {
+			for _, v := range append(c.StringSlice(name), ids...) {
+				words = append(words, "--key-id", v)
+			}
+			continue
+		}
+		words = append(words, flagWords(c, f)...)
+	}
+	return &resumable{err: err, command: clikit.ShellCommand(words)}
+}
+
+// submitResumable wraps an interrupted submit's err with the same command,
+// writing its receipt, if any, to a new path (receipts are never replaced).
+func submitResumable(c *cli.Context, bundlePath string, err error) error {
+	if !errors.Is(err, kmsimport.ErrInterrupted) {
+		return err
+	}
+	receipt := c.String("receipt")
+	words := append(globalWords(c), "submit", bundlePath)
+	for _, f := range c.Command.Flags {
+		if f.Names()[0] == "receipt" && receipt != "" {
+			words = append(words, "--receipt", nextReceiptPath(receipt))
+			continue
+		}
+		words = append(words, flagWords(c, f)...)
+	}
+	return &resumable{err: err, submit: true, command: clikit.ShellCommand(words), receipt: receipt}
+}
+
+// globalWords: the program and the global flags given, --endpoint-url
+// without any user name or password in it.
+func globalWords(c *cli.Context) []string {
+	words := []string{"airwrap-online"}
+	for _, f := range c.App.Flags {
+		w := flagWords(c, f) // the context looks the flag up in its lineage
+		if len(w) == 2 && w[0] == "--endpoint-url" {
+			if u, err := url.Parse(w[1]); err == nil && u.User != nil {
+				u.User = nil
+				w[1] = u.String()
+			}
+		}
+		words = append(words, w...)
+	}
+	return words
+}
+
+// flagWords: flag f as given on the command line, or nothing when unset.
+func flagWords(c *cli.Context, f cli.Flag) []string {
+	name := f.Names()[0]
+	if !c.IsSet(name) {
+		return nil
+	}
+	switch f.(type) {
+	case *cli.BoolFlag:
+		if c.Bool(name) {
+			return []string{"--" + name}
+		}
+		return []string{"--" + name + "=false"}
+	case *cli.StringSliceFlag:
+		var w []string
+		for _, v := range c.StringSlice(name) {
+			w = append(w, "--"+name, v)
+		}
+		return w
+	}
+	return []string{"--" + name, fmt.Sprint(c.Value(name))}
+}
+
+// nextReceiptPath is a path beside receipt that does not exist yet:
+// NAME-resumed.EXT, then NAME-resumed-2.EXT, and so on.
+func nextReceiptPath(receipt string) string {
+	ext := filepath.Ext(receipt)
+	base := strings.TrimSuffix(receipt, ext) + "-resumed"
+	for i := 1; ; i++ {
+		p := base + ext
+		if i > 1 {
+			p = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p
+		}
+	}
+}
