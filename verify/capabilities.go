@@ -106,7 +106,11 @@ func CheckCapabilities(c *bundle.Capabilities, now time.Time) (kmsrules.TokenExp
 			case !spec.Allows(alg):
 				bad(ap, "KMS does not allow %s for %s", alg, spec)
 			case !ok[alg]:
-				bad(ap, "%s failed the token's self-test (wrapping_algorithms)", alg)
+				if _, in := seenAlg[alg]; !in {
+					bad(ap, "%s has no self-test verdict in wrapping_algorithms", alg)
+				} else {
+					bad(ap, "%s failed the token's self-test (wrapping_algorithms)", alg)
+				}
 			default:
 				te.Algorithms = append(te.Algorithms, alg)
 			}
