@@ -11,13 +11,21 @@ import (
 // such key exists, so an operator learns at `key generate`, not at `wrap`,
 // that a key could never leave this token.
 
-// CanGenerate makes a throwaway session key (pair) of p and destroys it
-// again: nil if the token makes such keys, an ErrUnsupported error saying
-// why not, or another error when the test itself could not run.
+// CanGenerate makes a throwaway session key (pair) of p, describes it as
+// GenerateKey would (key spec, check value), and destroys it again: nil if
+// the token makes such keys airwrap can use, an ErrUnsupported error saying
+// why not, or another error when the test itself could not run (or the
+// key could not be described for another reason: GenerateKey would fail too).
 func (t *Token) CanGenerate(p KeyParams) (err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	label := "airwrap-can-generate"
+	id, err := t.random(16)
+	if err != nil {
+		return err
+	}
 	session := pkcs11.NewAttribute(pkcs11.CKA_TOKEN, false)
+	named := []*pkcs11.Attribute{session, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label), pkcs11.NewAttribute(pkcs11.CKA_ID, id)}
 	var made []pkcs11.ObjectHandle
 	defer func() {
 		for _, h := range made {
@@ -30,11 +38,14 @@ func (t *Token) CanGenerate(p KeyParams) (err error) {
 		if p.Type == GenericSecret {
 			mech, tmpl = pkcs11.CKM_GENERIC_SECRET_KEY_GEN, hmacTemplate(p.Len)
 		}
-		h, gerr := t.p.GenerateKey(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, append(tmpl, session))
+		tmpl = append(tmpl, named...)
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true), pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true))
+		h, gerr := t.p.GenerateKey(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, tmpl)
 		if gerr != nil {
 			return fmt.Errorf("generate %s: %w", p, mapGenErr(gerr))
 		}
 		made = append(made, h)
+		return t.canDescribe(p, h, pkcs11.CKO_SECRET_KEY)
 	case RSAKeyPair, ECKeyPair:
 		mech, pub := uint(pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN), rsaPublicTemplate(p.RSABits)
 		priv := importablePrivate(pkcs11.CKK_RSA)
@@ -45,14 +56,24 @@ func (t *Token) CanGenerate(p KeyParams) (err error) {
 			}
 			mech, pub, priv = pkcs11.CKM_EC_KEY_PAIR_GEN, ecPublicTemplate(c), importablePrivate(pkcs11.CKK_EC)
 		}
-		priv = append(priv, session, pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true), pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true))
-		ph, sh, gerr := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, append(pub, session), priv)
+		priv = append(priv, named...)
+		priv = append(priv, pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true), pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true))
+		pub = append(pub, named...)
+		ph, sh, gerr := t.p.GenerateKeyPair(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, priv)
 		if gerr != nil {
 			return fmt.Errorf("generate %s key pair: %w", p, mapGenErr(gerr))
 		}
 		made = append(made, ph, sh)
-	default:
-		return fmt.Errorf("%w: generate %s", ErrUnsupported, p)
+		return t.canDescribe(p, sh, pkcs11.CKO_PRIVATE_KEY)
+	}
+	return fmt.Errorf("%w: generate %s", ErrUnsupported, p)
+}
+
+// canDescribe: airwrap can describe the key just made as GenerateKey does
+// (a key spec, a check value the token computes), else ErrUnsupported.
+func (t *Token) canDescribe(p KeyParams, h pkcs11.ObjectHandle, class uint) error {
+	if _, err := t.describeFound(p.String(), h, class, nil); err != nil {
+		return fmt.Errorf("a %s key made on this token: %w", p, err)
 	}
 	return nil
 }
