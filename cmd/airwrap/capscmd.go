@@ -40,11 +40,11 @@ func checkCapsFlags(c *cli.Context) error {
 }
 
 type capsOut struct {
-	Out         string   `json:"out"`
-	SHA256      string   `json:"sha256"`
-	Signer      string   `json:"signer"`
-	Exportable  []string `json:"exportable_key_specs"`
-	Unexportble []string `json:"unexportable_key_specs"`
+	Out          string   `json:"out"`
+	SHA256       string   `json:"sha256"`
+	Signer       string   `json:"signer"`
+	Exportable   []string `json:"exportable_key_specs"`
+	Unexportable []string `json:"unexportable_key_specs"`
 }
 
 // writeCaps writes the signed capabilities when --out is given; nil otherwise.
@@ -60,12 +60,12 @@ func writeCaps(c *cli.Context, t *hsm.Token) (*capsOut, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	o := &capsOut{Out: c.String("out"), SHA256: bundle.SHA256Hex(data), Signer: s.Label(), Exportable: []string{}, Unexportble: []string{}}
+	o := &capsOut{Out: c.String("out"), SHA256: bundle.SHA256Hex(data), Signer: s.Label(), Exportable: []string{}, Unexportable: []string{}}
 	for _, k := range caps.KeySpecs {
 		if len(k.ExportAlgorithms) > 0 {
 			o.Exportable = append(o.Exportable, k.KeySpec)
 		} else {
-			o.Unexportble = append(o.Unexportble, k.KeySpec)
+			o.Unexportable = append(o.Unexportable, k.KeySpec)
 		}
 	}
 	return o, nil
@@ -77,7 +77,7 @@ func printCaps(w io.Writer, o *capsOut) {
 	}
 	fmt.Fprintf(w, "wrote %s (sha256 %s), signed by %q\n", clikit.Escape(o.Out), o.SHA256, clikit.Escape(o.Signer))
 	field(w, 2, "exportable key specs", fmt.Sprint(o.Exportable))
-	field(w, 2, "never exportable", fmt.Sprint(o.Unexportble))
+	field(w, 2, "never exportable", fmt.Sprint(o.Unexportable))
 	fmt.Fprintln(w, "carry it to the online side: airwrap-online prepare --token-capabilities FILE --capabilities-trust SIGNER.pem")
 }
 
