@@ -35,6 +35,11 @@ type PrepareRequest struct {
 	// Created, if set, is called as soon as CreateKey has made a key: the
 	// key exists from then on, whatever fails after.
 	Created func(KeyInfo)
+	// TokenExports, when not nil, is what the offline token exports, by key
+	// spec (verify.OpenCapabilities): algorithms are chosen among those, and
+	// a key whose spec it cannot export is refused before any
+	// GetParametersForImport (kmsrules.ChooseTokenAlgorithm).
+	TokenExports kmsrules.TokenExports
 }
 
 // Prepare validates req completely, creates the key if asked, checks every
@@ -103,7 +108,7 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 			errs = append(errs, err)
 			continue
 		}
-		alg, err := kmsrules.ChooseAlgorithm(kmsrules.KeySpec(info.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec))
+		alg, err := kmsrules.ChooseTokenAlgorithm(kmsrules.KeySpec(info.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec), req.TokenExports)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %s: %w", path, clikit.Escape(info.ARN), err))
 			continue
@@ -179,8 +184,8 @@ func (req PrepareRequest) Validate() error {
 	if req.Create != nil {
 		if err := req.Create.validateValues(); err != nil {
 			errs = append(errs, err)
-		} else if req.Create.checkUsage() == nil && req.WrappingAlgorithm != "" {
-			if err := kmsrules.CheckFit(kmsrules.KeySpec(req.Create.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec)); err != nil {
+		} else if req.Create.checkUsage() == nil && (req.WrappingAlgorithm != "" || req.TokenExports != nil) {
+			if _, err := kmsrules.ChooseTokenAlgorithm(kmsrules.KeySpec(req.Create.KeySpec), kmsrules.WrappingAlgorithm(req.WrappingAlgorithm), kmsrules.WrappingKeySpec(req.WrappingKeySpec), req.TokenExports); err != nil {
 				errs = append(errs, fmt.Errorf("create.key-spec: %w", err))
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"slices"
 )
@@ -138,23 +137,10 @@ func checkLen(spec KeySpec, alg WrappingAlgorithm, wk WrappingKeySpec, n int, up
 }
 
 // ChooseAlgorithm returns alg if it fits, or, when alg is empty, the
-// strongest algorithm the rules allow for spec that fits wk.
+// strongest algorithm the rules allow for spec that fits wk
+// (ChooseTokenAlgorithm with nothing known about the token).
 func ChooseAlgorithm(spec KeySpec, alg WrappingAlgorithm, wk WrappingKeySpec) (WrappingAlgorithm, error) {
-	if alg != "" {
-		return alg, CheckFit(spec, alg, wk)
-	}
-	if _, err := ParseKeySpec(string(spec)); err != nil {
-		return "", err
-	}
-	var errs []error
-	for _, a := range rules[spec].algorithms {
-		err := CheckFit(spec, a, wk)
-		if err == nil {
-			return a, nil
-		}
-		errs = append(errs, err)
-	}
-	return "", errors.Join(errs...)
+	return ChooseTokenAlgorithm(spec, alg, wk, nil)
 }
 
 // CheckWrappedLen checks that n bytes of encrypted key material have the

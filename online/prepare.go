@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
@@ -19,7 +20,11 @@ type PrepareRequest struct {
 	Out        string
 	SignKey    string // PKCS#8 PEM private key file, or ""
 	SignKMSKey string // KMS signing key id, or ""
-	Client     Client
+	// Token, when given, is the token's signed capabilities: each key gets
+	// the strongest algorithm the token produces, and a key whose spec the
+	// token cannot export is refused before any GetParametersForImport.
+	Token  TokenCapabilities
+	Client Client
 }
 
 // CheckUsage reports, every problem at once, the choices the request lacks
@@ -34,6 +39,7 @@ func (r PrepareRequest) CheckUsage() error {
 	if r.SignKey != "" && r.SignKMSKey != "" {
 		errs = append(errs, errors.New("--sign-key and --sign-kms-key exclude each other: sign with one key"))
 	}
+	errs = append(errs, r.Token.checkUsage())
 	if err := errors.Join(errs...); err != nil {
 		return &clikit.UsageError{Err: err}
 	}
@@ -68,8 +74,14 @@ func prepare(ctx context.Context, req PrepareRequest) (*Prepared, error) {
 	if err := atomicfile.CheckAbsent(req.Out); err != nil {
 		return nil, err
 	}
-	var signer crypto.Signer
 	var err error
+	if _, req.Params.TokenExports, err = req.Token.open(time.Now()); err != nil {
+		return nil, err
+	}
+	if err := req.Params.Validate(); err != nil { // again, now with the token's capabilities
+		return nil, err
+	}
+	var signer crypto.Signer
 	if req.SignKey != "" {
 		if signer, err = kmsimport.LoadSigningKeyFile(req.SignKey); err != nil {
 			return nil, fmt.Errorf("--sign-key: %w", err)

@@ -72,12 +72,23 @@ export AWS_ACCESS_KEY_ID=rehearsal AWS_SECRET_ACCESS_KEY=rehearsal AWS_REGION=eu
 export AWS_ENDPOINT_URL_KMS=$endpoint AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
 say "local-kms on $endpoint (account 111122223333, eu-west-2)"
 
+step "Offline first: what this HSM can really do (known-answer tests on throwaway objects)"
+cd "$offline"
+run airwrap hsm info
+run airwrap signer generate --label ceremony-signer
+run airwrap signer export --label ceremony-signer --out ceremony-signer.pem
+run airwrap inspect ceremony-signer.pem
+say "ceremony-signer.pem is pinned on the online side (carried separately, checked by this fingerprint)"
+run airwrap hsm info --out capabilities.json --signer ceremony-signer
+cp capabilities.json ceremony-signer.pem "$usb/"
+
 step "Online: create a KMS key with Origin=EXTERNAL and fetch its import parameters"
-say "local-kms unwraps only SYMMETRIC_DEFAULT keys under RSA_2048 wrapping keys, and SoftHSM"
-say "only makes RSAES_OAEP_SHA_1, so the rehearsal uses those; real KMS prefers RSA_4096 + SHA-256."
+say "local-kms unwraps only SYMMETRIC_DEFAULT keys under RSA_2048 wrapping keys; the token's signed"
+say "capabilities choose the algorithm SoftHSM really produces (RSAES_OAEP_SHA_1, not SHA-256)."
 cd "$online"
 run airwrap-online prepare --create --key-spec SYMMETRIC_DEFAULT --description "airwrap rehearsal" \
-	--wrapping-key-spec RSA_2048 --wrapping-algorithm RSAES_OAEP_SHA_1 --out "$usb/params.json"
+	--wrapping-key-spec RSA_2048 --token-capabilities "$usb/capabilities.json" \
+	--capabilities-trust "$usb/ceremony-signer.pem" --out "$usb/params.json"
 key_arn=$(sed -n 's/.*"key_arn": *"\([^"]*\)".*/\1/p' "$usb/params.json" | head -n1)
 [ -n "$key_arn" ] || { echo "demo: no key ARN in params.json" >&2; exit 1; }
 say "KMS key: $key_arn"
@@ -86,15 +97,6 @@ step "Carry params.json across the air gap; the offline laptop reads it aloud"
 cd "$offline"
 cp "$usb/params.json" "$offline/params.json"
 run airwrap inspect params.json
-
-step "Offline: what this HSM can really do (known-answer tests on throwaway objects)"
-run airwrap hsm info
-
-step "Offline: the ceremony signing key (once per HSM), pinned by its fingerprint"
-run airwrap signer generate --label ceremony-signer
-run airwrap signer export --label ceremony-signer --out ceremony-signer.pem
-run airwrap inspect ceremony-signer.pem
-say "ceremony-signer.pem is pinned on the online side (carried separately, checked by this fingerprint)"
 
 step "Offline: the ceremony plan, reviewed and checked before anyone types the PIN"
 valid_to=$(date -u -d '+30 days' +%Y-%m-%d) # a date alone: midnight UTC at its start
@@ -132,7 +134,7 @@ else
 	run sed -n '1,40p' record.md
 fi
 say "print record.pdf, read its fingerprints aloud against the screen, and sign it"
-cp import.json import.json.transcript.jsonl ceremony-signer.pem "$usb/"
+cp import.json import.json.transcript.jsonl "$usb/"
 
 step "Carry import.json back; online: verify everything, then import"
 cd "$online"

@@ -9,6 +9,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/online"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
@@ -83,6 +84,8 @@ var hints = []hint{
 	{match: is(online.ErrTrustFile), each: true, text: say("each --trust must be a PEM public key file written by `airwrap signer export`")},
 	{match: part(verify.PartBundle), each: true, text: say("the file is not an intact import bundle: copy it again from the air-gapped machine")},
 	{match: part(verify.PartSignatures), each: true, text: say("the bundle is not signed by enough of the pinned keys: check --trust and --threshold, and that the file was not altered")},
+	{match: is(kmsrules.ErrTokenCannotExport), each: true, text: say("the offline token could never export these keys (its signed capabilities say so): import them from an HSM that can, or make keys of a spec `airwrap hsm info` shows it exports")},
+	{match: is(verify.ErrCapabilities), each: true, text: say("the capabilities file contradicts itself: write it again with `airwrap hsm info --out FILE --signer LABEL` and carry the new file across")},
 	{match: is(verify.ErrParamsExpired), each: true, text: say("import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again; if this bundle was already submitted, `airwrap-online status` and `verify-import` show what KMS holds")},
 
 	// KMS outcomes (kmsimport).

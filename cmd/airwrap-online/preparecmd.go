@@ -21,7 +21,7 @@ func prepareCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "prepare",
 		Usage:     "fetch import parameters for KMS keys into a parameters bundle",
-		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] --out FILE",
+		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] [--token-capabilities FILE --capabilities-trust PEM] --out FILE",
 		Description: `Checks every key with DescribeKey first (origin EXTERNAL, PendingImport or
 Enabled, not in a custom key store, an importable key spec), then calls
 GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
@@ -36,6 +36,13 @@ bundle (a DSSE envelope around the parameters bundle, bundle/SPEC.md 2.1):
 the offline side then refuses parameters not signed by a key it trusts
 (airwrap wrap --params-trust PUBLIC.pem). The signing key is checked before
 any AWS call that changes anything.
+
+With --token-capabilities FILE --capabilities-trust PEM (the file from
+` + "`airwrap hsm info --out FILE --signer LABEL`" + `, carried across first, and the
+ceremony signer's public key), the file's signature is verified first; each
+key then gets the strongest algorithm the token really produces, and every
+key whose spec the token cannot export is refused, all at once, before any
+GetParametersForImport (with --create, before CreateKey).
 
 Example:
    airwrap-online prepare --key-id arn:aws:kms:eu-west-2:111122223333:key/1234abcd-... --out params.json
@@ -56,6 +63,8 @@ Example:
 			&cli.StringFlag{Name: "rate", Value: "1/s", Usage: "GetParametersForImport `RATE`: N/s or N/m"},
 			&cli.StringFlag{Name: "sign-key", Usage: "sign the bundle with the PKCS#8 PEM private key in `FILE` (mode 0600; ECDSA P-256/P-384 or RSA >= 3072)"},
 			&cli.StringFlag{Name: "sign-kms-key", Usage: "sign the bundle with the KMS asymmetric signing key `ID` (ECC_NIST_P256/P384, RSA_3072/4096)"},
+			&cli.StringFlag{Name: "token-capabilities", Usage: "the offline token's capabilities `FILE` (airwrap hsm info --out): choose algorithms the token really produces, refuse keys it cannot export"},
+			&cli.StringSliceFlag{Name: "capabilities-trust", Usage: "with --token-capabilities: the ceremony signer's public key `PEM` (airwrap signer export) that must have signed it (repeat to pin several)"},
 		},
 		Action: prepareAction,
 	}
@@ -139,6 +148,7 @@ func prepareRequest(c *cli.Context) (online.PrepareRequest, error) {
 			Rate: rate, Progress: progress{c.App.ErrWriter}, ToolVersion: version,
 		},
 		Out: c.String("out"), SignKey: c.String("sign-key"), SignKMSKey: c.String("sign-kms-key"),
+		Token:  online.TokenCapabilities{Path: c.String("token-capabilities"), TrustFiles: c.StringSlice("capabilities-trust")},
 		Client: func() (kmsimport.API, error) { return kmsClient(c) },
 	}
 	if c.Bool("create") {

@@ -59,16 +59,18 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":       script.Exits,
-			"kmskey":      cmdKMSKey,
-			"kmsrequests": cmdKMSRequests,
-			"kmsfault":    cmdKMSFault,
-			"kmsdelete":   cmdKMSDelete,
-			"signer":      cmdSigner,
-			"wrapbundle":  cmdWrapBundle,
-			"tamper":      script.Tamper,
-			"standin":     cmdStandIn,
-			"jsonvalid":   cmdJSONValid,
+			"exits":           script.Exits,
+			"kmskey":          cmdKMSKey,
+			"kmsrequests":     cmdKMSRequests,
+			"kmsfault":        cmdKMSFault,
+			"kmsdelete":       cmdKMSDelete,
+			"signer":          cmdSigner,
+			"wrapbundle":      cmdWrapBundle,
+			"tamper":          script.Tamper,
+			"standin":         cmdStandIn,
+			"jsonvalid":       cmdJSONValid,
+			"capsfile":        cmdCapsFile,
+			"standinrequests": cmdStandInRequests,
 		},
 	})
 }
@@ -256,6 +258,7 @@ func cmdStandIn(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	s := kmstest.NewStandIn()
 	ts.Defer(s.Close)
+	standIns.Store(standInKey{ts, args[0]}, s)
 	s.EchoCrypt()
 	for _, line := range strings.Split(os.Expand(ts.ReadFile(args[1]), ts.Getenv), "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {

@@ -30,6 +30,7 @@ var hints = []struct {
 	{hsm.ErrKeyNotFound, "list the keys with `airwrap key list`"},
 	{hsm.ErrDuplicateLabel, "choose another --label; `airwrap key list` shows those in use"},
 	{hsm.ErrUnsupported, "run `airwrap hsm info` to see what this token can do correctly"},
+	{ceremony.ErrCannotExport, "choose a key spec `airwrap hsm info` shows this token exports, or use an HSM that exports this one; --allow-unexportable makes the key anyway"},
 	{ceremony.ErrTokenCannot, "run `airwrap hsm info` for the verdicts; ask the online side for parameters with an algorithm the token passes"},
 	{ceremony.ErrOutputExists, "airwrap never replaces a file: choose a new --out (and --awscli-dir), or move the old files away"},
 	{atomicfile.ErrExists, "airwrap never replaces a file: choose another path, or move the old file away"},

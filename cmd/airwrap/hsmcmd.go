@@ -27,7 +27,13 @@ RSA_AES_KEY_WRAP_SHA_1 and RSA_AES_KEY_WRAP_SHA_256, whether the token gets it
 right, and which mechanism it would use for the AES key-wrap step.
 
 Example:
-   airwrap --module /usr/lib/softhsm/libsofthsm2.so --token ceremony hsm info`,
+   airwrap --module /usr/lib/softhsm/libsofthsm2.so --token ceremony hsm info
+
+With --out FILE --signer LABEL it also writes what it measured (identity,
+the verdicts, and for each KMS key spec whether the token makes and exports
+such keys, and with which algorithms), signed by the ceremony signer: carry
+it to the online side first (airwrap-online prepare --token-capabilities).`,
+			Flags:  capsFlags(),
 			Action: hsmInfo,
 		}},
 	}
@@ -51,6 +57,7 @@ type hsmInfoOut struct {
 	KWPMechanismID   string          `json:"kwp_mechanism_id"`
 	KWPPadsCorrectly bool            `json:"kwp_pads_correctly"`
 	SigningKeys      []signingKeyOut `json:"signing_keys"`
+	Capabilities     *capsOut        `json:"capabilities,omitempty"`
 }
 
 // signingKeyOut is a key on the token that looks meant to sign ceremonies.
@@ -74,6 +81,9 @@ func hsmInfo(c *cli.Context) error {
 		return err
 	}
 	if err := checkHSMFlags(c); err != nil {
+		return err
+	}
+	if err := checkCapsFlags(c); err != nil {
 		return err
 	}
 	return withToken(c, func(t *hsm.Token) error {
@@ -100,6 +110,9 @@ func hsmInfo(c *cli.Context) error {
 		o.SigningKeys = []signingKeyOut{}
 		for _, k := range sks {
 			o.SigningKeys = append(o.SigningKeys, signingKeyOut{k.Label, hex.EncodeToString(k.ID), toSignerAttrs(k.Label, k.Check), k.Check})
+		}
+		if o.Capabilities, err = writeCaps(c, t); err != nil {
+			return err
 		}
 		return emit(c, o, func(w io.Writer) {
 			fmt.Fprintln(w, "module")
@@ -144,6 +157,7 @@ func hsmInfo(c *cli.Context) error {
 				field(w, 4, "id", k.ID)
 				printSignerAttrs(w, 4, k.check, k.signerAttrsOut)
 			}
+			printCaps(w, o.Capabilities)
 		})
 	})
 }

@@ -25,13 +25,16 @@ func keyCommand() *cli.Command {
 				Description: `Key specs: SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, HMAC_512,
 RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521,
 ECC_SECG_P256K1. The key is a token object with a unique label and CKA_ID; an
-existing label is refused.
+existing label is refused. A key spec this token could never export (its
+self-test, as ` + "`airwrap hsm info`" + ` shows) is refused before anything is made,
+unless --allow-unexportable (then a warning).
 
 Example:
    airwrap key generate --label payments-2026 --key-spec SYMMETRIC_DEFAULT`,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "label", Usage: "`LABEL` of the new key (unique on the token)"},
 					&cli.StringFlag{Name: "key-spec", Usage: "KMS key `SPEC` the key will be imported as"},
+					&cli.BoolFlag{Name: "allow-unexportable", Usage: "make the key even if this token could never export it (a warning instead of a refusal)"},
 				},
 				Action: keyGenerate,
 			},
@@ -94,6 +97,9 @@ func keyGenerate(c *cli.Context) error {
 		return err
 	}
 	return withToken(c, func(t *hsm.Token) error {
+		if err := checkGenerate(c, t, c.String("key-spec")); err != nil {
+			return fmt.Errorf("generate %s key %q: %w", c.String("key-spec"), c.String("label"), err)
+		}
 		k, err := ceremony.GenerateKey(t, c.String("label"), c.String("key-spec"))
 		if err != nil {
 			return fmt.Errorf("generate %s key %q: %w", c.String("key-spec"), c.String("label"), err)

@@ -1,0 +1,165 @@
+package verify
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/internal/testkit/keys"
+)
+
+// Capabilities vectors live in bundle/testdata/capabilities (SPEC.md 6.1).
+// valid-softhsm.json is what SoftHSM 2.6.1 really measures (ceremony
+// TestSoftHSMCapabilitiesVector keeps it so); every invalid vector is made
+// from it here by `go test ./verify -run TestGenerateCapabilitiesVectors -update`.
+const capsDir = "../bundle/testdata/capabilities"
+
+// capsTrust is the one key the vectors are opened with: the published test
+// key test-signer-p384 (never trust it outside tests).
+func capsTrust(t *testing.T) []TrustedKey {
+	t.Helper()
+	k, err := LoadTrust(keys.PublicPEM(t, "test-signer-p384"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []TrustedKey{k}
+}
+
+// TestCapabilitiesVectors opens every capabilities vector as airwrap-online
+// prepare does (OpenCapabilities, test-signer-p384 pinned): valid-* open,
+// each invalid-* fails with exactly its .err text.
+func TestCapabilitiesVectors(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(capsDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 10 {
+		t.Fatalf("%s: only %d vectors: regenerate with -update", capsDir, len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ""
+			if b, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".err"); err == nil {
+				want = strings.TrimSuffix(string(b), "\n")
+			}
+			if valid := strings.HasPrefix(filepath.Base(f), "valid-"); valid == (want != "") {
+				t.Fatalf("name says valid=%v but .err present=%v", valid, want != "")
+			}
+			_, exports, err := OpenCapabilities(data, capsTrust(t), time.Now())
+			if want == "" {
+				if err != nil || len(exports) == 0 {
+					t.Fatalf("want success, got %v (%d specs)", err, len(exports))
+				}
+				return
+			}
+			if err == nil || err.Error() != want {
+				t.Fatalf("wrong error\n got: %v\nwant: %s", err, want)
+			}
+			if !errors.Is(err, bundle.ErrMalformed) && !errors.Is(err, ErrUntrusted) && !errors.Is(err, ErrCapabilities) {
+				t.Fatalf("error is none of ErrMalformed, ErrUntrusted, ErrCapabilities: %v", err)
+			}
+		})
+	}
+}
+
+// capsEnvelope writes an envelope in the canonical layout by hand, so that
+// payloads bundle refuses to sign can be vectors too.
+func capsEnvelope(t *testing.T, payloadType string, payload []byte, signers ...string) []byte {
+	t.Helper()
+	var sigs []string
+	for _, name := range signers {
+		env, err := bundle.SignEnvelope(payloadType, payload, []crypto.Signer{keys.Signer(t, name)}...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := env.Signatures[0]
+		sigs = append(sigs, fmt.Sprintf("    {\n      \"keyid\": %q,\n      \"sig\": %q\n    }", s.KeyID, s.Sig))
+	}
+	return []byte(fmt.Sprintf("{\n  \"payloadType\": %q,\n  \"payload\": %q,\n  \"signatures\": [\n%s\n  ]\n}\n",
+		payloadType, base64.StdEncoding.EncodeToString(payload), strings.Join(sigs, ",\n")))
+}
+
+func TestGenerateCapabilitiesVectors(t *testing.T) {
+	if !*update {
+		t.Skip("vector generator: run with -update")
+	}
+	valid, err := os.ReadFile(filepath.Join(capsDir, "valid-softhsm.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := bundle.ParseSignedCapabilities(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := string(sc.Raw)
+	edit := func(old, new string) []byte {
+		if !strings.Contains(payload, old) {
+			t.Fatalf("payload lacks %q", old)
+		}
+		return []byte(strings.Replace(payload, old, new, 1))
+	}
+	signed := func(p []byte) []byte { return capsEnvelope(t, bundle.CapabilitiesPayloadType, p, "test-signer-p384") }
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, valid); err != nil {
+		t.Fatal(err)
+	}
+	var compactPayload bytes.Buffer
+	if err := json.Compact(&compactPayload, sc.Raw); err != nil {
+		t.Fatal(err)
+	}
+	sym := "\"key_spec\": \"SYMMETRIC_DEFAULT\",\n      \"can_generate\": true,\n      \"export_algorithms\": [\n        \"RSAES_OAEP_SHA_1\"\n      ]"
+	rsa := "\"key_spec\": \"RSA_2048\",\n      \"can_generate\": true,\n      \"export_algorithms\": []"
+	vs := []struct{ name, err string }{}
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(capsDir, name+".json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := OpenCapabilities(data, capsTrust(t), time.Now())
+		if err == nil {
+			t.Fatalf("%s: opens", name)
+		}
+		vs = append(vs, struct{ name, err string }{name, err.Error()})
+	}
+	old, _ := filepath.Glob(filepath.Join(capsDir, "invalid-*"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The envelope (R46) and the payload's syntax (R47).
+	write("invalid-params-payload-type", capsEnvelope(t, bundle.ParamsPayloadType, sc.Raw, "test-signer-p384"))
+	write("invalid-compact", compact.Bytes())
+	write("invalid-payload-not-canonical", signed(compactPayload.Bytes()))
+	write("invalid-payload-unknown-field", signed(edit(sym, sym+",\n      \"comment\": \"hello\"")))
+	write("invalid-payload-ok-string", signed(edit(`"ok": true`, `"ok": "true"`)))
+	write("invalid-payload-wrong-type", signed(edit(`"type": "airwrap/token-capabilities/v1"`, `"type": "airwrap/parameters/v1"`)))
+	// Signatures (R49).
+	// RSA_2048 claimed exportable, the signature left as it was.
+	tampered := []byte(strings.Replace(string(valid), sc.Envelope.Payload, base64.StdEncoding.EncodeToString(edit(rsa, strings.Replace(rsa, "[]", "[\n        \"RSA_AES_KEY_WRAP_SHA_1\"\n      ]", 1))), 1))
+	write("invalid-tampered", tampered)
+	write("invalid-untrusted-signer", capsEnvelope(t, bundle.CapabilitiesPayloadType, sc.Raw, "test-signer-p256"))
+	// Meaning (R48, R50), signed by the trusted key.
+	write("invalid-export-failed-algorithm", signed(edit(sym, strings.Replace(sym, `"RSAES_OAEP_SHA_1"`, "\"RSAES_OAEP_SHA_1\",\n        \"RSAES_OAEP_SHA_256\"", 1))))
+	write("invalid-export-not-allowed", signed(edit(rsa, strings.Replace(rsa, "[]", "[\n        \"RSAES_OAEP_SHA_1\"\n      ]", 1))))
+	write("invalid-unknown-algorithm", signed(edit(`"algorithm": "RSAES_OAEP_SHA_1"`, `"algorithm": "RSAES_PKCS1_V1_5"`)))
+	write("invalid-created-in-future", signed(edit(`"created_at": "2026-11-30T12:00:00Z"`, `"created_at": "2099-01-01T00:00:00Z"`)))
+	write("invalid-missing-key-spec", signed(edit("\"key_spec\": \"RSA_4096\"", "\"key_spec\": \"RSA_3072\"")))
+	for _, v := range vs {
+		if err := os.WriteFile(filepath.Join(capsDir, v.name+".err"), []byte(v.err+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
