@@ -63,6 +63,12 @@ type Plan struct {
 	// be one of these (checked after login, before anything is wrapped).
 	Trust     []verify.TrustedKey
 	RecordPDF string // the record to print; its Markdown twin goes beside it
+	// Capabilities, when given, is the token's signed capabilities file
+	// (airwrap hsm info --out), trusted by CapabilitiesTrust: `ceremony
+	// check` then refuses, without the token, every key the token cannot
+	// export with the parameters' wrapping algorithm.
+	Capabilities      []byte
+	CapabilitiesTrust []verify.TrustedKey
 
 	pos map[string]position
 }
@@ -81,18 +87,26 @@ type PlanKey struct {
 // types itself, so that it reports every unknown field, repeated key and
 // wrong type at once, each at its line and column.
 type planDoc struct {
-	Version     int           `yaml:"version"`
-	Parameters  string        `yaml:"parameters"`
-	ParamsTrust *trustDoc     `yaml:"params_trust"`
-	Trust       string        `yaml:"trust"`
-	Signer      string        `yaml:"signer"`
-	Operators   []operatorDoc `yaml:"operators"`
-	ValidTo     string        `yaml:"valid_to"`
-	NoExpiry    bool          `yaml:"no_expiry"`
-	AWSCLIDir   string        `yaml:"awscli_dir"`
-	Out         string        `yaml:"out"`
-	Record      string        `yaml:"record"`
-	Keys        []keyDoc      `yaml:"keys"`
+	Version      int           `yaml:"version"`
+	Parameters   string        `yaml:"parameters"`
+	ParamsTrust  *trustDoc     `yaml:"params_trust"`
+	Capabilities *capsDoc      `yaml:"capabilities"`
+	Trust        string        `yaml:"trust"`
+	Signer       string        `yaml:"signer"`
+	Operators    []operatorDoc `yaml:"operators"`
+	ValidTo      string        `yaml:"valid_to"`
+	NoExpiry     bool          `yaml:"no_expiry"`
+	AWSCLIDir    string        `yaml:"awscli_dir"`
+	Out          string        `yaml:"out"`
+	Record       string        `yaml:"record"`
+	Keys         []keyDoc      `yaml:"keys"`
+}
+
+// capsDoc names the token's signed capabilities (airwrap hsm info --out)
+// and the PEM files of the signers trusted to have made them.
+type capsDoc struct {
+	Path  string   `yaml:"path"`
+	Trust []string `yaml:"trust"`
 }
 
 type trustDoc struct {
@@ -232,6 +246,27 @@ func (p *Plan) fill(w *walker, d *planDoc) {
 		}
 		o.ParamsThreshold = t.Threshold
 	}
+	if c := d.Capabilities; c != nil {
+		if c.Path == "" {
+			planErr("capabilities.path", "capabilities needs the file airwrap hsm info --out wrote")
+		} else {
+			data, err := bundle.ReadFile(p.resolve(c.Path))
+			if err != nil {
+				bad("capabilities.path", err)
+			}
+			p.Capabilities = data
+		}
+		if len(c.Trust) == 0 {
+			planErr("capabilities.trust", "capabilities needs the PEM of the signer that signed them (airwrap signer export)")
+		}
+		for i, f := range c.Trust {
+			keys, err := verify.LoadTrustFiles(p.resolve(f))
+			if err != nil {
+				bad(fmt.Sprintf("capabilities.trust[%d]", i), err)
+			}
+			p.CapabilitiesTrust = append(p.CapabilitiesTrust, keys...)
+		}
+	}
 	if d.Trust != "" {
 		keys, err := verify.LoadTrustFiles(p.resolve(d.Trust))
 		if err != nil {
@@ -338,6 +373,9 @@ func (p *Plan) validate(w *walker, now time.Time) {
 		bad("valid_to", kmsrules.CheckValidTo(kmsrules.ExpiresModel, &v, now))
 	}
 	bad("keys", selectKeys(entries, o.Keys))
+	if p.Capabilities != nil && len(p.CapabilitiesTrust) > 0 {
+		p.checkExports(entries, now, bad)
+	}
 	for i, op := range o.Operators {
 		if op == "" || !printable(op) {
 			bad(fmt.Sprintf("operators[%d].name", i), fmt.Errorf("%w: %q is empty or has a control or non-printable character", ErrInvalidRequest, op))
@@ -361,6 +399,36 @@ func (p *Plan) validate(w *walker, now time.Time) {
 			bad("", err)
 		}
 	}
+}
+
+// checkExports refuses, without the token, each key the token's signed
+// capabilities say it cannot export with the parameters' algorithm (or,
+// with none named, with any algorithm KMS allows): kmsrules'
+// ChooseTokenAlgorithm, as `airwrap-online prepare --token-capabilities`.
+func (p *Plan) checkExports(entries []*entry, now time.Time, bad func(string, error)) {
+	_, exports, err := verify.OpenCapabilities(p.Capabilities, p.CapabilitiesTrust, now)
+	if err != nil {
+		bad("capabilities.path", err)
+		return
+	}
+	for _, e := range entries {
+		if e.spec == "" {
+			continue // AWS CLI JSON without a key spec: known only on the token
+		}
+		if _, err := kmsrules.ChooseTokenAlgorithm(e.spec, e.alg, e.wrappingKeySpec, exports); err != nil {
+			bad(p.keyField(e.arn), fmt.Errorf("%s (%s): %w", e.arn, e.spec, err))
+		}
+	}
+}
+
+// keyField is the plan field of the key for arn: keys[i], or "keys".
+func (p *Plan) keyField(arn string) string {
+	for _, k := range p.Keys {
+		if k.ARN == arn || (k.ARN == "" && len(p.Keys) == 1) {
+			return k.Field
+		}
+	}
+	return "keys"
 }
 
 // splitJoined is the problems errors.Join joined into err (err itself if

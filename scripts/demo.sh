@@ -104,6 +104,9 @@ cat >plan.yaml <<PLAN
 # The rehearsal's ceremony plan (docs/CEREMONY-PLAN.md has the full schema).
 version: 1
 parameters: params.json
+capabilities:
+  path: capabilities.json
+  trust: [ceremony-signer.pem]
 trust: ceremony-signer.pem
 signer: ceremony-signer
 operators:
