@@ -41,10 +41,10 @@ func (m *meter) call(op string) {
 	wait(d)
 }
 
-// wait waits d. time.Sleep alone overshoots by about 0.6 ms on a loaded
-// machine (measured: 0.5 ms slept as 1.1 ms, 2 ms as 2.2 ms), too much for
-// a model of a fast network, so it sleeps all but the last millisecond and
-// spins through the rest.
+// wait waits d. time.Sleep alone overshoots by a fraction of a millisecond
+// on a loaded machine (measured in docs/PERFORMANCE.md, "The latency
+// model"), too much for a model of a fast network, so it sleeps all but the
+// last millisecond and spins through the rest.
 func wait(d time.Duration) {
 	if d <= 0 {
 		return

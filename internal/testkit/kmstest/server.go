@@ -180,8 +180,8 @@ var (
 )
 
 // Binary finds local-kms on PATH or in $(go env GOPATH)/bin, else installs the
-// pinned version with `go install` (about 30 s cold). The result is cached for
-// the process.
+// pinned version with `go install` (its cold time is in docs/PERFORMANCE.md).
+// The result is cached for the process.
 func Binary() (string, error) {
 	binOnce.Do(func() { binPath, binErr = findOrInstall() })
 	return binPath, binErr
