@@ -89,7 +89,7 @@ func TestWrapOnSoftHSM(t *testing.T) {
 			bound = i
 		}
 	}
-	require.False(t, bound < 0, "transcript_sha256 does not bind the payload.built line")
+	require.GreaterOrEqual(t, bound, 0, "transcript_sha256 does not bind the payload.built line")
 	require.True(t, bytes.Contains(lines[bound], []byte(`"step":"payload.built"`)), "transcript_sha256 does not bind the payload.built line")
 	require.True(t, bytes.Contains(lines[len(lines)-1], []byte(`"step":"signed"`)), "last transcript line is not the signature: %s", lines[len(lines)-1])
 	require.True(t, bytes.Contains(progress.Bytes(), []byte("wrapping 1/1")), "no progress line: %q", progress.String())

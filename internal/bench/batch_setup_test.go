@@ -40,7 +40,7 @@ func batchSize(b *testing.B) int {
 	}
 	n, err := strconv.Atoi(s)
 	require.NoError(b, err, "%s=%q: want a positive number", batchSizeEnv, s)
-	require.False(b, n < 1, "%s=%q: want a positive number", batchSizeEnv, s)
+	require.GreaterOrEqual(b, n, 1, "%s=%q: want a positive number", batchSizeEnv, s)
 	return n
 }
 

@@ -58,7 +58,7 @@ func objectCounts(b *testing.B) []int {
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		require.NoError(b, err, "%s=%q: want rising counts of at least 10", objectsEnv, s)
-		require.False(b, n < 10, "%s=%q: want rising counts of at least 10", objectsEnv, s)
+		require.GreaterOrEqual(b, n, 10, "%s=%q: want rising counts of at least 10", objectsEnv, s)
 		require.False(b, len(out) > 0 && n <= out[len(out)-1], "%s=%q: want rising counts of at least 10", objectsEnv, s)
 		out = append(out, n)
 	}

@@ -56,7 +56,7 @@ func TestKillWrapAtEveryPKCS11Call(t *testing.T) {
 		}
 	}
 	t.Logf("killed at %d PKCS#11 calls; outputs complete at %d of them, absent at the others", points, complete)
-	require.False(t, points < 10, "only %d kill points (%d with outputs): the pause hook did not work", points, complete)
+	require.GreaterOrEqual(t, points, 10, "only %d kill points (%d with outputs): the pause hook did not work", points, complete)
 	require.NotZero(t, complete, "only %d kill points (%d with outputs): the pause hook did not work", points, complete)
 	// the last kill point with outputs absent, or a fresh name: the re-run completes
 	if _, err := os.Stat(filepath.Join(o.work, last+".json")); err == nil {
