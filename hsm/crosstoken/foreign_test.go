@@ -179,8 +179,7 @@ func refused(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, wk
 func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, want []byte, wk *rsa.PrivateKey) {
 	t.Helper()
 	key, err := tok.FindKey(f.label)
-	if err != nil {
-		t.Errorf("%s: %v", f.label, err)
+	if !assert.NoError(t, err, f.label) {
 		return
 	}
 	imported := 0
