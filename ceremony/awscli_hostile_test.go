@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/require"
 )
 
 // awsJSON is AWS CLI get-parameters-for-import JSON with chosen fields.
@@ -24,9 +24,7 @@ func awsJSON(keyID string, pub []byte, validTo time.Time) []byte {
 
 func spki(t *testing.T, n *big.Int, e int) []byte {
 	der, err := x509.MarshalPKIXPublicKey(&rsa.PublicKey{N: n, E: e})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return der
 }
 
@@ -35,20 +33,14 @@ func spki(t *testing.T, n *big.Int, e int) []byte {
 // exactly these errors.
 func TestAWSCLIHostile(t *testing.T) {
 	m, err := ceremonytest.AWSCLI(now0, ceremonytest.Entry{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	a, err := bundle.ParseAWSCLIParams(m.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	good := m.Keys[0].PublicKey
 	small := new(big.Int).Lsh(big.NewInt(1), 1023)
 	small.Add(small, big.NewInt(1))
 	ecDER, err := x509.MarshalPKIXPublicKey(testECKey(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	later := now0.Add(time.Hour)
 	cases := []struct {
 		name, json, want string
@@ -71,12 +63,9 @@ func TestAWSCLIHostile(t *testing.T) {
 			o.WrappingAlgorithm, o.KeySpec = string(kmsrules.RSAESOAEPSHA1), "SYMMETRIC_DEFAULT"
 			o.Open = func() (Token, error) { return nil, errOpened }
 			_, err := Wrap(context.Background(), o)
-			if errors.Is(err, errOpened) || !errors.Is(err, c.sentinel) {
-				t.Fatalf("want %v before the token is opened, got %v", c.sentinel, err)
-			}
-			if err.Error() != c.want {
-				t.Fatalf("got  %v\nwant %s", err, c.want)
-			}
+			require.NotErrorIs(t, err, errOpened, "want %v before the token is opened, got %v", c.sentinel, err)
+			require.ErrorIs(t, err, c.sentinel, "want %v before the token is opened, got %v", c.sentinel, err)
+			require.EqualError(t, err, c.want, "got  %v\nwant %s", err, c.want)
 		})
 	}
 }

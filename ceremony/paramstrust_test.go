@@ -11,19 +11,16 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/require"
 )
 
 var errOpened = errors.New("validation passed: the token would be opened now")
 
 func softSigner(t *testing.T) (*ecdsa.PrivateKey, verify.TrustedKey) {
 	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	id, err := bundle.KeyID(k.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k, verify.TrustedKey{KeyID: id, Public: k.Public(), Algorithm: "ECDSA_P384"}
 }
 
@@ -31,20 +28,14 @@ func softSigner(t *testing.T) (*ecdsa.PrivateKey, verify.TrustedKey) {
 // refused before the token is opened; trusted ones pass validation.
 func TestWrapParamsTrust(t *testing.T) {
 	m, err := ceremonytest.Params(now0, ceremonytest.Entry{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	a, trustA := softSigner(t)
 	b, trustB := softSigner(t)
 	_, trustC := softSigner(t)
 	byA, err := bundle.SignParams(m.Data, a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	byAB, err := bundle.SignParams(m.Data, a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cases := []struct {
 		name      string
 		params    []byte
@@ -69,13 +60,9 @@ func TestWrapParamsTrust(t *testing.T) {
 			o.Open = func() (Token, error) { return nil, errOpened }
 			_, err := Wrap(context.Background(), o)
 			for _, w := range c.want {
-				if !errors.Is(err, w) {
-					t.Fatalf("want %v, got %v", w, err)
-				}
+				require.ErrorIs(t, err, w, "want %v, got", w)
 			}
-			if !errors.Is(c.want[0], errOpened) && errors.Is(err, errOpened) {
-				t.Fatal("the token was opened")
-			}
+			require.False(t, !errors.Is(c.want[0], errOpened) && errors.Is(err, errOpened), "the token was opened")
 		})
 	}
 }
@@ -83,20 +70,13 @@ func TestWrapParamsTrust(t *testing.T) {
 // The import payload of a wrap from signed parameters binds the signed file.
 func TestSignedParamsFormat(t *testing.T) {
 	m, err := ceremonytest.Params(now0, ceremonytest.Entry{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	a, _ := softSigner(t)
 	signed, err := bundle.SignParams(m.Data, a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	o := baseOptions(t, signed)
 	p, err := validate(&o, now0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.paramsFormat != bundle.ParamsFormatSigned || p.paramsSHA256 != bundle.SHA256Hex(signed) {
-		t.Fatalf("format %q sha256 %s", p.paramsFormat, p.paramsSHA256)
-	}
+	require.NoError(t, err)
+	require.Equal(t, bundle.ParamsFormatSigned, p.paramsFormat, "format %q sha256 %s", p.paramsFormat, p.paramsSHA256)
+	require.Equal(t, bundle.SHA256Hex(signed), p.paramsSHA256, "format %q sha256 %s", p.paramsFormat, p.paramsSHA256)
 }

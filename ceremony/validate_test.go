@@ -5,14 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var now0 = time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC)
@@ -46,9 +46,8 @@ func TestParseKeySelect(t *testing.T) {
 		"arn:aws:kms:eu-west-1:111122223333:key/abc": {Label: "arn:aws:kms:eu-west-1:111122223333:key/abc"},
 	}
 	for in, want := range cases {
-		if got := ParseKeySelect(in); !reflect.DeepEqual(got, want) {
-			t.Errorf("ParseKeySelect(%q) = %+v, want %+v", in, got, want)
-		}
+		got := ParseKeySelect(in)
+		assert.Equal(t, want, got, "ParseKeySelect(%q) = %+v, want %+v", in, got, want)
 	}
 }
 
@@ -58,43 +57,29 @@ func TestValidateReportsEverything(t *testing.T) {
 		ceremonytest.Entry{},
 		ceremonytest.Entry{KeySpec: "RSA_2048", WrappingAlgorithm: "RSAES_OAEP_SHA_256"},
 		ceremonytest.Entry{KeySpec: "ECC_NIST_P521", WrappingAlgorithm: "RSAES_OAEP_SHA_256", ValidFor: 72 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	o := baseOptions(t, m.Data)
 	far := now0.AddDate(0, 0, 400)
 	o.ValidTo = &far
 	o.SignerLabel = ""
 	o.Keys = []KeySelect{{ARN: m.ARNs[0], Label: "a"}, {ARN: "arn:aws:kms:eu-west-1:111122223333:key/nope", Label: "b"}}
-	if err := os.WriteFile(o.Out+TranscriptSuffix, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(o.Out+TranscriptSuffix, nil, 0o600))
 	_, err = Wrap(context.Background(), o)
-	if err == nil {
-		t.Fatal("no error")
-	}
+	require.Error(t, err, "no error")
 	for _, want := range []error{verify.ErrParamsExpired, kmsrules.ErrValidTo, kmsrules.ErrAlgorithmNotAllowed, kmsrules.ErrMaterialTooLarge, ErrKeySelection, ErrInvalidRequest, ErrOutputExists} {
-		if !errors.Is(err, want) {
-			t.Errorf("missing %v in:\n%v", want, err)
-		}
+		assert.ErrorIs(t, err, want, "missing %v in:\n", want)
 	}
 	msg := err.Error()
 	for _, want := range []string{"entries[0]", "entries[1].wrapping_algorithm", "entries[2]", "--valid-to", "--signer", "key/nope", ".transcript.jsonl"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("message lacks %q:\n%s", want, msg)
-		}
+		assert.Contains(t, msg, want, "message lacks %q:\n%s", want, msg)
 	}
 }
 
 func TestValidateKeySelection(t *testing.T) {
 	one, err := ceremonytest.Params(now0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	two, err := ceremonytest.Params(now0, ceremonytest.Entry{}, ceremonytest.Entry{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cases := []struct {
 		name string
 		data []byte
@@ -112,60 +97,50 @@ func TestValidateKeySelection(t *testing.T) {
 			o := baseOptions(t, c.data)
 			o.Keys = c.keys
 			_, err := Wrap(context.Background(), o)
-			if !errors.Is(err, ErrKeySelection) || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want ErrKeySelection mentioning %q", err, c.want)
-			}
+			require.ErrorIs(t, err, ErrKeySelection, "err = %v, want ErrKeySelection mentioning %q", err, c.want)
+			require.Contains(t, err.Error(), c.want, "err = %v, want ErrKeySelection mentioning %q", err, c.want)
 		})
 	}
 }
 
 func TestValidateAWSCLI(t *testing.T) {
 	m, err := ceremonytest.AWSCLI(now0, ceremonytest.Entry{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	o := baseOptions(t, m.Data)
 	o.NoExpiry = true
 	o.ValidTo = nil
 	o.KeySpec = "RSA_2048"
 	_, err = Wrap(context.Background(), o)
-	if !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "--wrapping-algorithm is required") {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, ErrInvalidRequest, "err = %v", err)
+	require.Contains(t, err.Error(), "--wrapping-algorithm is required", "err = %v", err)
 	o.WrappingAlgorithm = string(kmsrules.RSAESOAEPSHA1)
 	_, err = Wrap(context.Background(), o)
-	if !errors.Is(err, kmsrules.ErrAlgorithmNotAllowed) {
-		t.Fatalf("err = %v, want ErrAlgorithmNotAllowed", err)
-	}
+	require.ErrorIs(t, err, kmsrules.ErrAlgorithmNotAllowed, "err = %v, want ErrAlgorithmNotAllowed", err)
 }
 
 func TestValidateExpiryChoice(t *testing.T) {
 	m, err := ceremonytest.Params(now0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	o := baseOptions(t, m.Data)
 	o.ValidTo = nil
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "--no-expiry") {
-		t.Fatalf("neither: %v", err)
-	}
+	_, err = Wrap(context.Background(), o)
+	require.ErrorIs(t, err, ErrInvalidRequest, "neither: %v", err)
+	require.Contains(t, err.Error(), "--no-expiry", "neither: %v", err)
 	v := now0.Add(time.Hour)
 	o.ValidTo, o.NoExpiry = &v, true
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), "exclude") {
-		t.Fatalf("both: %v", err)
-	}
+	_, err = Wrap(context.Background(), o)
+	require.ErrorIs(t, err, ErrInvalidRequest, "both: %v", err)
+	require.Contains(t, err.Error(), "exclude", "both: %v", err)
 	past := now0.Add(-time.Minute)
 	o.ValidTo, o.NoExpiry = &past, false
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, kmsrules.ErrValidTo) {
-		t.Fatalf("past: %v", err)
-	}
+	_, err = Wrap(context.Background(), o)
+	require.ErrorIs(t, err, kmsrules.ErrValidTo, "past")
 }
 
 func TestValidateNotParams(t *testing.T) {
 	o := baseOptions(t, []byte(`{"hello":1}`))
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrInvalidRequest) {
-		t.Fatalf("err = %v", err)
-	}
+	_, err := Wrap(context.Background(), o)
+	require.ErrorIs(t, err, ErrInvalidRequest, "err =")
 }
 
 func TestShellQuote(t *testing.T) {
@@ -174,9 +149,8 @@ func TestShellQuote(t *testing.T) {
 		"a b":                             "'a b'",
 		"it's":                            `'it'\''s'`,
 	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
+		got := shellQuote(in)
+		assert.Equal(t, want, got, "shellQuote(%q) = %s, want %s", in, got, want)
 	}
 }
 
@@ -184,25 +158,19 @@ func TestShellQuote(t *testing.T) {
 // twice, is refused with the others before the token is opened.
 func TestValidateAllowNonSensitive(t *testing.T) {
 	m, err := ceremonytest.Params(now0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	o := baseOptions(t, m.Data)
 	o.AllowNonSensitive = []string{"k1", "typo", "k1"}
 	_, err = Wrap(context.Background(), o)
-	if !errors.Is(err, ErrKeySelection) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, ErrKeySelection, "err =")
 	for _, want := range []string{`--allow-nonsensitive-key "typo" names no --key label`, `--allow-nonsensitive-key "k1" given twice`} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("%v does not say %q", err, want)
-		}
+		assert.Contains(t, err.Error(), want, "%v does not say %q", err, want)
 	}
 	o.AllowNonSensitive = []string{"k1"}
 	o.Open = func() (Token, error) { return nil, errors.New("opened") }
-	if _, err := Wrap(context.Background(), o); err == nil || err.Error() != "opened" {
-		t.Fatalf("a valid acceptance is not accepted: %v", err)
-	}
+	_, err = Wrap(context.Background(), o)
+	require.Error(t, err, "a valid acceptance is not accepted: %v", err)
+	require.EqualError(t, err, "opened", "a valid acceptance is not accepted: %v", err)
 }
 
 // CheckUsage is the one home of the choices `airwrap wrap` checks before it
@@ -213,18 +181,17 @@ func TestCheckUsage(t *testing.T) {
 	o := Options{ValidTo: &v, NoExpiry: true, ParamsThreshold: 1, Open: noOpen(t)}
 	err := o.CheckUsage()
 	want := "--signer is required\n--out is required\n--key is required (LABEL for a single entry, ARN=LABEL for each entry)\n--valid-to and --no-expiry exclude each other\n--params-threshold needs --params-trust"
-	if err == nil || err.Error() != want || !errors.Is(err, ErrInvalidRequest) || !errors.Is(err, ErrKeySelection) {
-		t.Fatalf("CheckUsage:\n%v\nwant\n%s", err, want)
-	}
-	if _, err := Wrap(context.Background(), o); err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("Wrap: %v", err)
-	}
+	require.Error(t, err, "CheckUsage:\n%v\nwant\n%s", err, want)
+	require.EqualError(t, err, want, "CheckUsage:\n%v\nwant\n%s", err, want)
+	require.ErrorIs(t, err, ErrInvalidRequest, "CheckUsage:\n%v\nwant\n%s", err, want)
+	require.ErrorIs(t, err, ErrKeySelection, "CheckUsage:\n%v\nwant\n%s", err, want)
+	_, err = Wrap(context.Background(), o)
+	require.Error(t, err, "Wrap: %v", err)
+	require.Contains(t, err.Error(), want, "Wrap: %v", err)
 	o = Options{SignerLabel: "s", Out: "o", Keys: []KeySelect{{Label: "k"}}}
-	if err := o.CheckUsage(); err == nil || err.Error() != "give --valid-to DATE|TIME or --no-expiry" {
-		t.Fatalf("neither --valid-to nor --no-expiry: %v", err)
-	}
+	err = o.CheckUsage()
+	require.Error(t, err, "neither --valid-to nor --no-expiry: %v", err)
+	require.EqualError(t, err, "give --valid-to DATE|TIME or --no-expiry", "neither --valid-to nor --no-expiry: %v", err)
 	o.NoExpiry = true
-	if err := o.CheckUsage(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, o.CheckUsage())
 }

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +16,8 @@ import (
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // realToken is a fresh SoftHSM token with a SYMMETRIC_DEFAULT key "k" and a
@@ -29,20 +29,13 @@ func realToken(t *testing.T) (open func() (Token, error), signerPub any) {
 		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: HMACCheckInput()}
 	}
 	tok, err := hsm.Open(cfg())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := GenerateKey(tok, "k", "SYMMETRIC_DEFAULT"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = GenerateKey(tok, "k", "SYMMETRIC_DEFAULT")
+	require.NoError(t, err)
 	s, err := tok.GenerateSigner("s", "ECDSA_P256")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	signerPub = s.Public()
-	if err := tok.Close(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, tok.Close())
 	return func() (Token, error) {
 		tk, err := hsm.Open(cfg())
 		if err != nil {
@@ -55,9 +48,7 @@ func realToken(t *testing.T) (open func() (Token, error), signerPub any) {
 func realOptions(t *testing.T, open func() (Token, error)) (Options, *ceremonytest.Made) {
 	t.Helper()
 	m, err := ceremonytest.Params(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	v := time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second)
 	dir := t.TempDir()
 	return Options{
@@ -75,36 +66,22 @@ func TestWrapOnSoftHSM(t *testing.T) {
 	var progress bytes.Buffer
 	o.Progress = &progress
 	res, err := Wrap(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Files) != 4 || len(res.AWSCLICommands) != 1 {
-		t.Fatalf("files %v, commands %v", res.Files, res.AWSCLICommands)
-	}
+	require.NoError(t, err)
+	require.Len(t, res.Files, 4, "files %v, commands %v", res.Files, res.AWSCLICommands)
+	require.Len(t, res.AWSCLICommands, 1, "files %v, commands %v", res.Files, res.AWSCLICommands)
 	data, err := os.ReadFile(o.Out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	v, err := openBundle(data, []verify.TrustedKey{{Public: pub}}, 1, o.Params, nil, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e := v.Payload.Entries[0]
 	wa, err := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := wa.Hash()
-	if _, err := rsa.DecryptOAEP(h.New(), nil, m.Keys[0], e.EncryptedKeyMaterial, nil); err != nil {
-		t.Fatalf("material does not unwrap with the wrapping key: %v", err)
-	}
+	_, err = rsa.DecryptOAEP(h.New(), nil, m.Keys[0], e.EncryptedKeyMaterial, nil)
+	require.NoError(t, err, "material does not unwrap with the wrapping key")
 	tr, err := os.ReadFile(o.Out + TranscriptSuffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := transcript.Verify(tr); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, transcript.Verify(tr))
 	lines := bytes.Split(bytes.TrimSuffix(tr, []byte("\n")), []byte("\n"))
 	bound := -1
 	for i, l := range lines {
@@ -112,15 +89,10 @@ func TestWrapOnSoftHSM(t *testing.T) {
 			bound = i
 		}
 	}
-	if bound < 0 || !bytes.Contains(lines[bound], []byte(`"step":"payload.built"`)) {
-		t.Fatalf("transcript_sha256 does not bind the payload.built line")
-	}
-	if !bytes.Contains(lines[len(lines)-1], []byte(`"step":"signed"`)) {
-		t.Fatalf("last transcript line is not the signature: %s", lines[len(lines)-1])
-	}
-	if !bytes.Contains(progress.Bytes(), []byte("wrapping 1/1")) {
-		t.Fatalf("no progress line: %q", progress.String())
-	}
+	require.GreaterOrEqual(t, bound, 0, "transcript_sha256 does not bind the payload.built line")
+	require.True(t, bytes.Contains(lines[bound], []byte(`"step":"payload.built"`)), "transcript_sha256 does not bind the payload.built line")
+	require.True(t, bytes.Contains(lines[len(lines)-1], []byte(`"step":"signed"`)), "last transcript line is not the signature: %s", lines[len(lines)-1])
+	require.True(t, bytes.Contains(progress.Bytes(), []byte("wrapping 1/1")), "no progress line: %q", progress.String())
 }
 
 // A file that appears after validation (another process racing) is never
@@ -140,21 +112,15 @@ func TestWrapRaceLeavesNothing(t *testing.T) {
 		return open()
 	}
 	_, err := Wrap(context.Background(), o)
-	if !errors.Is(err, ErrOutputExists) {
-		t.Fatalf("err = %v, want ErrOutputExists", err)
-	}
+	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists", err)
 	for _, p := range []string{o.Out, o.Out + TranscriptSuffix, filepath.Join(o.AWSCLIDir, id, EncryptedKeyMaterialFile)} {
-		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("%s left behind (%v)", p, err)
-		}
+		_, err := os.Lstat(p)
+		assert.ErrorIs(t, err, os.ErrNotExist, "%s left behind (%v)", p, err)
 	}
-	if b, _ := os.ReadFile(racer); string(b) != "racer" {
-		t.Fatalf("racing file replaced: %q", b)
-	}
+	b, _ := os.ReadFile(racer)
+	require.Equal(t, "racer", string(b), "racing file replaced: %q", b)
 	ents, _ := os.ReadDir(filepath.Dir(o.Out))
-	if len(ents) != 1 { // only aws/, holding the racer
-		t.Fatalf("output dir holds %d entries", len(ents))
-	}
+	require.Len(t, ents, 1, "output dir holds %d entries", len(ents)) // only aws/, holding the racer
 }
 
 // A failure after the keys were wrapped writes nothing, and the directories
@@ -169,22 +135,19 @@ func TestWrapFailureRemovesCreatedDirs(t *testing.T) {
 		}
 		return open()
 	}
-	if _, err := Wrap(context.Background(), o); !errors.Is(err, ErrOutputExists) {
-		t.Fatalf("err = %v, want ErrOutputExists", err)
-	}
+	_, err := Wrap(context.Background(), o)
+	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists", err)
 	ents, _ := os.ReadDir(filepath.Dir(o.Out))
-	if len(ents) != 1 || ents[0].Name() != "import.json" {
-		t.Fatalf("output dir holds %v, want only the racer's import.json", ents)
-	}
+	require.Len(t, ents, 1, "output dir holds %v, want only the racer's import.json", ents)
+	require.Equal(t, "import.json", ents[0].Name(), "output dir holds %v, want only the racer's import.json", ents)
 }
 
 func TestWrapCancelledBeforeHSM(t *testing.T) {
 	o, _ := realOptions(t, noOpen(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Wrap(ctx, o); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
+	_, err := Wrap(ctx, o)
+	require.ErrorIs(t, err, context.Canceled, "err =")
 }
 
 // Side files without the bundle (a run killed between two links; the bundle
@@ -192,19 +155,13 @@ func TestWrapCancelledBeforeHSM(t *testing.T) {
 // token is opened.
 func TestWrapLeftoversOfInterruptedRun(t *testing.T) {
 	o, _ := realOptions(t, noOpen(t))
-	if err := os.WriteFile(o.Out+TranscriptSuffix, []byte("{}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(o.Out+TranscriptSuffix, []byte("{}\n"), 0o600))
 	_, err := Wrap(context.Background(), o)
-	if !errors.Is(err, ErrOutputExists) || !strings.Contains(err.Error(), "an earlier run was interrupted") {
-		t.Fatalf("err = %v, want ErrOutputExists naming the interrupted run", err)
-	}
+	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists naming the interrupted run", err)
+	require.Contains(t, err.Error(), "an earlier run was interrupted", "err = %v, want ErrOutputExists naming the interrupted run", err)
 	// With the bundle present too, it is an ordinary existing output.
-	if err := os.WriteFile(o.Out, []byte("{}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(o.Out, []byte("{}"), 0o600))
 	_, err = Wrap(context.Background(), o)
-	if !errors.Is(err, ErrOutputExists) || strings.Contains(err.Error(), "interrupted") {
-		t.Fatalf("err = %v, want ErrOutputExists without the interrupted-run story", err)
-	}
+	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists without the interrupted-run story", err)
+	require.NotContains(t, err.Error(), "interrupted", "err = %v, want ErrOutputExists without the interrupted-run story", err)
 }

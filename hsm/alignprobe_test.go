@@ -2,11 +2,11 @@ package hsm
 
 import (
 	"crypto/elliptic"
-	"errors"
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // strictForSecrets is SoftHSM with a CKM_AES_KEY_WRAP (RFC 3394) that
@@ -43,29 +43,17 @@ func TestAlignmentProbeMeasuredOnPrivateKeys(t *testing.T) {
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !refusesUnalignedSecret(t, tok) {
-		t.Fatal("the stand-in does not refuse an unaligned secret: the test tests nothing")
-	}
-	if caps.AlignmentProbe {
-		t.Fatal("the alignment probe is trusted on a token that zero-pads unaligned private keys")
-	}
-	if caps.ECPKCS8Len["P-256"] != 67 {
-		t.Fatalf("EC PKCS#8 lengths not measured instead: %v", caps.ECPKCS8Len)
-	}
+	require.NoError(t, err)
+	require.True(t, refusesUnalignedSecret(t, tok), "the stand-in does not refuse an unaligned secret: the test tests nothing")
+	require.False(t, caps.AlignmentProbe, "the alignment probe is trusted on a token that zero-pads unaligned private keys")
+	require.Equal(t, 67, caps.ECPKCS8Len["P-256"], "EC PKCS#8 lengths not measured instead: %v", caps.ECPKCS8Len)
 	knownEC(t, tok, "p256", goEC(t, elliptic.P256()))
 	wrapping := goRSA(t, 2048)
 	_, err = wrapCounted(t, tok, findKey(t, tok, "p256"), &wrapping.PublicKey, RSAAESKeyWrapSHA1)
-	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("P-256 (PKCS#8 of 67 bytes) under the mis-padding 0x210A: %v, want ErrUnsupported", err)
-	}
+	require.ErrorIs(t, err, ErrUnsupported, "P-256 (PKCS#8 of 67 bytes) under the mis-padding 0x210A: %v, want ErrUnsupported", err)
 }
 
 // refusesUnalignedSecret wraps a 28-byte session secret with CKM_AES_KEY_WRAP.
@@ -74,14 +62,10 @@ func refusesUnalignedSecret(t *testing.T, tok *Token) bool {
 	tok.mu.Lock()
 	defer tok.mu.Unlock()
 	kek, err := tok.ephemeralAES()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.destroy(kek, nil)
 	secret, err := tok.knownSecret(pkcs11.CKK_GENERIC_SECRET, make([]byte, 28), false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.destroy(secret, nil)
 	_, err = tok.wrapKey(pkcs11.NewMechanism(CKMAESKeyWrap, nil), kek, secret)
 	return ckr(err, pkcs11.CKR_KEY_SIZE_RANGE)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // meterTest counts the PKCS#11 calls of every module loaded until the test ends.
@@ -51,26 +53,20 @@ func fillToken(t *testing.T, tok *Token, from, n int) {
 func TestCallsIndependentOfTokenSize(t *testing.T) {
 	m := meterTest(t)
 	tok, _ := openTest(t)
-	if _, err := tok.SelfTest(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.GenerateKey("ec", specParams(t, "ECC_NIST_P384")); err != nil {
-		t.Fatal(err)
-	}
+	_, err := tok.SelfTest()
+	require.NoError(t, err)
+	_, err = tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT"))
+	require.NoError(t, err)
+	_, err = tok.GenerateKey("ec", specParams(t, "ECC_NIST_P384"))
+	require.NoError(t, err)
 	wk := goRSA(t, 2048)
 	calls := func(label string, alg WrapMechanism) map[string]int {
 		t.Helper()
 		m.reset(0)
 		keys, errs := tok.FindKeys([]string{label})
-		if errs[0] != nil {
-			t.Fatal(errs[0])
-		}
-		if _, err := tok.Wrap(keys[0], &wk.PublicKey, alg); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, errs[0], "%v", errs[0])
+		_, err := tok.Wrap(keys[0], &wk.PublicKey, alg)
+		require.NoError(t, err)
 		c, _ := m.counts()
 		return c
 	}
@@ -78,9 +74,8 @@ func TestCallsIndependentOfTokenSize(t *testing.T) {
 	small := map[string]map[string]int{"aes": calls("aes", OAEPSHA1), "ec": calls("ec", RSAAESKeyWrapSHA1)}
 	fillToken(t, tok, 8, 990)
 	for label, alg := range map[string]WrapMechanism{"aes": OAEPSHA1, "ec": RSAAESKeyWrapSHA1} {
-		if big := calls(label, alg); !maps.Equal(small[label], big) {
-			t.Errorf("find and wrap %q: %v on a token of 10 keys, %v on one of 1,000", label, small[label], big)
-		}
+		big := calls(label, alg)
+		assert.True(t, maps.Equal(small[label], big), "find and wrap %q: %v on a token of 10 keys, %v on one of 1,000", label, small[label], big)
 	}
 }
 
@@ -91,29 +86,20 @@ func TestCallsIndependentOfTokenSize(t *testing.T) {
 func TestSignSearchesOnce(t *testing.T) {
 	m := meterTest(t)
 	tok, _ := openTest(t)
-	if _, err := tok.GenerateSigner("signer", SignerECDSAP384); err != nil {
-		t.Fatal(err)
-	}
+	_, err := tok.GenerateSigner("signer", SignerECDSAP384)
+	require.NoError(t, err)
 	s, err := tok.FindSigner("signer")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	d := sha512.Sum384([]byte("payload"))
 	for i := range 3 {
 		m.reset(0)
-		if _, err := s.Sign(nil, d[:], crypto.SHA384); err != nil {
-			t.Fatal(err)
-		}
-		if c, _ := m.counts(); !maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 2}) {
-			t.Errorf("signature %d: %v, want C_SignInit once and C_Sign (length, then signature)", i+1, c)
-		}
+		_, err := s.Sign(nil, d[:], crypto.SHA384)
+		require.NoError(t, err)
+		c, _ := m.counts()
+		assert.True(t, maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 2}), "signature %d: %v, want C_SignInit once and C_Sign (length, then signature)", i+1, c)
 	}
 	s.(*signer).h = 0xdead // a handle the token never gave
 	sig, err := s.Sign(nil, d[:], crypto.SHA384)
-	if err != nil {
-		t.Fatalf("with a stale handle: %v", err)
-	}
-	if !ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig) {
-		t.Fatal("with a stale handle: the signature does not verify")
-	}
+	require.NoError(t, err, "with a stale handle")
+	require.True(t, ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig), "with a stale handle: the signature does not verify")
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestSelfTestKeptByToken: the Token runs its self-test once and keeps the
@@ -16,50 +18,36 @@ func TestSelfTestKeptByToken(t *testing.T) {
 	t.Cleanup(func() { wrapModule = nil })
 	tok, _ := openTest(t)
 	k, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wk := goRSA(t, 2048)
 	// SoftHSM 2.6.1 gets SHA-256 OAEP wrong (selftest_test.go).
 	_, err = wrapCounted(t, tok, k, &wk.PublicKey, OAEPSHA256)
 	var no *CannotWrapError
-	if !errors.Is(err, ErrUnsupported) || !errors.As(err, &no) || no.Mechanism != OAEPSHA256 {
-		t.Fatalf("SHA-256 OAEP on a token never self-tested: %v", err)
-	}
+	require.ErrorIs(t, err, ErrUnsupported, "SHA-256 OAEP on a token never self-tested: %v", err)
+	require.ErrorAs(t, err, &no, "SHA-256 OAEP on a token never self-tested: %v", err)
+	require.Equal(t, OAEPSHA256, no.Mechanism, "SHA-256 OAEP on a token never self-tested: %v", err)
 	ran := f.wraps
-	if ran == 0 {
-		t.Fatal("Wrap refused without running the self-test")
-	}
+	require.NotZero(t, ran, "Wrap refused without running the self-test")
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.wraps != ran {
-		t.Fatalf("SelfTest ran again: %d more C_WrapKey calls", f.wraps-ran)
-	}
-	if r, ok := caps.Result(OAEPSHA256); !ok || r.OK {
-		t.Fatalf("kept verdict for SHA-256 OAEP: %+v", r)
-	}
+	require.NoError(t, err)
+	require.Equal(t, ran, f.wraps, "SelfTest ran again: %d more C_WrapKey calls", f.wraps-ran)
+	r, ok := caps.Result(OAEPSHA256)
+	require.True(t, ok, "kept verdict for SHA-256 OAEP: %+v", r)
+	require.False(t, r.OK, "kept verdict for SHA-256 OAEP: %+v", r)
 	for i := range caps.Algorithms {
 		caps.Algorithms[i].OK = true // the caller's copy
 	}
-	if err := tok.CanWrap(k, OAEPSHA256); !errors.As(err, &no) || no.Reason == "" {
-		t.Fatalf("CanWrap after the caller changed its copy: %v", err)
-	}
-	if again, _ := tok.SelfTest(); again == caps {
-		t.Fatal("SelfTest gave out the Token's own verdict")
-	} else if r, _ := again.Result(OAEPSHA256); r.OK {
-		t.Fatal("the caller's change reached the Token's verdict")
-	}
-	if err := tok.CanWrap(k, OAEPSHA1); err != nil {
-		t.Fatalf("CanWrap SHA-1 OAEP: %v", err)
-	}
-	if _, err := wrapCounted(t, tok, k, &wk.PublicKey, OAEPSHA1); err != nil {
-		t.Fatal(err)
-	}
-	if f.wraps != ran+1 {
-		t.Fatalf("one wrap made %d C_WrapKey calls, want 1", f.wraps-ran)
-	}
+	err = tok.CanWrap(k, OAEPSHA256)
+	require.ErrorAs(t, err, &no, "CanWrap after the caller changed its copy: %v", err)
+	require.NotEmpty(t, no.Reason, "CanWrap after the caller changed its copy: %v", err)
+	again, _ := tok.SelfTest()
+	require.NotSame(t, caps, again, "SelfTest gave out the Token's own verdict")
+	r, _ = again.Result(OAEPSHA256)
+	require.False(t, r.OK, "the caller's change reached the Token's verdict")
+	require.NoError(t, tok.CanWrap(k, OAEPSHA1), "CanWrap SHA-1 OAEP")
+	_, err = wrapCounted(t, tok, k, &wk.PublicKey, OAEPSHA1)
+	require.NoError(t, err)
+	require.Equal(t, ran+1, f.wraps, "one wrap made %d C_WrapKey calls, want 1", f.wraps-ran)
 }
 
 // TestCanWrapSaysWhy: the token answers for itself what it would get
@@ -69,17 +57,11 @@ func TestSelfTestKeptByToken(t *testing.T) {
 func TestCanWrapSaysWhy(t *testing.T) {
 	tok, _ := openTest(t)
 	ec, err := tok.GenerateKey("p256", specParams(t, "ECC_NIST_P256"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h224, err := tok.GenerateKey("h224", specParams(t, "HMAC_224"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h256, err := tok.GenerateKey("h256", specParams(t, "HMAC_256"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, c := range []struct {
 		k    *Key
 		m    WrapMechanism

@@ -1,11 +1,11 @@
 package hsm
 
 import (
-	"errors"
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // faulty fails chosen calls of the real module with a chosen CKR.
@@ -32,22 +32,14 @@ func TestWrapFaultLeavesNothing(t *testing.T) {
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	_, err = tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ec, err := tok.GenerateKey("p384", specParams(t, "ECC_NIST_P384"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	aes, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapping := goRSA(t, 2048)
 	for _, c := range []struct {
 		k      *Key
@@ -57,12 +49,10 @@ func TestWrapFaultLeavesNothing(t *testing.T) {
 		f.wraps, f.wrapFailAt = 0, c.failAt
 		_, err := wrapCounted(t, tok, c.k, &wrapping.PublicKey, c.alg)
 		var rv pkcs11.Error
-		if !errors.As(err, &rv) || rv != pkcs11.CKR_DEVICE_ERROR {
-			t.Fatalf("%s failing call %d: %v", c.alg, c.failAt, err)
-		}
+		require.ErrorAs(t, err, &rv, "%s failing call %d: %v", c.alg, c.failAt, err)
+		require.Equal(t, pkcs11.Error(pkcs11.CKR_DEVICE_ERROR), rv, "%s failing call %d: %v", c.alg, c.failAt, err)
 	}
 	f.wrapFailAt = 0
-	if _, err := tok.Wrap(ec, &wrapping.PublicKey, RSAAESKeyWrapSHA1); err != nil {
-		t.Fatalf("after faults: %v", err)
-	}
+	_, err = tok.Wrap(ec, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
+	require.NoError(t, err, "after faults")
 }

@@ -1,11 +1,11 @@
 package hsm
 
 import (
-	"errors"
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFaultDuringSelfTestIsAnError: a device error in any known-answer test's
@@ -20,32 +20,23 @@ func TestFaultDuringSelfTestIsAnError(t *testing.T) {
 			t.Run(rv+"/WrapKey#"+nth, func(t *testing.T) {
 				inject(t, "WrapKey:"+nth+":"+rv)
 				tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer tok.Close()
 				caps, err := tok.SelfTest()
-				if err == nil {
-					t.Fatalf("SelfTest hid a %s in C_WrapKey #%s as verdicts: %+v", rv, nth, caps.Algorithms)
-				}
+				require.Error(t, err, "SelfTest hid a %s in C_WrapKey #%s as verdicts: %+v", rv, nth, caps)
 				var e pkcs11.Error
-				if !errors.As(err, &e) || uint(e) != ckrNames[rv] {
-					t.Fatalf("error does not carry %s: %v", rv, err)
-				}
+				require.ErrorAs(t, err, &e, "error does not carry %s: %v", rv, err)
+				require.Equal(t, ckrNames[rv], uint(e), "error does not carry %s: %v", rv, err)
 			})
 		}
 	}
 
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatalf("no fault injected: %v", err)
-	}
-	if r, _ := caps.Result(OAEPSHA256); r.OK || r.Reason == "" {
-		t.Fatalf("SoftHSM's refusal of SHA-256 OAEP is no longer a verdict: %+v", r)
-	}
+	require.NoError(t, err, "no fault injected")
+	r, _ := caps.Result(OAEPSHA256)
+	require.False(t, r.OK, "SoftHSM's refusal of SHA-256 OAEP is no longer a verdict: %+v", r)
+	require.NotEmpty(t, r.Reason, "SoftHSM's refusal of SHA-256 OAEP is no longer a verdict: %+v", r)
 }

@@ -2,7 +2,6 @@ package hsm
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // inject installs an injector with spec around every module loaded until
@@ -17,9 +17,7 @@ import (
 func inject(t *testing.T, spec string) *injector {
 	t.Helper()
 	in, err := parseFaults(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapModule = func(p p11) p11 { in.p11 = p; return in }
 	t.Cleanup(func() { wrapModule = nil })
 	return in
@@ -34,18 +32,11 @@ func TestFaultWrongPINNeverRetried(t *testing.T) {
 	st := softhsmtest.New(t)
 	const wrong = "wrong-pin-8831"
 	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(wrong)})
-	if !errors.Is(err, ErrPINIncorrect) {
-		t.Fatalf("got %v, want ErrPINIncorrect", err)
-	}
-	if n := in.Calls("Login"); n != 1 {
-		t.Fatalf("C_Login called %d times for one wrong PIN, want 1", n)
-	}
-	if !strings.Contains(err.Error(), "tries are running low") {
-		t.Fatalf("the token's CKF_USER_PIN_COUNT_LOW is not reported: %v", err)
-	}
-	if strings.Contains(err.Error(), wrong) {
-		t.Fatalf("the PIN is in the error: %v", err)
-	}
+	require.ErrorIs(t, err, ErrPINIncorrect, "got %v, want ErrPINIncorrect", err)
+	n := in.Calls("Login")
+	require.Equal(t, 1, n, "C_Login called %d times for one wrong PIN, want 1", n)
+	require.Contains(t, err.Error(), "tries are running low", "the token's CKF_USER_PIN_COUNT_LOW is not reported: %v", err)
+	require.NotContains(t, err.Error(), wrong, "the PIN is in the error: %v", err)
 }
 
 // TestFaultPINTriesFlags: what a token reports about the PIN's tries is
@@ -63,12 +54,10 @@ func TestFaultPINTriesFlags(t *testing.T) {
 	} {
 		in := inject(t, c.spec)
 		_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-		if !errors.Is(err, c.target) || !strings.Contains(err.Error(), c.want) {
-			t.Fatalf("%s: got %v, want %v saying %q", c.spec, err, c.target, c.want)
-		}
-		if n := in.Calls("Login"); n != 1 {
-			t.Fatalf("%s: C_Login called %d times, want 1", c.spec, n)
-		}
+		require.ErrorIs(t, err, c.target, "%s: got %v, want %v saying %q", c.spec, err, c.target, c.want)
+		require.Contains(t, err.Error(), c.want, "%s: got %v, want %v saying %q", c.spec, err, c.target, c.want)
+		n := in.Calls("Login")
+		require.Equal(t, 1, n, "%s: C_Login called %d times, want 1", c.spec, n)
 	}
 }
 
@@ -78,12 +67,10 @@ func TestFaultTokenNotPresent(t *testing.T) {
 	in := inject(t, "GetTokenInfo:*:CKR_TOKEN_NOT_PRESENT")
 	st := softhsmtest.New(t)
 	_, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if !errors.Is(err, ErrTokenNotFound) || !strings.Contains(err.Error(), "tokens present: none") {
-		t.Fatalf("got %v, want ErrTokenNotFound with none present", err)
-	}
-	if in.Calls("Login") != 0 || in.Calls("OpenSession") != 0 {
-		t.Fatalf("a session was opened (%d) or a login tried (%d) without a token", in.Calls("OpenSession"), in.Calls("Login"))
-	}
+	require.ErrorIs(t, err, ErrTokenNotFound, "got %v, want ErrTokenNotFound with none present", err)
+	require.Contains(t, err.Error(), "tokens present: none", "got %v, want ErrTokenNotFound with none present", err)
+	require.Zero(t, in.Calls("Login"), "a session was opened (%d) or a login tried (%d) without a token", in.Calls("OpenSession"), in.Calls("Login"))
+	require.Zero(t, in.Calls("OpenSession"), "a session was opened (%d) or a login tried (%d) without a token", in.Calls("OpenSession"), in.Calls("Login"))
 }
 
 // TestFaultNotAPKCS11SharedLibrary: a real shared library that is not a
@@ -92,9 +79,7 @@ func TestFaultNotAPKCS11SharedLibrary(t *testing.T) {
 	libc := mappedLibc(t)
 	for _, path := range []string{libc, t.TempDir()} {
 		_, err := Open(Config{ModulePath: path, TokenLabel: "x", PIN: []byte("1234")})
-		if !errors.Is(err, ErrModule) {
-			t.Fatalf("%s: got %v, want ErrModule", path, err)
-		}
+		require.ErrorIs(t, err, ErrModule, "%s: got %v, want ErrModule", path, err)
 	}
 }
 
@@ -102,9 +87,7 @@ func TestFaultNotAPKCS11SharedLibrary(t *testing.T) {
 func mappedLibc(t *testing.T) string {
 	t.Helper()
 	f, err := os.Open("/proc/self/maps")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -139,13 +122,9 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 			in := inject(t, "")
 			st := softhsmtest.New(t)
 			tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			_, err = tok.SelfTest()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			spec := "SYMMETRIC_DEFAULT"
 			if c.alg == RSAAESKeyWrapSHA1 {
 				spec = "ECC_NIST_P384"
@@ -153,9 +132,7 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 			var keys []*Key
 			for _, l := range []string{"k1", "k2", "k3"} {
 				k, err := tok.GenerateKey(l, specParams(t, spec))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				keys = append(keys, k)
 			}
 			baseline := objectCount(t, tok)
@@ -174,30 +151,20 @@ func TestFaultSessionDiesMidBatch(t *testing.T) {
 				_, err := tok.Wrap(k, &wrapping.PublicKey, c.alg)
 				errs = append(errs, err)
 			}
-			if errs[0] != nil {
-				t.Fatalf("first key: %v", errs[0])
-			}
-			if !errors.Is(errs[1], pkcs11.Error(c.rv)) {
-				t.Fatalf("second key: got %v, want %v", errs[1], pkcs11.Error(c.rv))
-			}
-			if c.dies != (errs[2] != nil) {
-				t.Fatalf("third key after the fault: %v (session dead: %v)", errs[2], c.dies)
-			}
+			require.NoError(t, errs[0], "first key: %v", errs[0])
+			require.ErrorIs(t, errs[1], pkcs11.Error(c.rv), "second key: got %v, want %v", errs[1], pkcs11.Error(c.rv))
+			require.False(t, c.dies != (errs[2] != nil), "third key after the fault: %v (session dead: %v)", errs[2], c.dies)
 			if !c.dies {
-				if n := objectCount(t, tok); n != baseline {
-					t.Fatalf("%d objects after the fault, %d before", n, baseline)
-				}
+				n := objectCount(t, tok)
+				require.Equal(t, baseline, n, "%d objects after the fault, %d before", n, baseline)
 			}
 			_ = tok.Close() // a dead session's close fails; the real session still ends
 			wrapModule = nil
 			again, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer again.Close()
-			if n := objectCount(t, again); n != baseline {
-				t.Fatalf("%d objects on the token after the fault, %d before", n, baseline)
-			}
+			n := objectCount(t, again)
+			require.Equal(t, baseline, n, "%d objects on the token after the fault, %d before", n, baseline)
 		})
 	}
 }
@@ -210,9 +177,7 @@ func TestKeyValueNeverReadable(t *testing.T) {
 	tok, _ := openTest(t)
 	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256"} {
 		k, err := tok.GenerateKey("k-"+spec, specParams(t, spec))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		tok.mu.Lock()
 		hs, err := tok.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, k.Label)})
 		var leaked []string
@@ -228,11 +193,8 @@ func TestKeyValueNeverReadable(t *testing.T) {
 			}
 		}
 		tok.mu.Unlock()
-		if err != nil || len(hs) == 0 {
-			t.Fatalf("%s: find: %v (%d objects)", spec, err, len(hs))
-		}
-		if len(leaked) > 0 {
-			t.Fatalf("%s: the token gave out %v", spec, leaked)
-		}
+		require.NoError(t, err, "%s: find: %v (%d objects)", spec, err, len(hs))
+		require.NotEmpty(t, hs, "%s: find: %v (%d objects)", spec, err, len(hs))
+		require.Empty(t, leaked, "%s: the token gave out %v", spec, leaked)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFindKeysAnswersAsFindKey: one batch lookup gives, label by label,
@@ -30,28 +32,21 @@ func TestFindKeysAnswersAsFindKey(t *testing.T) {
 func findKeysAsFindKey(t *testing.T, first string) {
 	tok, _ := openTest(t)
 	for _, k := range []struct{ label, spec string }{{"aes", "SYMMETRIC_DEFAULT"}, {"mac", "HMAC_256"}, {"ec", "ECC_NIST_P256"}} {
-		if _, err := tok.GenerateKey(k.label, specParams(t, k.spec)); err != nil {
-			t.Fatal(err)
-		}
+		_, err := tok.GenerateKey(k.label, specParams(t, k.spec))
+		require.NoError(t, err)
 	}
 	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
 	knownSecret(t, tok, "dup", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
 	labels := []string{first, "aes", "missing", "mac", "dup", "ec", "aes"}
 	keys, errs := tok.FindKeys(labels)
-	if keys[1] != nil && keys[1] == keys[6] {
-		t.Errorf("a label asked for twice gave one *Key twice; each entry gets its own copy")
-	}
+	assert.False(t, keys[1] != nil && keys[1] == keys[6], "a label asked for twice gave one *Key twice; each entry gets its own copy")
 	for i, l := range labels {
 		want, werr := tok.FindKey(l)
 		switch {
 		case werr != nil:
-			if keys[i] != nil || errs[i] == nil {
-				t.Errorf("%s: FindKeys gave %v, %v; FindKey %v", l, keys[i], errs[i], werr)
-			}
+			assert.False(t, keys[i] != nil || errs[i] == nil, "%s: FindKeys gave %v, %v; FindKey %v", l, keys[i], errs[i], werr)
 			for _, sentinel := range []error{ErrKeyNotFound, ErrDuplicateLabel} {
-				if errors.Is(werr, sentinel) != errors.Is(errs[i], sentinel) {
-					t.Errorf("%s: FindKeys error %v, FindKey error %v", l, errs[i], werr)
-				}
+				assert.Equal(t, errors.Is(errs[i], sentinel), errors.Is(werr, sentinel), "%s: FindKeys error %v, FindKey error %v", l, errs[i], werr)
 			}
 		case errs[i] != nil:
 			t.Errorf("%s: %v", l, errs[i])
@@ -59,9 +54,8 @@ func findKeysAsFindKey(t *testing.T, first string) {
 			t.Errorf("%s: FindKeys %+v, FindKey %+v", l, keys[i], want)
 		}
 	}
-	if !errors.Is(errs[2], ErrKeyNotFound) || !errors.Is(errs[4], ErrDuplicateLabel) {
-		t.Fatalf("missing: %v; dup: %v", errs[2], errs[4])
-	}
+	require.ErrorIs(t, errs[2], ErrKeyNotFound, "missing: %v; dup: %v", errs[2], errs[4])
+	require.ErrorIs(t, errs[4], ErrDuplicateLabel, "missing: %v; dup: %v", errs[2], errs[4])
 }
 
 // TestWrapRefusesReplacedKey: a key found, then destroyed and replaced by
@@ -70,29 +64,22 @@ func findKeysAsFindKey(t *testing.T, first string) {
 func TestWrapRefusesReplacedKey(t *testing.T) {
 	tok, _ := openTest(t)
 	_, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
 	k := findKey(t, tok, "k")
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
-		t.Fatal(err)
-	}
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
+	require.NoError(t, err)
 	tok.mu.Lock()
 	err = tok.p.DestroyObject(tok.sh, k.at.h)
 	tok.mu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	knownSecret(t, tok, "k", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err == nil {
-		t.Fatal("wrapped the replacement key in place of the one found")
-	}
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
+	require.Error(t, err, "wrapped the replacement key in place of the one found")
 	// Found again, it is the new key and wraps.
-	if _, err := wrapCounted(t, tok, findKey(t, tok, "k"), &wrapping.PublicKey, OAEPSHA1); err != nil {
-		t.Fatal(err)
-	}
+	_, err = wrapCounted(t, tok, findKey(t, tok, "k"), &wrapping.PublicKey, OAEPSHA1)
+	require.NoError(t, err)
 }
 
 // TestWrapKeyFromAnotherSession: a Key another Token found is searched for
@@ -100,25 +87,15 @@ func TestWrapRefusesReplacedKey(t *testing.T) {
 func TestWrapKeyFromAnotherSession(t *testing.T) {
 	tok, st := openTest(t)
 	_, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.GenerateKey("k", specParams(t, "SYMMETRIC_DEFAULT")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = tok.GenerateKey("k", specParams(t, "SYMMETRIC_DEFAULT"))
+	require.NoError(t, err)
 	other, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	k, err := other.FindKey("k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
-		t.Fatal(err)
-	}
-	if err := other.Close(); err != nil {
-		t.Fatal(err)
-	}
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
+	require.NoError(t, err)
+	require.NoError(t, other.Close())
 }

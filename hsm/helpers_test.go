@@ -7,6 +7,8 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // openTest creates a throwaway SoftHSM token and opens it.
@@ -14,13 +16,9 @@ func openTest(t *testing.T) (*Token, *softhsmtest.Token) {
 	t.Helper()
 	st := softhsmtest.New(t)
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
+	require.NoError(t, err, "Open")
 	t.Cleanup(func() {
-		if err := tok.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
+		assert.NoError(t, tok.Close(), "Close")
 	})
 	return tok, st
 }
@@ -32,9 +30,7 @@ func createObject(t *testing.T, tok *Token, tmpl []*pkcs11.Attribute) pkcs11.Obj
 	tok.mu.Lock()
 	defer tok.mu.Unlock()
 	h, err := tok.p.CreateObject(tok.sh, tmpl)
-	if err != nil {
-		t.Fatalf("C_CreateObject: %v", err)
-	}
+	require.NoError(t, err, "C_CreateObject")
 	return h
 }
 
@@ -55,9 +51,7 @@ func knownSecret(t *testing.T, tok *Token, label string, keyType uint, value []b
 func objectCount(t *testing.T, tok *Token) int {
 	t.Helper()
 	n, err := tok.ObjectCount()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return n
 }
 
@@ -86,8 +80,6 @@ var testKeyParams = map[string]KeyParams{
 func specParams[S ~string](t testing.TB, spec S) KeyParams {
 	t.Helper()
 	p, ok := testKeyParams[string(spec)]
-	if !ok {
-		t.Fatalf("no key params for %q", spec)
-	}
+	require.True(t, ok, "no key params for %q", spec)
 	return p
 }

@@ -1,7 +1,6 @@
 package hsm
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/elliptic"
 	"crypto/hmac"
@@ -17,6 +16,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // TestGenerateEveryKeySpec generates one key of every importable spec (one
@@ -30,63 +30,49 @@ func TestGenerateEveryKeySpec(t *testing.T) {
 			t.Logf("%s: token refuses (acceptable): %v", spec, err)
 			continue
 		}
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
-		if k.KeySpec != string(spec) || !k.Extractable || !k.Sensitive || len(k.ID) != 16 || k.Signer {
-			t.Fatalf("%s: %+v", spec, k)
-		}
+		require.NoError(t, err, "%s", spec)
+		require.Equal(t, string(spec), k.KeySpec, "%s: %+v", spec, k)
+		require.True(t, k.Extractable, "%s: %+v", spec, k)
+		require.True(t, k.Sensitive, "%s: %+v", spec, k)
+		require.Len(t, k.ID, 16, "%s: %+v", spec, k)
+		require.False(t, k.Signer, "%s: %+v", spec, k)
 		made[string(spec)] = true
 	}
 	keys, err := tok.ListKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != len(made) {
-		t.Fatalf("listed %d keys, made %d", len(keys), len(made))
-	}
+	require.NoError(t, err)
+	require.Len(t, keys, len(made), "listed %d keys, made %d", len(keys), len(made))
 	for _, k := range keys {
-		if k.Label != "k-"+k.KeySpec || !made[k.KeySpec] {
-			t.Fatalf("listed %q as %s", k.Label, k.KeySpec)
-		}
+		require.Equal(t, "k-"+k.KeySpec, k.Label, "listed %q as %s", k.Label, k.KeySpec)
+		require.False(t, !made[k.KeySpec], "listed %q as %s", k.Label, k.KeySpec)
 		rule := kmsrules.KeySpec(k.KeySpec)
 		wantLen := map[kmsrules.Kind]int{kmsrules.KindSymmetric: 3, kmsrules.KindHMAC: 8, kmsrules.KindRSA: 32, kmsrules.KindEC: 32}[rule.Kind()]
-		if len(k.CheckValue) != wantLen {
-			t.Fatalf("%s: check value %x (%s)", k.KeySpec, k.CheckValue, k.CheckMethod)
-		}
+		require.Len(t, k.CheckValue, wantLen, "%s: check value %x (%s)", k.KeySpec, k.CheckValue, k.CheckMethod)
 		switch rule.Kind() {
 		case kmsrules.KindSymmetric:
-			if k.CheckMethod != CheckAESZeroBlock || k.MaterialLen != 32 {
-				t.Fatalf("%+v", k)
-			}
+			require.Equal(t, CheckAESZeroBlock, k.CheckMethod, "%+v", k)
+			require.Equal(t, 32, k.MaterialLen, "%+v", k)
 		case kmsrules.KindHMAC:
-			if k.CheckMethod != CheckHMAC || k.MaterialLen != rule.RawLen() {
-				t.Fatalf("%+v", k)
-			}
+			require.Equal(t, CheckHMAC, k.CheckMethod, "%+v", k)
+			require.Equal(t, rule.RawLen(), k.MaterialLen, "%+v", k)
 		default:
 			sum := sha256.Sum256(k.PublicKey)
-			if k.CheckMethod != CheckSPKISHA256 || !bytes.Equal(sum[:], k.CheckValue) || k.MaterialLen == 0 {
-				t.Fatalf("%+v", k)
-			}
+			require.Equal(t, CheckSPKISHA256, k.CheckMethod, "%+v", k)
+			require.Equal(t, k.CheckValue, sum[:], "%+v", k)
+			require.NotZero(t, k.MaterialLen, "%+v", k)
 			if k.KeySpec != "ECC_SECG_P256K1" {
-				if _, err := x509.ParsePKIXPublicKey(k.PublicKey); err != nil {
-					t.Fatalf("%s: SPKI: %v", k.KeySpec, err)
-				}
+				_, err := x509.ParsePKIXPublicKey(k.PublicKey)
+				require.NoError(t, err, "%s: SPKI", k.KeySpec)
 			}
 		}
 	}
-	if _, err := tok.GenerateKey("k-HMAC_256", specParams(t, "HMAC_256")); !errors.Is(err, ErrDuplicateLabel) {
-		t.Fatalf("duplicate label: %v", err)
-	}
-	if _, err := tok.GenerateKey("x", KeyParams{Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 2, 3}}); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("unknown curve: %v", err)
-	}
-	if _, err := tok.GenerateKey("x", KeyParams{}); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("no key type: %v", err)
-	}
-	if _, err := tok.FindKey("nope"); !errors.Is(err, ErrKeyNotFound) {
-		t.Fatalf("missing key: %v", err)
-	}
+	_, err = tok.GenerateKey("k-HMAC_256", specParams(t, "HMAC_256"))
+	require.ErrorIs(t, err, ErrDuplicateLabel, "duplicate label")
+	_, err = tok.GenerateKey("x", KeyParams{Type: ECKeyPair, CurveOID: asn1.ObjectIdentifier{1, 2, 3}})
+	require.ErrorIs(t, err, ErrUnsupported, "unknown curve")
+	_, err = tok.GenerateKey("x", KeyParams{})
+	require.ErrorIs(t, err, ErrUnsupported, "no key type")
+	_, err = tok.FindKey("nope")
+	require.ErrorIs(t, err, ErrKeyNotFound, "missing key")
 }
 
 // TestCheckValuesIndependently puts known keys on the token and checks
@@ -97,15 +83,12 @@ func TestCheckValuesIndependently(t *testing.T) {
 	rand.Read(aesKey)
 	knownSecret(t, tok, "aes", pkcs11.CKK_AES, aesKey)
 	k, err := tok.FindKey("aes")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	blk, _ := aes.NewCipher(aesKey)
 	want := make([]byte, 16)
 	blk.Encrypt(want, want)
-	if k.KeySpec != "SYMMETRIC_DEFAULT" || !bytes.Equal(k.CheckValue, want[:3]) {
-		t.Fatalf("AES KCV %x, want %x", k.CheckValue, want[:3])
-	}
+	require.Equal(t, "SYMMETRIC_DEFAULT", k.KeySpec, "AES KCV %x, want %x", k.CheckValue, want[:3])
+	require.Equal(t, want[:3], k.CheckValue, "AES KCV %x, want %x", k.CheckValue, want[:3])
 
 	for _, n := range []int{28, 32, 48, 64} {
 		v := make([]byte, n)
@@ -113,28 +96,21 @@ func TestCheckValuesIndependently(t *testing.T) {
 		label := "hmac-" + string(rune('a'+n%26))
 		knownSecret(t, tok, label, pkcs11.CKK_GENERIC_SECRET, v)
 		k, err := tok.FindKey(label)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		// Check value and MAC both use the key spec's own hash, checked with Go's hmac.
 		rule := kmsrules.KeySpec(k.KeySpec)
 		h := map[string]func() hash.Hash{"HMAC_SHA_224": sha256.New224, "HMAC_SHA_256": sha256.New,
 			"HMAC_SHA_384": sha512.New384, "HMAC_SHA_512": sha512.New}[rule.MACAlgorithm()]
 		m := hmac.New(h, v)
 		m.Write([]byte(bundle.HMACCheckInput))
-		if k.CheckMethod != CheckHMAC || !bytes.Equal(k.CheckValue, m.Sum(nil)[:8]) {
-			t.Fatalf("HMAC KCV %x (%s)", k.CheckValue, k.CheckMethod)
-		}
+		require.Equal(t, CheckHMAC, k.CheckMethod, "HMAC KCV %x (%s)", k.CheckValue, k.CheckMethod)
+		require.Equal(t, m.Sum(nil)[:8], k.CheckValue, "HMAC KCV %x (%s)", k.CheckValue, k.CheckMethod)
 		challenge := []byte("challenge from the HSM")
 		got, err := tok.MAC(k, rule.MACHash(), challenge)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m = hmac.New(h, v)
 		m.Write(challenge)
-		if !bytes.Equal(got, m.Sum(nil)) {
-			t.Fatalf("%s MAC differs from Go's", rule.MACAlgorithm())
-		}
+		require.Equal(t, m.Sum(nil), got, "%s MAC differs from Go's", rule.MACAlgorithm())
 	}
 
 	rk := goRSA(t, 2048)
@@ -143,14 +119,11 @@ func TestCheckValuesIndependently(t *testing.T) {
 	knownEC(t, tok, "ec", ek)
 	for label, pub := range map[string]any{"rsa": &rk.PublicKey, "ec": &ek.PublicKey} {
 		k, err := tok.FindKey(label)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		der, _ := x509.MarshalPKIXPublicKey(pub)
 		sum := sha256.Sum256(der)
-		if !bytes.Equal(k.PublicKey, der) || !bytes.Equal(k.CheckValue, sum[:]) {
-			t.Fatalf("%s: SPKI differs from Go's", label)
-		}
+		require.Equal(t, der, k.PublicKey, "%s: SPKI differs from Go's", label)
+		require.Equal(t, sum[:], k.CheckValue, "%s: SPKI differs from Go's", label)
 	}
 
 	// Two keys with one label: FindKey refuses.
@@ -160,7 +133,6 @@ func TestCheckValuesIndependently(t *testing.T) {
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE, aesKey),
 	}, tokenKeyAttrs("twice", []byte("other"))...))
-	if _, err := tok.FindKey("twice"); !errors.Is(err, ErrDuplicateLabel) {
-		t.Fatalf("duplicate: %v", err)
-	}
+	_, err = tok.FindKey("twice")
+	require.ErrorIs(t, err, ErrDuplicateLabel, "duplicate")
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // knownRSA puts a Go-generated RSA key on the token (private half, token
@@ -46,14 +47,10 @@ func knownRSA(t *testing.T, tok *Token, label string, k *rsa.PrivateKey) {
 func knownEC(t *testing.T, tok *Token, label string, k *ecdsa.PrivateKey) {
 	t.Helper()
 	c, ok := curveByName(k.Curve.Params().Name)
-	if !ok {
-		t.Fatalf("curve %s", k.Curve.Params().Name)
-	}
+	require.True(t, ok, "curve %s", k.Curve.Params().Name)
 	id := []byte("id-" + label)
 	d, err := k.Bytes() // the scalar, fixed width
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	priv := []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_EC),
@@ -63,9 +60,7 @@ func knownEC(t *testing.T, tok *Token, label string, k *ecdsa.PrivateKey) {
 	}
 	createObject(t, tok, append(priv, tokenKeyAttrs(label, id)...))
 	point, err := k.PublicKey.Bytes() // uncompressed point
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	octet := append([]byte{0x04}, derLength(len(point))...)
 	createObject(t, tok, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PUBLIC_KEY),
@@ -88,17 +83,13 @@ func derLength(n int) []byte {
 func goRSA(t *testing.T, bits int) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, bits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }
 
 func goEC(t *testing.T, c elliptic.Curve) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(c, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }

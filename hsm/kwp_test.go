@@ -3,16 +3,15 @@ package hsm
 import (
 	"bytes"
 	"encoding/hex"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func unhex(t *testing.T, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -25,13 +24,11 @@ func TestKWPRFC5649Vectors(t *testing.T) {
 	} {
 		key, want := unhex(t, v.key), unhex(t, v.wrap)
 		got, err := kwpWrap(kek, key)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("wrap %s = %x, %v; want %x", v.key, got, err, want)
-		}
+		require.NoError(t, err, "wrap %s = %x, %v; want %x", v.key, got, err, want)
+		require.Equal(t, want, got, "wrap %s = %x, %v; want %x", v.key, got, err, want)
 		back, err := kwpUnwrap(kek, want)
-		if err != nil || !bytes.Equal(back, key) {
-			t.Fatalf("unwrap %s = %x, %v", v.wrap, back, err)
-		}
+		require.NoError(t, err, "unwrap %s = %x, %v", v.wrap, back, err)
+		require.Equal(t, key, back, "unwrap %s = %x, %v", v.wrap, back, err)
 	}
 }
 
@@ -40,27 +37,20 @@ func TestKWPRoundTripAndRejects(t *testing.T) {
 	for n := 1; n <= 70; n++ {
 		p := bytes.Repeat([]byte{byte(n)}, n)
 		w, err := kwpWrap(kek, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(w) != (n+7)/8*8+8 {
-			t.Fatalf("n=%d: wrapped length %d", n, len(w))
-		}
+		require.NoError(t, err)
+		require.Len(t, w, (n+7)/8*8+8, "n=%d: wrapped length %d", n, len(w))
 		got, err := kwpUnwrap(kek, w)
-		if err != nil || !bytes.Equal(got, p) {
-			t.Fatalf("n=%d: %x, %v", n, got, err)
-		}
+		require.NoError(t, err, "n=%d: %x, %v", n, got, err)
+		require.Equal(t, p, got, "n=%d: %x, %v", n, got, err)
 		w[len(w)-1] ^= 1
-		if _, err := kwpUnwrap(kek, w); !errors.Is(err, errKWP) {
-			t.Fatalf("n=%d: tampered blob gave %v", n, err)
-		}
+		_, err = kwpUnwrap(kek, w)
+		require.ErrorIs(t, err, errKWP, "n=%d: tampered blob gave", n)
 	}
 	// A length indicator that counts zero padding (SoftHSM 2.6.1's 0x210A on
 	// 28 bytes) unwraps to 32 bytes: the self-test compares and catches it.
 	p := bytes.Repeat([]byte{9}, 28)
 	buggy, _ := kwpWrap(kek, append(p, 0, 0, 0, 0))
 	got, err := kwpUnwrap(kek, buggy)
-	if err != nil || bytes.Equal(got, p) {
-		t.Fatalf("mis-padded blob not told apart: %x, %v", got, err)
-	}
+	require.NoError(t, err, "mis-padded blob not told apart: %x, %v", got, err)
+	require.False(t, bytes.Equal(got, p), "mis-padded blob not told apart: %x, %v", got, err)
 }

@@ -3,11 +3,12 @@ package hsm
 import (
 	"crypto/elliptic"
 	"crypto/rand"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestListKeysShowsEveryKey: ListKeys lists every secret and private key;
@@ -46,12 +47,8 @@ func TestListKeysShowsEveryKey(t *testing.T) {
 		"p224":        "an EC curve KMS does not import",
 	}
 	keys, err := tok.ListKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != len(want) {
-		t.Errorf("%d keys listed, want %d", len(keys), len(want))
-	}
+	require.NoError(t, err)
+	assert.Len(t, keys, len(want), "%d keys listed, want %d", len(keys), len(want))
 	for _, k := range keys {
 		why, ok := want[k.Label]
 		switch {
@@ -64,11 +61,9 @@ func TestListKeysShowsEveryKey(t *testing.T) {
 		}
 		delete(want, k.Label)
 	}
-	for l := range want {
-		t.Errorf("%s: not listed", l)
-	}
+	assert.Empty(t, want, "keys not listed")
 	// FindKey refuses such a key with the same reason.
-	if _, err := tok.FindKey("aes-128"); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "KMS imports AES-256 only") {
-		t.Errorf("FindKey of an AES-128 key: %v", err)
-	}
+	_, err = tok.FindKey("aes-128")
+	assert.ErrorIs(t, err, ErrUnsupported, "FindKey of an AES-128 key: %v", err)
+	assert.ErrorContains(t, err, "KMS imports AES-256 only", "FindKey of an AES-128 key: %v", err)
 }

@@ -6,6 +6,8 @@ import (
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // noValueLen is SoftHSM answering for CKA_VALUE_LEN as opencryptoki does for
@@ -50,51 +52,37 @@ func TestSecretLenInsideTheHSM(t *testing.T) {
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	v := make([]byte, 32)
 	rand.Read(v)
 	knownSecret(t, tok, "aes", pkcs11.CKK_AES, v)
 	before := objectCount(t, tok)
 	keys, err := tok.ListKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != 1 || keys[0].KeySpec != "SYMMETRIC_DEFAULT" || keys[0].MaterialLen != 32 || keys[0].NotImportable != "" {
-		t.Fatalf("listed %+v", keys)
-	}
-	if after := objectCount(t, tok); after != before {
-		t.Fatalf("%d objects before ListKeys, %d after", before, after)
-	}
-	if len(s.generated) != 1 {
-		t.Fatalf("%d keys generated, want the one session key that measures", len(s.generated))
-	}
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "listed %+v", keys)
+	require.Equal(t, "SYMMETRIC_DEFAULT", keys[0].KeySpec, "listed %+v", keys)
+	require.Equal(t, 32, keys[0].MaterialLen, "listed %+v", keys)
+	require.Empty(t, keys[0].NotImportable, "listed %+v", keys)
+	after := objectCount(t, tok)
+	require.Equal(t, before, after, "%d objects before ListKeys, %d after", before, after)
+	require.Len(t, s.generated, 1, "%d keys generated, want the one session key that measures", len(s.generated))
 	want := map[uint]bool{pkcs11.CKA_TOKEN: false, pkcs11.CKA_EXTRACTABLE: false, pkcs11.CKA_SENSITIVE: true, pkcs11.CKA_DECRYPT: false}
 	for _, a := range s.generated[0] {
 		if w, ok := want[a.Type]; ok {
-			if boolAttr(a.Value) != w {
-				t.Errorf("measuring key: attribute %#x is %v, want %v", a.Type, !w, w)
-			}
+			assert.Equal(t, w, boolAttr(a.Value), "measuring key: attribute %#x is %v, want %v", a.Type, !w, w)
 			delete(want, a.Type)
 		}
 	}
-	if len(want) > 0 {
-		t.Errorf("measuring key's template leaves out %v", want)
-	}
+	assert.Empty(t, want, "measuring key's template leaves out %v", want)
 	wraps := s.wraps
-	if wraps == 0 {
-		t.Fatal("no C_WrapKey: the length was not measured")
-	}
+	require.NotZero(t, wraps, "no C_WrapKey: the length was not measured")
 	for n := 1; n <= wraps; n++ {
 		s.failWrap, s.wraps = n, 0
-		if _, err := tok.ListKeys(); !isDeviceFault(err) {
-			t.Errorf("device error at C_WrapKey #%d: ListKeys gave %v", n, err)
-		}
+		_, err := tok.ListKeys()
+		assert.True(t, isDeviceFault(err), "device error at C_WrapKey #%d: ListKeys gave %v", n, err)
 		s.failWrap = 0
-		if after := objectCount(t, tok); after != before {
-			t.Fatalf("device error at C_WrapKey #%d: %d objects before, %d after", n, before, after)
-		}
+		after := objectCount(t, tok)
+		require.Equal(t, before, after, "device error at C_WrapKey #%d: %d objects before, %d after", n, before, after)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFindSignerRefusesKeyMadeOutside: a P-384 key made with OpenSSL and
@@ -33,51 +35,38 @@ func TestFindSignerRefusesKeyMadeOutside(t *testing.T) {
 	run(t, env, "pkcs11-tool", append(p11tool, "--write-object", pub, "--type", "pubkey", "--label", "outside", "--id", id)...)
 
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	_, err = tok.FindSigner("outside")
-	if !errors.Is(err, ErrNotSigner) || !errors.Is(err, ErrSignerOrigin) {
-		t.Fatalf("FindSigner of a key written from a file: %v, want ErrNotSigner and ErrSignerOrigin", err)
-	}
+	require.ErrorIs(t, err, ErrNotSigner, "FindSigner of a key written from a file: %v, want ErrNotSigner and ErrSignerOrigin", err)
+	require.ErrorIs(t, err, ErrSignerOrigin, "FindSigner of a key written from a file: %v, want ErrNotSigner and ErrSignerOrigin", err)
 	// SoftHSM 2.6.1 marks a created key CKA_LOCAL, CKA_ALWAYS_SENSITIVE and
 	// CKA_NEVER_EXTRACTABLE false; pkcs11-tool leaves decrypt and unwrap on.
 	for _, want := range []string{"CKA_LOCAL false (not generated on this token)", "CKA_ALWAYS_SENSITIVE false", "CKA_NEVER_EXTRACTABLE false",
 		"CKA_DECRYPT true", "CKA_UNWRAP true", "the key may have existed outside the HSM"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("FindSigner error %q does not say %q", err, want)
-		}
+		assert.Contains(t, err.Error(), want, "FindSigner error %q does not say %q", err, want)
 	}
 	keys, err := tok.ListKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != 1 || keys[0].SignerCheck == nil || !errors.Is(keys[0].SignerCheck.Err("outside"), ErrSignerOrigin) {
-		t.Fatalf("ListKeys: %+v", keys)
-	}
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "ListKeys: %+v", keys)
+	require.NotNil(t, keys[0].SignerCheck, "ListKeys: %+v", keys)
+	require.ErrorIs(t, keys[0].SignerCheck.Err("outside"), ErrSignerOrigin, "ListKeys: %+v", keys)
 	sks, err := tok.SigningKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sks) != 1 || sks[0].Label != "outside" || !errors.Is(sks[0].Err, ErrSignerOrigin) {
-		t.Fatalf("SigningKeys: %+v", sks)
-	}
+	require.NoError(t, err)
+	require.Len(t, sks, 1, "SigningKeys: %+v", sks)
+	require.Equal(t, "outside", sks[0].Label, "SigningKeys: %+v", sks)
+	require.ErrorIs(t, sks[0].Err, ErrSignerOrigin, "SigningKeys: %+v", sks)
 	// A signer airwrap generates beside it passes, and is listed as such.
-	if _, err := tok.GenerateSigner("made-here", ""); err != nil {
-		t.Fatal(err)
-	}
+	_, err = tok.GenerateSigner("made-here", "")
+	require.NoError(t, err)
 	sks, err = tok.SigningKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sks) != 2 || sks[0].Label != "made-here" || sks[0].Err != nil {
-		t.Fatalf("SigningKeys: %+v", sks)
-	}
+	require.NoError(t, err)
+	require.Len(t, sks, 2, "SigningKeys: %+v", sks)
+	require.Equal(t, "made-here", sks[0].Label, "SigningKeys: %+v", sks)
+	require.NoError(t, sks[0].Err, "SigningKeys: %+v", sks)
 	for _, a := range sks[0].Check {
-		if !a.Reported || !a.OK {
-			t.Errorf("generated signer: %+v", a)
-		}
+		assert.True(t, a.Reported, "generated signer: %+v", a)
+		assert.True(t, a.OK, "generated signer: %+v", a)
 	}
 }
 
@@ -85,9 +74,8 @@ func run(t *testing.T, env []string, name string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", name, err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s: %v\n%s", name, err, out)
 }
 
 // TestSignerAttributeRules: keys generated in the token, but each once
@@ -98,9 +86,7 @@ func TestSignerAttributeRules(t *testing.T) {
 	setter, ok := tok.p.(interface {
 		SetAttributeValue(pkcs11.SessionHandle, pkcs11.ObjectHandle, []*pkcs11.Attribute) error
 	})
-	if !ok {
-		t.Fatalf("the module context %T cannot set attributes", tok.p)
-	}
+	require.True(t, ok, "the module context %T cannot set attributes", tok.p)
 	for _, tc := range []struct {
 		label  string
 		gen    map[uint]bool // template changes at generation
@@ -138,16 +124,11 @@ func TestSignerAttributeRules(t *testing.T) {
 			}
 		}
 		tok.mu.Unlock()
-		if err != nil {
-			t.Fatalf("%s: %v", tc.label, err)
-		}
+		require.NoError(t, err, "%s", tc.label)
 		_, err = tok.FindSigner(tc.label)
-		if !errors.Is(err, ErrNotSigner) || errors.Is(err, ErrSignerOrigin) != tc.origin || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want ErrNotSigner naming %q (origin %t)", tc.label, err, tc.want, tc.origin)
-		}
-		if n, want := strings.Count(err.Error(), "CKA_"), strings.Count(tc.want, "CKA_"); n != want {
-			t.Errorf("%s: %d attributes named in %q, want %d", tc.label, n, err, want)
-		}
+		assert.False(t, !errors.Is(err, ErrNotSigner) || errors.Is(err, ErrSignerOrigin) != tc.origin || !strings.Contains(err.Error(), tc.want), "%s: %v, want ErrNotSigner naming %q (origin %t)", tc.label, err, tc.want, tc.origin)
+		n, want := strings.Count(err.Error(), "CKA_"), strings.Count(tc.want, "CKA_")
+		assert.Equal(t, want, n, "%s: %d attributes named in %q, want %d", tc.label, n, err, want)
 	}
 }
 
@@ -163,9 +144,7 @@ func TestSignerCheckUnreported(t *testing.T) {
 			good[r.typ] = []byte{0}
 		}
 	}
-	if err := readSignerCheck(good).Err("k"); err != nil {
-		t.Fatalf("every attribute right: %v", err)
-	}
+	require.NoError(t, readSignerCheck(good).Err("k"), "every attribute right")
 	for _, r := range signerRules {
 		a := map[uint][]byte{}
 		for k, v := range good {
@@ -174,17 +153,13 @@ func TestSignerCheckUnreported(t *testing.T) {
 		delete(a, r.typ)
 		err := readSignerCheck(a).Err("k")
 		if !r.must {
-			if err != nil {
-				t.Errorf("%s not reported: %v", r.name, err)
-			}
+			assert.NoError(t, err, "%s not reported", r.name)
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), r.name+" not reported") {
-			t.Errorf("%s not reported: %v", r.name, err)
-		}
+		assert.ErrorContains(t, err, r.name+" not reported", "%s not reported: %v", r.name, err)
 	}
 	// SignerAttrTypes and the rules agree.
-	if got := signerAttrTypes(); len(got) != len(signerRules) || slices.Index(got, uint(pkcs11.CKA_LOCAL)) < 0 {
-		t.Fatalf("signerAttrTypes %v", got)
-	}
+	got := signerAttrTypes()
+	require.Len(t, got, len(signerRules), "signerAttrTypes %v", got)
+	require.False(t, slices.Index(got, uint(pkcs11.CKA_LOCAL)) < 0, "signerAttrTypes %v", got)
 }

@@ -7,6 +7,7 @@ import (
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // shortQuery answers every C_WrapKey as NSS softokn answers one with
@@ -33,9 +34,7 @@ func TestWrapSizedFallback(t *testing.T) {
 	t.Cleanup(func() { wrapModule = nil })
 	st := softhsmtest.New(t)
 	tok, err := Open(Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: testHMACCheckInput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 
 	tok.mu.Lock()
@@ -51,13 +50,11 @@ func TestWrapSizedFallback(t *testing.T) {
 	}
 	blob, err := tok.wrapKey(pkcs11.NewMechanism(CKMAESKeyWrapPad, nil), kek, secret)
 	tok.mu.Unlock()
-	if err != nil || s.refused != 1 {
-		t.Fatalf("sized wrap: %v after %d refusals", err, s.refused)
-	}
+	require.NoError(t, err, "sized wrap: %v after %d refusals", err, s.refused)
+	require.Equal(t, 1, s.refused, "sized wrap: %v after %d refusals", err, s.refused)
 	got, err := kwpUnwrap(bytes.Repeat([]byte{7}, 32), blob)
-	if err != nil || !bytes.Equal(got, bytes.Repeat([]byte{9}, 32)) {
-		t.Fatalf("sized wrap output does not unwrap: %v", err)
-	}
+	require.NoError(t, err, "sized wrap output does not unwrap: %v", err)
+	require.Equal(t, bytes.Repeat([]byte{9}, 32), got, "sized wrap output does not unwrap: %v", err)
 
 	// A mechanism with parameters (RSA-OAEP) is not retried.
 	wk := goRSA(t, 2048)
@@ -70,16 +67,11 @@ func TestWrapSizedFallback(t *testing.T) {
 	tok.destroy(kek, nil)
 	tok.destroy(secret, nil)
 	tok.mu.Unlock()
-	if !ckr(err, pkcs11.CKR_BUFFER_TOO_SMALL) || s.refused != 2 {
-		t.Fatalf("OAEP: %v after %d refusals", err, s.refused)
-	}
+	require.True(t, ckr(err, pkcs11.CKR_BUFFER_TOO_SMALL), "OAEP: %v after %d refusals", err, s.refused)
+	require.Equal(t, 2, s.refused, "OAEP: %v after %d refusals", err, s.refused)
 
 	// SelfTest finds the KWP mechanism through the sized path alone.
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if caps.KWPMechanism != CKMAESKeyWrapPad {
-		t.Fatalf("KWP KAT through the sized path chose %s", caps.KWPMechanismName)
-	}
+	require.NoError(t, err)
+	require.Equal(t, uint(CKMAESKeyWrapPad), caps.KWPMechanism, "KWP KAT through the sized path chose %s", caps.KWPMechanismName)
 }

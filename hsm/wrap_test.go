@@ -1,19 +1,18 @@
 package hsm
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/asn1"
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/objects"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // wrapCounted wraps and checks no object was left behind (success or not).
@@ -22,9 +21,7 @@ var wrapCounted = objects.WrapCounted[*Key, WrapMechanism]
 func findKey(t *testing.T, tok *Token, label string) *Key {
 	t.Helper()
 	k, err := tok.FindKey(label)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }
 
@@ -33,9 +30,7 @@ func findKey(t *testing.T, tok *Token, label string) *Key {
 func TestWrapSecretKeysOAEP(t *testing.T) {
 	tok, _ := openTest(t)
 	_, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapping := goRSA(t, 2048)
 	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"} {
 		p := specParams(t, spec)
@@ -47,33 +42,24 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 		}
 		knownSecret(t, tok, spec, kt, material)
 		k := findKey(t, tok, spec)
-		if k.KeySpec != spec {
-			t.Fatalf("%s listed as %s", spec, k.KeySpec)
-		}
+		require.Equal(t, spec, k.KeySpec, "%s listed as %s", spec, k.KeySpec)
 		blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
+		require.NoError(t, err, "%s", spec)
 		got, err := oracle.UnwrapOAEP(wrapping, crypto.SHA1, blob)
-		if err != nil || !bytes.Equal(got, material) {
-			t.Fatalf("%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
-		}
+		require.NoError(t, err, "%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
+		require.Equal(t, material, got, "%s: unwrapped %d bytes, not the material (%v)", spec, len(got), err)
 		// SHA-256: SoftHSM cannot; the refusal says what to do.
 		_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA256)
-		if !errors.Is(err, ErrUnsupported) {
-			t.Fatalf("%s SHA-256: %v", spec, err)
-		}
+		require.ErrorIs(t, err, ErrUnsupported, "%s SHA-256", spec)
 	}
 	// One under a 4096-bit wrapping key, as AWS prefers.
 	big4096 := goRSA(t, 4096)
 	k := findKey(t, tok, "HMAC_512")
 	blob, err := wrapCounted(t, tok, k, &big4096.PublicKey, OAEPSHA1)
-	if err != nil || len(blob) != 512 {
-		t.Fatalf("RSA-4096: %d bytes, %v", len(blob), err)
-	}
-	if _, err := oracle.UnwrapOAEP(big4096, crypto.SHA1, blob); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "RSA-4096: %d bytes, %v", len(blob), err)
+	require.Len(t, blob, 512, "RSA-4096: %d bytes, %v", len(blob), err)
+	_, err = oracle.UnwrapOAEP(big4096, crypto.SHA1, blob)
+	require.NoError(t, err)
 }
 
 // TestWrapEC: RSA_AES_KEY_WRAP_SHA_1 where this SoftHSM's PKCS#8 is aligned
@@ -81,9 +67,7 @@ func TestWrapSecretKeysOAEP(t *testing.T) {
 func TestWrapEC(t *testing.T) {
 	tok, _ := openTest(t)
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Logf("SoftHSM EC PKCS#8 lengths: %v", caps.ECPKCS8Len)
 	wrapping := goRSA(t, 2048)
 
@@ -91,18 +75,13 @@ func TestWrapEC(t *testing.T) {
 	knownEC(t, tok, "p384", p384)
 	k := findKey(t, tok, "p384")
 	blob, err := wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	der := oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
 	t.Logf("P-384 PKCS#8 from SoftHSM: %d bytes", len(der))
 	parsed, err := x509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		t.Fatalf("PKCS#8: %v", err)
-	}
-	if !parsed.(*ecdsa.PrivateKey).Equal(p384) || k.MaterialLen != len(der) {
-		t.Fatalf("unwrapped key is not the material (MaterialLen %d, PKCS#8 %d)", k.MaterialLen, len(der))
-	}
+	require.NoError(t, err, "PKCS#8")
+	require.True(t, parsed.(*ecdsa.PrivateKey).Equal(p384), "unwrapped key is not the material (MaterialLen %d, PKCS#8 %d)", k.MaterialLen, len(der))
+	require.Equal(t, len(der), k.MaterialLen, "unwrapped key is not the material (MaterialLen %d, PKCS#8 %d)", k.MaterialLen, len(der))
 
 	// secp256k1: Go cannot parse the curve; compare the scalar.
 	d := make([]byte, 32)
@@ -117,35 +96,26 @@ func TestWrapEC(t *testing.T) {
 	}, tokenKeyAttrs("k1", []byte("id-k1"))...))
 	k = findKey(t, tok, "k1")
 	blob, err = wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	der = oracle.UnwrapRSAAESWithOpenSSL(t, wrapping, crypto.SHA1, blob)
-	if got := ecScalar(t, der, c.oid); !bytes.Equal(got, d) {
-		t.Fatalf("secp256k1 scalar differs")
-	}
+	got := ecScalar(t, der, c.oid)
+	require.Equal(t, d, got, "secp256k1 scalar differs")
 
 	// Not aligned on SoftHSM (P-256: 67 bytes, P-521: 98): refused.
 	knownEC(t, tok, "p256", goEC(t, elliptic.P256()))
 	knownEC(t, tok, "p521", goEC(t, elliptic.P521()))
 	for _, label := range []string{"p256", "p521"} {
 		_, err := wrapCounted(t, tok, findKey(t, tok, label), &wrapping.PublicKey, RSAAESKeyWrapSHA1)
-		if !errors.Is(err, ErrUnsupported) {
-			t.Fatalf("%s: %v", label, err)
-		}
+		require.ErrorIs(t, err, ErrUnsupported, "%s", label)
 		t.Logf("%s refused: %v", label, err)
 	}
 	// Plain RSA-OAEP of a private key: SoftHSM says CKR_KEY_NOT_WRAPPABLE.
 	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, OAEPSHA1)
-	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("EC under OAEP: %v", err)
-	}
+	require.ErrorIs(t, err, ErrUnsupported, "EC under OAEP")
 	t.Logf("EC under OAEP refused: %v", err)
 	// SHA-256 RSA-AES: refused by the self-test verdict.
 	_, err = wrapCounted(t, tok, findKey(t, tok, "p384"), &wrapping.PublicKey, RSAAESKeyWrapSHA256)
-	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("SHA-256: %v", err)
-	}
+	require.ErrorIs(t, err, ErrUnsupported, "SHA-256")
 }
 
 // ecScalar extracts the private scalar of an EC PKCS#8 and checks its curve.
@@ -159,19 +129,16 @@ func ecScalar(t *testing.T, der []byte, want asn1.ObjectIdentifier) []byte {
 		}
 		Key []byte
 	}
-	if rest, err := asn1.Unmarshal(der, &p8); err != nil || len(rest) != 0 {
-		t.Fatalf("PKCS#8: %v (%d trailing bytes)", err, len(rest))
-	}
-	if !p8.Alg.Curve.Equal(want) {
-		t.Fatalf("curve %v", p8.Alg.Curve)
-	}
+	rest, err := asn1.Unmarshal(der, &p8)
+	require.NoError(t, err, "PKCS#8: %v (%d trailing bytes)", err, len(rest))
+	require.Len(t, rest, 0, "PKCS#8: %v (%d trailing bytes)", err, len(rest))
+	require.True(t, p8.Alg.Curve.Equal(want), "curve %v", p8.Alg.Curve)
 	var ec struct {
 		Version int
 		D       []byte
 	}
-	if _, err := asn1.Unmarshal(p8.Key, &ec); err != nil {
-		t.Fatal(err)
-	}
+	_, err = asn1.Unmarshal(p8.Key, &ec)
+	require.NoError(t, err)
 	return ec.D
 }
 
@@ -180,16 +147,12 @@ func ecScalar(t *testing.T, der []byte, want asn1.ObjectIdentifier) []byte {
 func TestWrapRSARefusedOnSoftHSM(t *testing.T) {
 	tok, _ := openTest(t)
 	_, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapping := goRSA(t, 2048)
 	knownRSA(t, tok, "rsa", goRSA(t, 2048))
 	k := findKey(t, tok, "rsa")
 	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
-	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("got %v", err)
-	}
+	require.ErrorIs(t, err, ErrUnsupported, "got")
 	t.Logf("refused: %v", err)
 }
 
@@ -199,35 +162,25 @@ func TestWrapRSARefusedOnSoftHSM(t *testing.T) {
 func TestWrapRefusals(t *testing.T) {
 	tok, _ := openTest(t)
 	k, err := tok.GenerateKey("aes", specParams(t, "SYMMETRIC_DEFAULT"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wrapping := goRSA(t, 2048)
-	if _, err := wrapCounted(t, tok, k, nil, OAEPSHA1); err == nil {
-		t.Fatal("wrapped under no wrapping key")
-	}
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, WrapMechanism{}); err == nil {
-		t.Fatal("wrapped with no mechanism")
-	}
-	if _, err := wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1); err != nil {
-		t.Fatalf("generated key: %v", err)
-	}
+	_, err = wrapCounted(t, tok, k, nil, OAEPSHA1)
+	require.Error(t, err, "wrapped under no wrapping key")
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, WrapMechanism{})
+	require.Error(t, err, "wrapped with no mechanism")
+	_, err = wrapCounted(t, tok, k, &wrapping.PublicKey, OAEPSHA1)
+	require.NoError(t, err, "generated key")
 	s, err := tok.GenerateSigner("signer", SignerECDSAP256)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sk := findKey(t, tok, s.Label())
-	if _, err := wrapCounted(t, tok, sk, &wrapping.PublicKey, RSAAESKeyWrapSHA1); !errors.Is(err, ErrNotExtractable) {
-		t.Fatalf("signer: %v", err)
-	}
+	_, err = wrapCounted(t, tok, sk, &wrapping.PublicKey, RSAAESKeyWrapSHA1)
+	require.ErrorIs(t, err, ErrNotExtractable, "signer")
 	swapped := *k
 	swapped.CheckValue = []byte{1, 2, 3}
-	if _, err := wrapCounted(t, tok, &swapped, &wrapping.PublicKey, OAEPSHA1); err == nil {
-		t.Fatal("wrapped a key whose check value changed")
-	}
+	_, err = wrapCounted(t, tok, &swapped, &wrapping.PublicKey, OAEPSHA1)
+	require.Error(t, err, "wrapped a key whose check value changed")
 	gone := *k
 	gone.ID = []byte("other")
-	if _, err := wrapCounted(t, tok, &gone, &wrapping.PublicKey, OAEPSHA1); !errors.Is(err, ErrKeyNotFound) {
-		t.Fatalf("stale key: %v", err)
-	}
+	_, err = wrapCounted(t, tok, &gone, &wrapping.PublicKey, OAEPSHA1)
+	require.ErrorIs(t, err, ErrKeyNotFound, "stale key")
 }

@@ -4,35 +4,27 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestNewCreatesToken(t *testing.T) {
 	tok := New(t)
-	if os.Getenv("SOFTHSM2_CONF") != tok.ConfPath {
-		t.Fatalf("SOFTHSM2_CONF = %q, want %q", os.Getenv("SOFTHSM2_CONF"), tok.ConfPath)
-	}
-	if _, err := os.Stat(tok.Module); err != nil {
-		t.Fatal(err)
-	}
+	require.Equal(t, tok.ConfPath, os.Getenv("SOFTHSM2_CONF"), "SOFTHSM2_CONF = %q, want %q", os.Getenv("SOFTHSM2_CONF"), tok.ConfPath)
+	_, err := os.Stat(tok.Module)
+	require.NoError(t, err)
 	out, err := exec.Command("softhsm2-util", "--show-slots").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "Label:            "+tok.Label) {
-		t.Fatalf("token %q not listed:\n%s", tok.Label, out)
-	}
-	if tok.PIN == "" || tok.PIN == tok.SOPIN {
-		t.Fatalf("PINs not set apart")
-	}
+	require.NoError(t, err, "%v\n%s", err, out)
+	require.Contains(t, string(out), "Label:            "+tok.Label, "token %q not listed:\n%s", tok.Label, out)
+	require.NotEmpty(t, tok.PIN, "PINs not set apart")
+	require.NotEqual(t, tok.SOPIN, tok.PIN, "PINs not set apart")
 }
 
 func TestModulePathEnv(t *testing.T) {
 	t.Setenv(ModuleEnv, filepath.Join(t.TempDir(), "missing.so"))
-	if _, err := ModulePath(); err == nil {
-		t.Fatal("ModulePath accepted a missing module")
-	}
+	_, err := ModulePath()
+	require.Error(t, err, "ModulePath accepted a missing module")
 }
 
 func TestRehearsalTokenScript(t *testing.T) {
@@ -40,29 +32,18 @@ func TestRehearsalTokenScript(t *testing.T) {
 	cmd := exec.Command("./rehearsal-token.sh", dir, "rehearsal")
 	cmd.Env = append(os.Environ(), "AIRWRAP_PIN=rehearsal-pin-1234")
 	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	require.NoError(t, err, "%v\n%s", err, out)
 	want := "export SOFTHSM2_CONF='" + filepath.Join(dir, "softhsm2.conf") + "'\n"
-	if string(out) != want {
-		t.Fatalf("printed %q, want %q", out, want)
-	}
-	if strings.Contains(string(out), "rehearsal-pin-1234") {
-		t.Fatal("PIN printed")
-	}
+	require.Equal(t, want, string(out), "printed %q, want %q", out, want)
+	require.NotContains(t, string(out), "rehearsal-pin-1234", "PIN printed")
 	module, err := ModulePath()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	login := exec.Command("pkcs11-tool", "--module", module, "--token-label", "rehearsal", "--login", "--pin", "env:P", "-O")
 	login.Env = append(os.Environ(), "SOFTHSM2_CONF="+filepath.Join(dir, "softhsm2.conf"), "P=rehearsal-pin-1234")
-	if o, err := login.CombinedOutput(); err != nil {
-		t.Fatalf("login with AIRWRAP_PIN failed: %v\n%s", err, o)
-	}
+	o, err := login.CombinedOutput()
+	require.NoError(t, err, "login with AIRWRAP_PIN failed: %v\n%s", err, o)
 	// No PIN: usage error, nothing created.
 	cmd = exec.Command("./rehearsal-token.sh", filepath.Join(t.TempDir(), "x"), "rehearsal")
 	cmd.Env = append(os.Environ(), "AIRWRAP_PIN=")
-	if err := cmd.Run(); err == nil {
-		t.Fatal("ran without AIRWRAP_PIN")
-	}
+	require.Error(t, cmd.Run(), "ran without AIRWRAP_PIN")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/online"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/assert"
 )
 
 // What the operator reads after each kind of error: the texts kmsimport and
@@ -70,8 +71,7 @@ func TestHintTable(t *testing.T) {
 		{"fallback: the first match only", errors.Join(verify.ErrUntrusted, bundle.ErrMalformed), []string{"pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"}},
 		{"none", errors.New("something else"), nil},
 	} {
-		if got := hintsFor(c.err); !slices.Equal(got, c.want) {
-			t.Errorf("%s: hints\n%q\nwant\n%q", c.name, got, c.want)
-		}
+		got := hintsFor(c.err)
+		assert.True(t, slices.Equal(got, c.want), "%s: hints\n%q\nwant\n%q", c.name, got, c.want)
 	}
 }

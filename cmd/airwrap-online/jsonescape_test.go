@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,20 +22,14 @@ func TestEmitJSONEscapes(t *testing.T) {
 			return emit(c, map[string]string{"description": hostile}, nil)
 		},
 	}
-	if err := app.Run([]string{"airwrap-online", "--json"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, app.Run([]string{"airwrap-online", "--json"}))
 	out := stdout.String()
 	for _, raw := range []string{"\x1b", "\u202e", "\u2028"} {
-		if strings.Contains(out, raw) {
-			t.Fatalf("raw %q in JSON output: %s", raw, out)
-		}
+		require.NotContains(t, out, raw, "raw %q in JSON output: %s", raw, out)
 	}
-	if !strings.Contains(out, `\u001b[31mred\u202eltr\u2028line`) {
-		t.Fatalf("output: %s", out)
-	}
+	require.Contains(t, out, `\u001b[31mred\u202eltr\u2028line`, "output: %s", out)
 	var back map[string]string
-	if err := json.Unmarshal(stdout.Bytes(), &back); err != nil || back["description"] != hostile {
-		t.Fatalf("not the same JSON: %v %q", err, back["description"])
-	}
+	err := json.Unmarshal(stdout.Bytes(), &back)
+	require.NoError(t, err, "not the same JSON: %v %q", err, back["description"])
+	require.Equal(t, hostile, back["description"], "not the same JSON: %v %q", err, back["description"])
 }

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Each CLI owns one table from errors to hints (cmd/airwrap/errors.go,
@@ -47,9 +50,7 @@ func TestOneHintTablePerCLI(t *testing.T) {
 				for _, s := range d.Specs {
 					if v, ok := s.(*ast.ValueSpec); ok {
 						for _, n := range v.Names {
-							if strings.EqualFold(n.Name, "hints") && !table {
-								t.Errorf("%s: var %s: the CLI's one table is in errors.go", rel, n.Name)
-							}
+							assert.False(t, strings.EqualFold(n.Name, "hints") && !table, "%s: var %s: the CLI's one table is in errors.go", rel, n.Name)
 						}
 					}
 				}
@@ -57,7 +58,5 @@ func TestOneHintTablePerCLI(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }

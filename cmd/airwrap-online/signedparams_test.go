@@ -12,13 +12,13 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
@@ -36,61 +36,41 @@ func TestPrepareSignKMSKeyThenSubmit(t *testing.T) {
 	srv.SetEnv(t)
 	ctx := context.Background()
 	api, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sk, err := api.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: types.KeySpecEccNistP384, KeyUsage: types.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pubOut, err := api.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: sk.KeyMetadata.Arn})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	key, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "signed params"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	at := func(n string) string { return filepath.Join(dir, n) }
 	online := func(want int, args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		if code := run(append([]string{"airwrap-online"}, args...), &stdout, &stderr); code != want {
-			t.Fatalf("airwrap-online %s: exit %d, want %d\n%s", args[0], code, want, stderr.String())
-		}
+		code := run(append([]string{"airwrap-online"}, args...), &stdout, &stderr)
+		require.Equal(t, want, code, "airwrap-online %s: exit %d, want %d\n%s", args[0], code, want, stderr.String())
 		return stdout.String() + stderr.String()
 	}
 	online(0, "prepare", "--key-id", key.ARN, "--wrapping-key-spec", "RSA_2048", "--wrapping-algorithm", "RSAES_OAEP_SHA_1",
 		"--sign-kms-key", aws.ToString(sk.KeyMetadata.Arn), "--out", at("signed.json"))
 	signed, err := os.ReadFile(at("signed.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sp, err := bundle.ParseSignedParams(signed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	trust, err := verify.LoadTrust(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubOut.PublicKey}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := verify.VerifySignedParams(sp.Envelope, []verify.TrustedKey{trust}, 1); err != nil {
-		t.Fatalf("signed by the KMS key: %v", err)
-	}
+	require.NoError(t, err)
+	_, _, err = verify.VerifySignedParams(sp.Envelope, []verify.TrustedKey{trust}, 1)
+	require.NoError(t, err, "signed by the KMS key")
 
 	// What the offline half does, with Go's OAEP in place of the HSM.
 	pe := sp.Params.Entries[0]
 	pub, err := x509.ParsePKIXPublicKey(pe.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	material := make([]byte, 32)
 	rand.Read(material)
 	ct, err := rsa.EncryptOAEP(sha1.New(), rand.Reader, pub.(*rsa.PublicKey), material, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	now := time.Now().UTC().Truncate(time.Second)
 	validTo := now.Add(30 * 24 * time.Hour)
 	pl := &bundle.ImportPayload{
@@ -105,30 +85,20 @@ func TestPrepareSignKMSKeyThenSubmit(t *testing.T) {
 		}},
 	}
 	raw, err := bundle.MarshalImportPayload(pl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	officer, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, raw, officer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	file, err := bundle.MarshalEnvelope(env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	der, _ := x509.MarshalPKIXPublicKey(officer.Public())
 	for name, data := range map[string][]byte{
 		"import.json": file, "officer.pem": pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), "plain.json": sp.Raw,
 	} {
-		if err := os.WriteFile(at(name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(at(name), data, 0o644))
 	}
-	if out := online(1, "submit", at("import.json"), "--trust", at("officer.pem"), "--params", at("plain.json"), "--receipt", at("r0.json")); !strings.Contains(out, "params_sha256: bundle binding does not hold") {
-		t.Fatalf("unsigned payload accepted as --params:\n%s", out)
-	}
-	if out := online(0, "submit", at("import.json"), "--trust", at("officer.pem"), "--params", at("signed.json"), "--receipt", at("r.json")); !strings.Contains(out, ": imported") {
-		t.Fatalf("submit:\n%s", out)
-	}
+	out := online(1, "submit", at("import.json"), "--trust", at("officer.pem"), "--params", at("plain.json"), "--receipt", at("r0.json"))
+	require.Contains(t, out, "params_sha256: bundle binding does not hold", "unsigned payload accepted as --params:\n%s", out)
+	out = online(0, "submit", at("import.json"), "--trust", at("officer.pem"), "--params", at("signed.json"), "--receipt", at("r.json"))
+	require.Contains(t, out, ": imported", "submit:\n%s", out)
 }

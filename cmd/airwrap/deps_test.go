@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The offline binary must not be able to talk to a network service: it
@@ -12,27 +15,17 @@ import (
 // bench tests are for _test.go files only.
 func TestOfflineBinaryDeps(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
+	require.NoError(t, err, "go list -deps")
 	deps := strings.Fields(string(out))
-	if len(deps) < 10 {
-		t.Fatalf("go list -deps gave %d packages: %q", len(deps), out)
-	}
+	require.GreaterOrEqual(t, len(deps), 10, "go list -deps gave %d packages: %q", len(deps), out)
 	for _, d := range deps {
-		if d == "net/http" || strings.HasPrefix(d, "net/http/") || strings.HasPrefix(d, "github.com/aws/") {
-			t.Errorf("cmd/airwrap depends on %s", d)
-		}
+		assert.False(t, d == "net/http" || strings.HasPrefix(d, "net/http/") || strings.HasPrefix(d, "github.com/aws/"), "cmd/airwrap depends on %s", d)
 		for _, bad := range testSupport {
-			if d == bad || strings.HasPrefix(d, bad+"/") {
-				t.Errorf("cmd/airwrap links test support %s", d)
-			}
+			assert.False(t, d == bad || strings.HasPrefix(d, bad+"/"), "cmd/airwrap links test support %s", d)
 		}
 	}
 	for _, want := range []string{"github.com/urfave/cli/v2", "github.com/airwrap/airwrap/hsm"} {
-		if !strings.Contains(string(out), want+"\n") {
-			t.Errorf("dependency list lacks %s: is it the right package?", want)
-		}
+		assert.Contains(t, string(out), want+"\n", "dependency list lacks %s: is it the right package?", want)
 	}
 }
 

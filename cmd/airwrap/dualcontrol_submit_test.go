@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/airwrap/airwrap/online"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/require"
 )
 
 // Dual control end to end against real parts: parameters from local-kms,
@@ -30,40 +30,28 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 	// Officer B's token: a second token in the same SoftHSM configuration.
 	init := exec.Command("softhsm2-util", "--init-token", "--free", "--label", "officer-b", "--so-pin", tok.SOPIN, "--pin", tok.PIN)
 	init.Env = append(os.Environ(), "SOFTHSM2_CONF="+tok.ConfPath)
-	if out, err := init.CombinedOutput(); err != nil {
-		t.Fatalf("softhsm2-util: %v\n%s", err, out)
-	}
+	out, err := init.CombinedOutput()
+	require.NoError(t, err, "softhsm2-util: %v\n%s", err, out)
 	ctx := context.Background()
 	srv := kmstest.Start(t)
 	srv.SetEnv(t)
 	api, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	info, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "dual control test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	params, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{KeyIDs: []string{info.ARN}, WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048", Rate: 100, ToolVersion: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	paramsFile, err := bundle.MarshalParams(params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
-	if err := os.WriteFile(at("params.json"), paramsFile, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(at("params.json"), paramsFile, 0o644))
 	airwrap := func(args ...string) {
 		t.Helper()
 		os.Setenv(envPIN, tok.PIN) // airwrap unsets it once read; t.Setenv above restores it after the test
 		var stdout, stderr bytes.Buffer
-		if code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr); code != 0 {
-			t.Fatalf("airwrap %v: exit %d\n%s", args, code, stderr.String())
-		}
+		code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr)
+		require.Zero(t, code, "airwrap %v: exit %d\n%s", args, code, stderr.String())
 	}
 	airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
 	airwrap("signer", "generate", "--label", "officer-a")
@@ -76,33 +64,22 @@ func TestDualControlSubmitThreshold2(t *testing.T) {
 
 	open := func(name string, trust ...string) (*verify.Opened, error) {
 		data, err := os.ReadFile(at(name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var files []string
 		for _, f := range trust {
 			files = append(files, at(f))
 		}
 		return online.Open(online.OpenRequest{Bundle: data, TrustFiles: files, Threshold: 2, Params: paramsFile, Now: time.Now()})
 	}
-	if _, err := open("one.json", "a.pem", "b.pem"); !errors.Is(err, verify.ErrUntrusted) {
-		t.Fatalf("one signature met threshold 2: %v", err)
-	}
-	if _, err := open("two.json", "a.pem", "a.pem"); !errors.Is(err, verify.ErrUntrusted) {
-		t.Fatalf("one key pinned twice met threshold 2: %v", err)
-	}
+	_, err = open("one.json", "a.pem", "b.pem")
+	require.ErrorIs(t, err, verify.ErrUntrusted, "one signature met threshold 2")
+	_, err = open("two.json", "a.pem", "a.pem")
+	require.ErrorIs(t, err, verify.ErrUntrusted, "one key pinned twice met threshold 2")
 	o, err := open("two.json", "a.pem", "b.pem")
-	if err != nil {
-		t.Fatalf("two officers' signatures: %v", err)
-	}
-	if len(o.TrustedBy) != 2 {
-		t.Fatalf("signed by %v", o.TrustedBy)
-	}
+	require.NoError(t, err, "two officers' signatures")
+	require.Len(t, o.TrustedBy, 2, "signed by %v", o.TrustedBy)
 	r, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256})
-	if err != nil {
-		t.Fatalf("submit: %v", err)
-	}
-	if len(r.Entries) != 1 || r.Entries[0].Outcome != "imported" {
-		t.Fatalf("receipt: %+v", r.Entries)
-	}
+	require.NoError(t, err, "submit")
+	require.Len(t, r.Entries, 1, "receipt: %+v", r.Entries)
+	require.Equal(t, "imported", r.Entries[0].Outcome, "receipt: %+v", r.Entries)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/internal/testkit/corpus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // checkFlag: a bad value is bad usage (exit 2) with exactly the corpus text.
@@ -41,13 +43,9 @@ func TestFlagCorpus(t *testing.T) {
 	files := corpus.Read(t, "testdata/flags/"+"aws-file.txt")
 	t.Chdir(t.TempDir())
 	for _, c := range files {
-		if err := os.WriteFile("PublicKey.bin", []byte(c.In), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile("PublicKey.bin", []byte(c.In), 0o644))
 		_, err := readAWSFile("--public-key", "PublicKey.bin", bundle.MaxPublicKeySize)
-		if (c.Want == "" && err != nil) || (c.Want != "" && (err == nil || err.Error() != c.Want)) {
-			t.Errorf("%q:\n got %v\nwant %s", c.In, err, c.Want)
-		}
+		assert.False(t, (c.Want == "" && err != nil) || (c.Want != "" && (err == nil || err.Error() != c.Want)), "%q:\n got %v\nwant %s", c.In, err, c.Want)
 	}
 }
 
@@ -58,9 +56,7 @@ func FuzzValidToFlag(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if _, err := parseValidTo(s); err != nil {
 			var u *clikit.UsageError
-			if !errors.As(err, &u) {
-				t.Fatalf("not a usage error: %v", err)
-			}
+			require.ErrorAs(t, err, &u, "not a usage error")
 		}
 	})
 }
@@ -73,14 +69,10 @@ func FuzzKWPMechanismFlag(f *testing.F) {
 		v, err := parseMechanism(s)
 		if err != nil {
 			var u *clikit.UsageError
-			if !errors.As(err, &u) {
-				t.Fatalf("not a usage error: %v", err)
-			}
+			require.ErrorAs(t, err, &u, "not a usage error")
 			return
 		}
-		if s != "" && (v == 0 || v > 0xFFFFFFFF) {
-			t.Fatalf("%q accepted as %d", s, v)
-		}
+		require.False(t, s != "" && (v == 0 || v > 0xFFFFFFFF), "%q accepted as %d", s, v)
 	})
 }
 
@@ -88,10 +80,7 @@ func FuzzKWPMechanismFlag(f *testing.F) {
 // `--valid-to 2027-01-31` (it sends ValidTo 1801353600) in any time zone.
 func TestValidToDateIsMidnightUTC(t *testing.T) {
 	got, err := parseValidTo("2027-01-31")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Location() != time.UTC || got.Unix() != 1801353600 {
-		t.Fatalf("2027-01-31 read as %v (%d), want 2027-01-31T00:00:00Z (1801353600)", got, got.Unix())
-	}
+	require.NoError(t, err)
+	require.Same(t, time.UTC, got.Location(), "2027-01-31 read as %v (%d), want 2027-01-31T00:00:00Z (1801353600)", got, got.Unix())
+	require.Equal(t, int64(1801353600), got.Unix(), "2027-01-31 read as %v (%d), want 2027-01-31T00:00:00Z (1801353600)", got, got.Unix())
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
+	"github.com/stretchr/testify/require"
 )
 
 // TestModuleInitParams runs `airwrap hsm info` on NSS softokn, whose
@@ -21,32 +22,25 @@ func TestModuleInitParams(t *testing.T) {
 	base := []string{"airwrap", "--module", nss.Module, "--token", nss.Label}
 
 	var out, errOut bytes.Buffer
-	if code := run(append(base, "hsm", "info"), strings.NewReader(""), &out, &errOut); code == 0 {
-		t.Fatalf("without init params: exit 0\n%s", out.String())
-	}
-	if !strings.Contains(errOut.String(), "--module-init-params") {
-		t.Fatalf("without init params, no hint:\n%s", errOut.String())
-	}
+	code := run(append(base, "hsm", "info"), strings.NewReader(""), &out, &errOut)
+	require.NotZero(t, code, "without init params: exit 0\n%s", out.String())
+	require.Contains(t, errOut.String(), "--module-init-params", "without init params, no hint:\n%s", errOut.String())
 
 	check := func(name string, args []string) {
 		t.Helper()
 		out.Reset()
 		errOut.Reset()
-		if code := run(args, strings.NewReader(""), &out, &errOut); code != 0 {
-			t.Fatalf("%s: exit %d\n%s", name, code, errOut.String())
-		}
+		code := run(args, strings.NewReader(""), &out, &errOut)
+		require.Zero(t, code, "%s: exit %d\n%s", name, code, errOut.String())
 		for _, want := range []string{
 			`RSAES_OAEP_SHA_1 +ok`, `RSAES_OAEP_SHA_256 +ok`,
 			`RSA_AES_KEY_WRAP_SHA_1 +ok`, `RSA_AES_KEY_WRAP_SHA_256 +ok`,
 			`AES key-wrap mechanism: .*0x210B`, `label: NSS Certificate DB`,
 		} {
-			if !regexp.MustCompile(want).MatchString(out.String()) {
-				t.Fatalf("%s: no %q in\n%s", name, want, out.String())
-			}
+			require.True(t, regexp.MustCompile(want).MatchString(out.String()), "%s: no %q in\n%s", name, want, out.String())
 		}
-		if strings.Contains(out.String(), nss.PIN) || strings.Contains(errOut.String(), nss.PIN) {
-			t.Fatalf("%s: the PIN is in the output", name)
-		}
+		require.NotContains(t, out.String(), nss.PIN, "%s: the PIN is in the output", name)
+		require.NotContains(t, errOut.String(), nss.PIN, "%s: the PIN is in the output", name)
 	}
 	check("flag", append(append(base, "--module-init-params", nss.InitParams), "hsm", "info"))
 	t.Setenv(envInitParams, nss.InitParams)

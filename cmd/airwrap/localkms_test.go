@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/stretchr/testify/require"
 )
 
 // awsCLIv2 is the Debian awscli package's AWS CLI v2 (an `aws` earlier on
@@ -24,9 +25,8 @@ const awsCLIv2 = "/usr/bin/aws"
 // the files --awscli-dir wrote, is accepted: local-kms really unwraps the
 // material and the key becomes Enabled and usable.
 func TestAWSCLIFilesImportIntoLocalKMS(t *testing.T) {
-	if _, err := os.Stat(awsCLIv2); err != nil {
-		t.Fatalf("AWS CLI v2 not found at %s: apt-get install awscli (make setup)", awsCLIv2)
-	}
+	_, err := os.Stat(awsCLIv2)
+	require.NoError(t, err, "AWS CLI v2 not found at %s: apt-get install awscli (make setup)", awsCLIv2)
 	tok := softhsmtest.New(t)
 	t.Setenv(envModule, tok.Module)
 	t.Setenv(envToken, tok.Label)
@@ -41,29 +41,22 @@ func TestAWSCLIFilesImportIntoLocalKMS(t *testing.T) {
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args[:2], " "), err, stderr.String())
-		}
+		require.NoError(t, err, "aws %s: %v\n%s", strings.Join(args[:2], " "), err, stderr.String())
 		return out
 	}
 	airwrap := func(args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		if code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr); code != 0 {
-			t.Fatalf("airwrap %s: exit %d\n%s", args[0], code, stderr.String())
-		}
+		code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr)
+		require.Zero(t, code, "airwrap %s: exit %d\n%s", args[0], code, stderr.String())
 		return stdout.String()
 	}
 
 	var created struct{ KeyMetadata struct{ Arn string } }
-	if err := json.Unmarshal(aws("kms", "create-key", "--origin", "EXTERNAL"), &created); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(aws("kms", "create-key", "--origin", "EXTERNAL"), &created))
 	gpfi := filepath.Join(dir, "gpfi.json")
-	if err := os.WriteFile(gpfi, aws("kms", "get-parameters-for-import", "--key-id", created.KeyMetadata.Arn,
-		"--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(gpfi, aws("kms", "get-parameters-for-import", "--key-id", created.KeyMetadata.Arn,
+		"--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048"), 0o644))
 
 	airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
 	airwrap("signer", "generate", "--label", "s")
@@ -76,29 +69,18 @@ func TestAWSCLIFilesImportIntoLocalKMS(t *testing.T) {
 			command = strings.Fields(l)
 		}
 	}
-	if command == nil {
-		t.Fatalf("no import command printed:\n%s", out)
-	}
+	require.NotNil(t, command, "no import command printed:\n%s", out)
 	aws(command[1:]...)
 
 	var described struct {
 		KeyMetadata struct{ KeyState, ExpirationModel string }
 	}
-	if err := json.Unmarshal(aws("kms", "describe-key", "--key-id", created.KeyMetadata.Arn), &described); err != nil {
-		t.Fatal(err)
-	}
-	if described.KeyMetadata.KeyState != "Enabled" || described.KeyMetadata.ExpirationModel != "KEY_MATERIAL_EXPIRES" {
-		t.Fatalf("after import: %+v", described.KeyMetadata)
-	}
+	require.NoError(t, json.Unmarshal(aws("kms", "describe-key", "--key-id", created.KeyMetadata.Arn), &described))
+	require.Equal(t, "Enabled", described.KeyMetadata.KeyState, "after import: %+v", described.KeyMetadata)
+	require.Equal(t, "KEY_MATERIAL_EXPIRES", described.KeyMetadata.ExpirationModel, "after import: %+v", described.KeyMetadata)
 	var enc struct{ CiphertextBlob string }
-	if err := json.Unmarshal(aws("kms", "encrypt", "--key-id", created.KeyMetadata.Arn, "--plaintext", "aGVsbG8="), &enc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(aws("kms", "encrypt", "--key-id", created.KeyMetadata.Arn, "--plaintext", "aGVsbG8="), &enc))
 	var dec struct{ Plaintext string }
-	if err := json.Unmarshal(aws("kms", "decrypt", "--ciphertext-blob", enc.CiphertextBlob), &dec); err != nil {
-		t.Fatal(err)
-	}
-	if dec.Plaintext != "aGVsbG8=" {
-		t.Fatalf("decrypt gave %q", dec.Plaintext)
-	}
+	require.NoError(t, json.Unmarshal(aws("kms", "decrypt", "--ciphertext-blob", enc.CiphertextBlob), &dec))
+	require.Equal(t, "aGVsbG8=", dec.Plaintext, "decrypt gave %q", dec.Plaintext)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/airwrap/airwrap/internal/testkit/script"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
 
 func TestMain(m *testing.M) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/stretchr/testify/require"
 )
 
 // TestPINEnvNotInherited: main takes AIRWRAP_PIN out of the environment
@@ -20,32 +21,24 @@ func TestPINEnvNotInherited(t *testing.T) {
 	t.Setenv(envToken, st.Label)
 	t.Setenv(envPIN, st.PIN)
 	takePINFromEnv() // what main does first
-	if v, ok := os.LookupEnv(envPIN); ok {
-		t.Fatalf("%s still set after startup (%d bytes)", envPIN, len(v))
-	}
+	v, ok := os.LookupEnv(envPIN)
+	require.False(t, ok, "%s still set after startup (%d bytes)", envPIN, len(v))
 	child, err := exec.Command("sh", "-c", "env").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(child, []byte(envPIN+"=")) || bytes.Contains(child, []byte(st.PIN)) {
-		t.Fatalf("a child process inherits the PIN")
-	}
+	require.NoError(t, err)
+	require.False(t, bytes.Contains(child, []byte(envPIN+"=")), "a child process inherits the PIN")
+	require.False(t, bytes.Contains(child, []byte(st.PIN)), "a child process inherits the PIN")
 	var out, errb bytes.Buffer
-	if code := run([]string{"airwrap", "key", "list"}, strings.NewReader(""), &out, &errb); code != 0 {
-		t.Fatalf("key list with the PIN taken at startup exited %d:\n%s", code, errb.String())
-	}
-	if takenPIN != nil || takenPINSet {
-		t.Fatal("the PIN taken at startup is still held after use")
-	}
+	code := run([]string{"airwrap", "key", "list"}, strings.NewReader(""), &out, &errb)
+	require.Zero(t, code, "key list with the PIN taken at startup exited %d:\n%s", code, errb.String())
+	require.Nil(t, takenPIN, "the PIN taken at startup is still held after use")
+	require.False(t, takenPINSet, "the PIN taken at startup is still held after use")
 }
 
 // TestPINFileBufferZeroed: the buffer the PIN file was read into is zeroed;
 // only the returned copy (which hsm.Open zeroes after login) holds the PIN.
 func TestPINFileBufferZeroed(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "pin")
-	if err := os.WriteFile(p, []byte("pin-8D1F77\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte("pin-8D1F77\n"), 0o600))
 	var buf []byte
 	readFile = func(name string) ([]byte, error) {
 		b, err := os.ReadFile(name)
@@ -54,12 +47,9 @@ func TestPINFileBufferZeroed(t *testing.T) {
 	}
 	t.Cleanup(func() { readFile = os.ReadFile })
 	pin, err := readPINFile(p)
-	if err != nil || string(pin) != "pin-8D1F77" {
-		t.Fatalf("read %q, %v", pin, err)
-	}
-	if !bytes.Equal(buf, make([]byte, len(buf))) {
-		t.Fatalf("the file buffer still holds %q", buf)
-	}
+	require.NoError(t, err, "read %q, %v", pin, err)
+	require.Equal(t, "pin-8D1F77", string(pin), "read %q, %v", pin, err)
+	require.Equal(t, make([]byte, len(buf)), buf, "the file buffer still holds %q", buf)
 }
 
 // TestNoPINFlag: there is no way to put the PIN in argv; a --pin flag is a
@@ -70,11 +60,8 @@ func TestNoPINFlag(t *testing.T) {
 		{"airwrap", "key", "list", "--pin", "pin-in-argv-7731"},
 	} {
 		var out, errb bytes.Buffer
-		if code := run(args, strings.NewReader(""), &out, &errb); code != 2 {
-			t.Fatalf("%q exited %d, want 2 (usage)", args, code)
-		}
-		if strings.Contains(out.String()+errb.String(), "pin-in-argv-7731") {
-			t.Fatalf("%q: the value is echoed:\n%s%s", args, out.String(), errb.String())
-		}
+		code := run(args, strings.NewReader(""), &out, &errb)
+		require.Equal(t, 2, code, "%q exited %d, want 2 (usage)", args, code)
+		require.NotContains(t, out.String()+errb.String(), "pin-in-argv-7731", "%q: the value is echoed:\n%s%s", args, out.String(), errb.String())
 	}
 }

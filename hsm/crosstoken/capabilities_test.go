@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/airwrap/airwrap/ceremony"
@@ -14,6 +13,8 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // algorithms are the four non-deprecated KMS wrapping algorithms.
@@ -102,9 +103,8 @@ func TestCapabilitiesSoftHSM(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCapabilitiesSoftHSM$", "-test.count=1", "-test.v")
 		cmd.Env = append(os.Environ(), softhsmChildEnv+"=1")
 		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestCapabilitiesSoftHSM") {
-			t.Fatalf("SoftHSM row in its own process: %v\n%s", err, out)
-		}
+		require.NoError(t, err, "SoftHSM row in its own process: %v\n%s", err, out)
+		require.Contains(t, string(out), "--- PASS: TestCapabilitiesSoftHSM", "SoftHSM row in its own process: %v\n%s", err, out)
 		t.Logf("SoftHSM row in its own process:\n%s", out)
 		return
 	}
@@ -118,31 +118,25 @@ const softhsmChildEnv = "AIRWRAP_CROSSTOKEN_SOFTHSM_CHILD"
 func wrappingKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
 	wk, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return wk
 }
 
 func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 	tok := open(t, row.new(t))
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, alg := range algorithms {
 		r, ok := caps.Result(mech(t, alg))
-		if !ok || r.OK != row.works[alg] {
-			t.Errorf("SelfTest says %s OK=%v (%s), the token really does OK=%v", alg, r.OK, r.Reason, row.works[alg])
-		}
-		if !r.OK && r.Reason == "" {
-			t.Errorf("%s not OK without a reason", alg)
-		}
+		assert.True(t, ok, "SelfTest says %s OK=%v (%s), the token really does OK=%v", alg, r.OK, r.Reason, row.works[alg])
+		assert.Equal(t, row.works[alg], r.OK, "SelfTest says %s OK=%v (%s), the token really does OK=%v", alg, r.OK, r.Reason, row.works[alg])
+		assert.False(t, !r.OK && r.Reason == "", "%s not OK without a reason", alg)
 	}
-	if caps.KWPMechanism != row.kwp || caps.KWPPadsCorrectly != row.padsOK || caps.OAEPPrivateKeys != row.oaepPriv {
-		t.Errorf("KWP %s pads correctly %v, OAEP private keys %v; want %s, %v, %v",
-			caps.KWPMechanismName, caps.KWPPadsCorrectly, caps.OAEPPrivateKeys, hsm.MechanismName(row.kwp), row.padsOK, row.oaepPriv)
-	}
+	msg := []any{"KWP %s pads correctly %v, OAEP private keys %v; want %s, %v, %v",
+		caps.KWPMechanismName, caps.KWPPadsCorrectly, caps.OAEPPrivateKeys, hsm.MechanismName(row.kwp), row.padsOK, row.oaepPriv}
+	assert.Equal(t, row.kwp, caps.KWPMechanism, msg...)
+	assert.Equal(t, row.padsOK, caps.KWPPadsCorrectly, msg...)
+	assert.Equal(t, row.oaepPriv, caps.OAEPPrivateKeys, msg...)
 	for _, spec := range row.holds {
 		key := generate(t, tok, spec)
 		for _, alg := range algorithms {
@@ -168,11 +162,9 @@ func checkRow(t *testing.T, row row, wk *rsa.PrivateKey) {
 	}
 	for _, spec := range row.cannot {
 		before := count(t, tok)
-		if _, err := ceremony.GenerateKey(tok, "cannot-"+spec, spec); !errors.Is(err, hsm.ErrUnsupported) {
-			t.Errorf("%s: GenerateKey gave %v, want ErrUnsupported", spec, err)
-		}
-		if after := count(t, tok); after != before {
-			t.Errorf("%s: %d objects before the refused GenerateKey, %d after", spec, before, after)
-		}
+		_, err := ceremony.GenerateKey(tok, "cannot-"+spec, spec)
+		assert.ErrorIs(t, err, hsm.ErrUnsupported, "%s: GenerateKey gave %v, want ErrUnsupported", spec, err)
+		after := count(t, tok)
+		assert.Equal(t, before, after, "%s: %d objects before the refused GenerateKey, %d after", spec, before, after)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestFindKeysAnswersAsFindKey: on opencryptoki and NSS too, a batch
@@ -34,9 +35,7 @@ func TestFindKeysAnswersAsFindKey(t *testing.T) {
 				want, werr := tok.FindKey(l)
 				switch {
 				case werr != nil:
-					if !errors.Is(werr, hsm.ErrKeyNotFound) || !errors.Is(errs[i], hsm.ErrKeyNotFound) {
-						t.Errorf("%s: FindKeys %v, FindKey %v", l, errs[i], werr)
-					}
+					assert.False(t, !errors.Is(werr, hsm.ErrKeyNotFound) || !errors.Is(errs[i], hsm.ErrKeyNotFound), "%s: FindKeys %v, FindKey %v", l, errs[i], werr)
 				case errs[i] != nil:
 					t.Errorf("%s: %v", l, errs[i])
 				case keys[i].KeySpec != want.KeySpec || !bytes.Equal(keys[i].ID, want.ID) ||

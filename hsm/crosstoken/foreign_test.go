@@ -15,6 +15,8 @@ import (
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // foreign is a key another tool put on the token, with known material.
@@ -104,9 +106,8 @@ func TestForeignKeysSoftHSM(t *testing.T) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestForeignKeysSoftHSM$", "-test.count=1", "-test.v")
 		cmd.Env = append(os.Environ(), softhsmChildEnv+"=1")
 		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestForeignKeysSoftHSM") {
-			t.Fatalf("SoftHSM in its own process: %v\n%s", err, out)
-		}
+		require.NoError(t, err, "SoftHSM in its own process: %v\n%s", err, out)
+		require.Contains(t, string(out), "--- PASS: TestForeignKeysSoftHSM", "SoftHSM in its own process: %v\n%s", err, out)
 		t.Logf("SoftHSM in its own process:\n%s", out)
 		return
 	}
@@ -118,9 +119,8 @@ func checkForeign(t *testing.T, ht *hsmtest.Token, keys []foreign, wk *rsa.Priva
 	material := map[string][]byte{}
 	for _, f := range keys {
 		v := make([]byte, f.n)
-		if _, err := rand.Read(v); err != nil {
-			t.Fatal(err)
-		}
+		_, err := rand.Read(v)
+		require.NoError(t, err)
 		material[f.label] = v
 		var valueLen bool
 		if f.tool {
@@ -128,31 +128,22 @@ func checkForeign(t *testing.T, ht *hsmtest.Token, keys []foreign, wk *rsa.Priva
 		} else {
 			valueLen = hsmtest.PutSecret(t, ht, hsmtest.Secret{Label: f.label, KeyType: f.keyType, Value: v, Extractable: !f.unextr})
 		}
-		if valueLen == f.noLen {
-			t.Fatalf("%s: the token gives CKA_VALUE_LEN: %v; measured before: %v", f.label, valueLen, !f.noLen)
-		}
+		require.NotEqual(t, f.noLen, valueLen, "%s: the token gives CKA_VALUE_LEN: %v; measured before: %v", f.label, valueLen, !f.noLen)
 	}
 	tok := open(t, ht)
 	before := count(t, tok)
 	listed, err := tok.ListKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after := count(t, tok); after != before {
-		t.Fatalf("%d objects before ListKeys, %d after", before, after)
-	}
+	require.NoError(t, err)
+	after := count(t, tok)
+	require.Equal(t, before, after, "%d objects before ListKeys, %d after", before, after)
 	byLabel := map[string]hsm.Key{}
 	for _, k := range listed {
 		byLabel[k.Label] = k
 		t.Logf("listed %-18s %-17s %q", k.Label, k.KeySpec, k.NotImportable)
 	}
-	if len(listed) != len(keys) {
-		t.Errorf("%d keys listed, %d on the token", len(listed), len(keys))
-	}
+	assert.Len(t, listed, len(keys), "%d keys listed, %d on the token", len(listed), len(keys))
 	caps, err := tok.SelfTest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, f := range keys {
 		k, ok := byLabel[f.label]
 		switch {
@@ -180,9 +171,7 @@ func refused(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, wk
 	if err == nil {
 		_, err = wrapCounted(t, tok, k, &wk.PublicKey, string(kmsrules.RSAESOAEPSHA1))
 	}
-	if !errors.Is(err, hsm.ErrUnsupported) && !errors.Is(err, hsm.ErrNotExtractable) {
-		t.Errorf("%s: not importable, yet FindKey and Wrap gave %v", f.label, err)
-	}
+	assert.True(t, errors.Is(err, hsm.ErrUnsupported) || errors.Is(err, hsm.ErrNotExtractable), "%s: not importable, yet FindKey and Wrap gave %v", f.label, err)
 }
 
 // importForeign wraps a listed key with every algorithm the token does for
@@ -190,8 +179,7 @@ func refused(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, wk
 func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f foreign, want []byte, wk *rsa.PrivateKey) {
 	t.Helper()
 	key, err := tok.FindKey(f.label)
-	if err != nil {
-		t.Errorf("%s: %v", f.label, err)
+	if !assert.NoError(t, err, f.label) {
 		return
 	}
 	imported := 0
@@ -202,9 +190,7 @@ func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f forei
 		blob, err := wrapCounted(t, tok, key, &wk.PublicKey, alg)
 		switch {
 		case !kmsrules.WrappingAlgorithm(alg).IsOAEP() && !caps.KWPPadsCorrectly && f.n%8 != 0:
-			if !errors.Is(err, hsm.ErrUnsupported) {
-				t.Errorf("%s %s: %d bytes under a mis-padding AES key wrap: %v, want ErrUnsupported", f.label, alg, f.n, err)
-			}
+			assert.ErrorIs(t, err, hsm.ErrUnsupported, "%s %s: %d bytes under a mis-padding AES key wrap: %v, want ErrUnsupported", f.label, alg, f.n, err)
 			continue
 		case err != nil:
 			t.Errorf("%s %s: %v", f.label, alg, err)
@@ -217,7 +203,5 @@ func importForeign(t *testing.T, tok *hsm.Token, caps *hsm.Capabilities, f forei
 		imported++
 		t.Logf("%-14s %-17s %-24s unwrapped to the known material", f.label, f.spec, alg)
 	}
-	if imported == 0 {
-		t.Errorf("%s: imported with no algorithm", f.label)
-	}
+	assert.NotZero(t, imported, "%s: imported with no algorithm", f.label)
 }

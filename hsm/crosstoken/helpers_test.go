@@ -1,7 +1,6 @@
 package crosstoken
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/aes"
 	"crypto/hmac"
@@ -21,6 +20,8 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/objects"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // open opens a harness token with hsm.Open and closes it at the end.
@@ -33,13 +34,9 @@ func openKWP(t *testing.T, ht *hsmtest.Token, kwp uint) *hsm.Token {
 	t.Helper()
 	tok, err := hsm.Open(hsm.Config{ModulePath: ht.Module, TokenLabel: ht.Label, PIN: []byte(ht.PIN),
 		InitParams: ht.InitParams, KWPMechanism: kwp, HMACCheckInput: ceremony.HMACCheckInput()})
-	if err != nil {
-		t.Fatalf("open %s token: %v", ht.Kind, err)
-	}
+	require.NoError(t, err, "open %s token", ht.Kind)
 	t.Cleanup(func() {
-		if err := tok.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
+		assert.NoError(t, tok.Close(), "close")
 	})
 	return tok
 }
@@ -47,9 +44,7 @@ func openKWP(t *testing.T, ht *hsmtest.Token, kwp uint) *hsm.Token {
 func count(t *testing.T, tok *hsm.Token) int {
 	t.Helper()
 	n, err := tok.ObjectCount()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return n
 }
 
@@ -58,12 +53,11 @@ func count(t *testing.T, tok *hsm.Token) int {
 func generate(t *testing.T, tok *hsm.Token, spec string) *hsm.Key {
 	t.Helper()
 	k, err := ceremony.GenerateKey(tok, "key-"+spec, spec)
-	if err != nil {
-		t.Fatalf("generate %s: %v", spec, err)
-	}
-	if k.KeySpec != spec || !k.Extractable || !k.Sensitive || len(k.CheckValue) == 0 {
-		t.Fatalf("generated %s key: %+v", spec, k)
-	}
+	require.NoError(t, err, "generate %s", spec)
+	require.Equal(t, spec, k.KeySpec, "generated %s key: %+v", spec, k)
+	require.True(t, k.Extractable, "generated %s key: %+v", spec, k)
+	require.True(t, k.Sensitive, "generated %s key: %+v", spec, k)
+	require.NotEmpty(t, k.CheckValue, "generated %s key: %+v", spec, k)
 	return k
 }
 
@@ -81,29 +75,20 @@ func checkMaterial(t *testing.T, k *hsm.Key, m []byte) {
 	switch k.CheckMethod {
 	case hsm.CheckAESZeroBlock:
 		b, err := aes.NewCipher(m)
-		if err != nil {
-			t.Fatalf("%s: unwrapped material is no AES key: %v", k.Label, err)
-		}
+		require.NoError(t, err, "%s: unwrapped material is no AES key", k.Label)
 		out := make([]byte, 16)
 		b.Encrypt(out, out)
-		if !bytes.Equal(out[:3], k.CheckValue) {
-			t.Fatalf("%s: unwrapped key's KCV %x, the token's %x", k.Label, out[:3], k.CheckValue)
-		}
+		require.Equal(t, k.CheckValue, out[:3], "%s: unwrapped key's KCV %x, the token's %x", k.Label, out[:3], k.CheckValue)
 	case hsm.CheckHMAC:
 		h := map[int]func() hash.Hash{28: sha256.New224, 32: sha256.New, 48: sha512.New384, 64: sha512.New}[len(m)]
-		if h == nil {
-			t.Fatalf("%s: %d bytes of HMAC material", k.Label, len(m))
-		}
+		require.NotNil(t, h, "%s: %d bytes of HMAC material", k.Label, len(m))
 		mac := hmac.New(h, m)
 		mac.Write([]byte(bundle.HMACCheckInput))
-		if got := mac.Sum(nil)[:8]; !bytes.Equal(got, k.CheckValue) {
-			t.Fatalf("%s: unwrapped key's HMAC check value %x, the token's %x", k.Label, got, k.CheckValue)
-		}
+		got := mac.Sum(nil)[:8]
+		require.Equal(t, k.CheckValue, got, "%s: unwrapped key's HMAC check value %x, the token's %x", k.Label, got, k.CheckValue)
 	case hsm.CheckSPKISHA256:
 		spki := publicOf(t, k, m)
-		if !bytes.Equal(spki, k.PublicKey) {
-			t.Fatalf("%s: unwrapped private key's public key is not the token's", k.Label)
-		}
+		require.Equal(t, k.PublicKey, spki, "%s: unwrapped private key's public key is not the token's", k.Label)
 		if k.MaterialLen != len(m) {
 			// An estimate (rsaPKCS8Len): RSA PKCS#8 lengths vary by key.
 			t.Logf("%s: MaterialLen %d, PKCS#8 is %d bytes", k.Label, k.MaterialLen, len(m))
@@ -120,23 +105,15 @@ func publicOf(t *testing.T, k *hsm.Key, m []byte) []byte {
 	priv, err := x509.ParsePKCS8PrivateKey(m)
 	if err == nil {
 		spki, err := x509.MarshalPKIXPublicKey(priv.(crypto.Signer).Public())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return spki
 	}
-	if k.Curve == "" {
-		t.Fatalf("%s: unwrapped material is not PKCS#8: %v", k.Label, err)
-	}
+	require.NotEmpty(t, k.Curve, "%s: unwrapped material is not PKCS#8: %v", k.Label, err)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "pkcs8.der") // test material only
-	if err := os.WriteFile(in, m, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(in, m, 0o600))
 	out, err := exec.Command("openssl", "pkey", "-inform", "DER", "-in", in, "-pubout", "-outform", "DER").Output()
-	if err != nil {
-		t.Fatalf("%s: OpenSSL cannot read the unwrapped PKCS#8: %v", k.Label, err)
-	}
+	require.NoError(t, err, "%s: OpenSSL cannot read the unwrapped PKCS#8", k.Label)
 	return out
 }
 
@@ -145,9 +122,7 @@ func publicOf(t *testing.T, k *hsm.Key, m []byte) []byte {
 func mech(t *testing.T, alg string) hsm.WrapMechanism {
 	t.Helper()
 	m, err := ceremony.WrapMechanism(kmsrules.WrappingAlgorithm(alg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return m
 }
 

@@ -1,12 +1,12 @@
 package crosstoken
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // TestInitParams: NSS refuses C_Initialize without its parameters; a module
@@ -16,13 +16,9 @@ import (
 func TestInitParams(t *testing.T) {
 	a, b := hsmtest.NSS(t), hsmtest.NSS(t)
 	_, err := hsm.Open(hsm.Config{ModulePath: a.Module, TokenLabel: a.Label, PIN: []byte(a.PIN)})
-	if !errors.Is(err, pkcs11.Error(pkcs11.CKR_ARGUMENTS_BAD)) {
-		t.Fatalf("NSS without init params: %v", err)
-	}
+	require.ErrorIs(t, err, pkcs11.Error(pkcs11.CKR_ARGUMENTS_BAD), "NSS without init params: %v", err)
 	open(t, a)
 	_, err = hsm.Open(hsm.Config{ModulePath: b.Module, TokenLabel: b.Label, PIN: []byte(b.PIN), InitParams: b.InitParams})
-	if !errors.Is(err, hsm.ErrInitParams) {
-		t.Fatalf("second database while the first is open: %v", err)
-	}
+	require.ErrorIs(t, err, hsm.ErrInitParams, "second database while the first is open")
 	open(t, a) // same parameters: shared
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // signerTable: which ceremony signing keys each token can make (measured).
@@ -43,38 +45,28 @@ func TestSigners(t *testing.T) {
 		t.Run(row.kind, func(t *testing.T) {
 			tok := open(t, row.new(t))
 			for _, alg := range row.works {
-				if _, err := tok.GenerateSigner("signer-"+alg, alg); err != nil {
-					t.Fatalf("%s: %v", alg, err)
-				}
+				_, err := tok.GenerateSigner("signer-"+alg, alg)
+				require.NoError(t, err, "%s", alg)
 				s, err := tok.FindSigner("signer-" + alg)
-				if err != nil {
-					t.Fatalf("FindSigner %s: %v", alg, err)
-				}
+				require.NoError(t, err, "FindSigner %s", alg)
 				verifySigner(t, s)
 			}
 			sks, err := tok.SigningKeys()
-			if err != nil || len(sks) != len(row.works) {
-				t.Fatalf("SigningKeys: %d keys, %v", len(sks), err)
-			}
+			require.NoError(t, err, "SigningKeys: %d keys, %v", len(sks), err)
+			require.Len(t, sks, len(row.works), "SigningKeys: %d keys, %v", len(sks), err)
 			for _, k := range sks {
 				for _, a := range k.Check {
-					if !a.Reported || !a.OK {
-						t.Errorf("%s: %+v", k.Label, a)
-					}
+					assert.True(t, a.Reported, "%s: %+v", k.Label, a)
+					assert.True(t, a.OK, "%s: %+v", k.Label, a)
 				}
 			}
 			for _, alg := range row.cannot {
 				before := count(t, tok)
 				_, err := tok.GenerateSigner("signer-"+alg, alg)
-				if !errors.Is(err, hsm.ErrUnsupported) || errors.Is(err, hsm.ErrSignerOrigin) != row.origin {
-					t.Errorf("%s: %v, want ErrUnsupported (and ErrSignerOrigin: %t)", alg, err, row.origin)
-				}
-				if row.origin && !strings.Contains(err.Error(), "CKA_LOCAL false") {
-					t.Errorf("%s: %v does not name CKA_LOCAL", alg, err)
-				}
-				if after := count(t, tok); after != before {
-					t.Errorf("%s: %d objects before the refused GenerateSigner, %d after", alg, before, after)
-				}
+				assert.False(t, !errors.Is(err, hsm.ErrUnsupported) || errors.Is(err, hsm.ErrSignerOrigin) != row.origin, "%s: %v, want ErrUnsupported (and ErrSignerOrigin: %t)", alg, err, row.origin)
+				assert.False(t, row.origin && !strings.Contains(err.Error(), "CKA_LOCAL false"), "%s: %v does not name CKA_LOCAL", alg, err)
+				after := count(t, tok)
+				assert.Equal(t, before, after, "%s: %d objects before the refused GenerateSigner, %d after", alg, before, after)
 			}
 		})
 	}
@@ -92,16 +84,14 @@ func verifySigner(t *testing.T, s hsm.Signer) {
 			h, d = crypto.SHA256, s256[:]
 		}
 		sig, err := s.Sign(rand.Reader, d, h)
-		if err != nil || !ecdsa.VerifyASN1(pub, d, sig) {
-			t.Fatalf("%s: signature does not verify (%v)", s.Algorithm(), err)
-		}
+		require.NoError(t, err, "%s: signature does not verify (%v)", s.Algorithm(), err)
+		require.True(t, ecdsa.VerifyASN1(pub, d, sig), "%s: signature does not verify (%v)", s.Algorithm(), err)
 	case *rsa.PublicKey:
 		d := sha256.Sum256(msg)
 		opts := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
 		sig, err := s.Sign(rand.Reader, d[:], opts)
-		if err != nil || rsa.VerifyPSS(pub, crypto.SHA256, d[:], sig, opts) != nil {
-			t.Fatalf("%s: signature does not verify (%v)", s.Algorithm(), err)
-		}
+		require.NoError(t, err, "%s: signature does not verify (%v)", s.Algorithm(), err)
+		require.NoError(t, rsa.VerifyPSS(pub, crypto.SHA256, d[:], sig, opts), "%s: signature does not verify (%v)", s.Algorithm(), err)
 	default:
 		t.Fatalf("%s: public key %T", s.Algorithm(), pub)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/verify"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // BenchmarkBatch is a whole batch ceremony of n keys (1,000 unless
@@ -27,9 +28,7 @@ func BenchmarkBatch(b *testing.B) {
 		// Each iteration: the whole ceremony, then the floor over the same
 		// keys, ceremonyRounds times, so load from elsewhere falls on both.
 		tok, err := hsm.Open(bt.config()) // keeps the module loaded for the floor
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		defer tok.Close()
 		f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
 		var tc, tf time.Duration
@@ -39,9 +38,7 @@ func BenchmarkBatch(b *testing.B) {
 				t0 := time.Now()
 				ph := &phases{start: t0}
 				res, err := bt.wrapProgress(bt.main, b.TempDir(), "", ph)
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				bundlePath = res.BundlePath
 				t1 := time.Now()
 				for i, d := range ph.split(t1.Sub(t0)) {
@@ -54,9 +51,8 @@ func BenchmarkBatch(b *testing.B) {
 				targets := f.secretHandles(b, bt.main.labels)
 				t2 := time.Now()
 				for i, h := range targets {
-					if _, err := f.wrapOAEP(bt.main.pubs[i], h); err != nil {
-						b.Fatal(err)
-					}
+					_, err := f.wrapOAEP(bt.main.pubs[i], h)
+					require.NoError(b, err)
 				}
 				tc, tf = tc+t1.Sub(t0), tf+time.Since(t2)
 			}
@@ -69,9 +65,7 @@ func BenchmarkBatch(b *testing.B) {
 			b.ReportMetric(float64(stages[i])/float64(b.N*ceremonyRounds)/float64(time.Millisecond), name+"-ms")
 		}
 		fi, err := os.Stat(bundlePath)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		b.ReportMetric(float64(fi.Size())/float64(bt.n), "bundle-bytes/key")
 		keep := filepath.Join(bt.st.Dir, "import.json") // outlives this sub-benchmark's TempDir
 		copyFile(b, bundlePath, keep)
@@ -83,35 +77,28 @@ func BenchmarkBatch(b *testing.B) {
 		// beforehand (one FindKeys, self-test once), alternating key by key
 		// with the floor on the same key.
 		tok, err := hsm.Open(bt.config())
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		defer tok.Close()
 		f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
 		targets := f.secretHandles(b, bt.main.labels)
 		t0 := time.Now()
-		if _, err := tok.SelfTest(); err != nil {
-			b.Fatal(err)
-		}
+		_, err = tok.SelfTest()
+		require.NoError(b, err)
 		t1 := time.Now()
 		keys, errs := tok.FindKeys(bt.main.labels)
 		for i, err := range errs {
-			if err != nil {
-				b.Fatalf("%s: %v", bt.main.labels[i], err)
-			}
+			require.NoError(b, err, "%s", bt.main.labels[i])
 		}
 		tSelfTest, tFind := t1.Sub(t0), time.Since(t1)
 		var tf, ta time.Duration
 		for b.Loop() {
 			for i, k := range keys {
 				t0 := time.Now()
-				if _, err := f.wrapOAEP(bt.main.pubs[i], targets[i]); err != nil {
-					b.Fatal(err)
-				}
+				_, err := f.wrapOAEP(bt.main.pubs[i], targets[i])
+				require.NoError(b, err)
 				t1 := time.Now()
-				if _, err := tok.Wrap(k, bt.main.pubs[i], hsm.OAEPSHA1); err != nil {
-					b.Fatal(err)
-				}
+				_, err = tok.Wrap(k, bt.main.pubs[i], hsm.OAEPSHA1)
+				require.NoError(b, err)
 				tf, ta = tf+t1.Sub(t0), ta+time.Since(t1)
 			}
 		}
@@ -121,61 +108,41 @@ func BenchmarkBatch(b *testing.B) {
 		b.ReportMetric(float64(tFind)/float64(time.Millisecond), "findkeys-ms")
 	})
 	latencyRuns(b, bt)
-	if bundlePath == "" {
-		b.Fatal("no bundle: wrap/airwrap did not run (keep it in -bench)")
-	}
+	require.NotEmpty(b, bundlePath, "no bundle: wrap/airwrap did not run (keep it in -bench)")
 	data, err := os.ReadFile(bundlePath)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	env, err := bundle.ParseEnvelope(data)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	trusted := []verify.TrustedKey{bt.trusted(b)}
 	payload, _, err := verify.VerifyEnvelope(env, trusted, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 
 	b.Run("bundle/sign", func(b *testing.B) {
 		tok, err := hsm.Open(bt.config())
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		defer tok.Close()
 		s, err := tok.FindSigner("signer")
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		for b.Loop() {
-			if _, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, s); err != nil {
-				b.Fatal(err)
-			}
+			_, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, s)
+			require.NoError(b, err)
 		}
 	})
 	b.Run("bundle/verify", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := verify.VerifyEnvelope(env, trusted, 1); err != nil {
-				b.Fatal(err)
-			}
+			_, _, err := verify.VerifyEnvelope(env, trusted, 1)
+			require.NoError(b, err)
 		}
 	})
 
 	p, err := bundle.ParseImportPayload(payload)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	b.Run("submit/airwrap", func(b *testing.B) {
 		// Iterations after the first re-import the same material ("already-imported").
 		for b.Loop() {
 			rc, err := kmsimport.Submit(context.Background(), bt.api, kmsimport.SubmitRequest{Payload: p, BundleSHA256: bundle.SHA256Hex(data), Rate: pacingOff})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(rc.Entries) != bt.n {
-				b.Fatalf("receipt has %d entries", len(rc.Entries))
-			}
+			require.NoError(b, err)
+			require.Len(b, rc.Entries, bt.n, "receipt has %d entries", len(rc.Entries))
 		}
 		perKey(b, bt.n)
 	})
@@ -183,9 +150,7 @@ func BenchmarkBatch(b *testing.B) {
 	b.Run("submit/awscli-loop", func(b *testing.B) {
 		dir := b.TempDir()
 		res, err := bt.wrap(bt.sample, dir, filepath.Join(dir, "aws"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		script := awscliScript(b, bt, dir, res.AWSCLICommands)
 		for b.Loop() {
 			runScript(b, script)
@@ -226,26 +191,18 @@ func perKey(b *testing.B, n int) {
 func copyFile(b *testing.B, from, to string) {
 	b.Helper()
 	data, err := os.ReadFile(from)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
+	require.NoError(b, os.WriteFile(to, data, 0o600))
 }
 
 // secretHandles finds the secret keys with these labels in one scan (setup).
 func (f *floor) secretHandles(b *testing.B, labels []string) []pkcs11.ObjectHandle {
 	b.Helper()
-	if err := f.ctx.FindObjectsInit(f.sh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY)}); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, f.ctx.FindObjectsInit(f.sh, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY)}))
 	var all []pkcs11.ObjectHandle
 	for {
 		hs, _, err := f.ctx.FindObjects(f.sh, 256)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		if len(hs) == 0 {
 			break
 		}
@@ -262,9 +219,7 @@ func (f *floor) secretHandles(b *testing.B, labels []string) []pkcs11.ObjectHand
 	out := make([]pkcs11.ObjectHandle, len(labels))
 	for i, l := range labels {
 		h, ok := byLabel[l]
-		if !ok {
-			b.Fatalf("no secret key %q", l)
-		}
+		require.True(b, ok, "no secret key %q", l)
 		out[i] = h
 	}
 	return out

@@ -22,6 +22,7 @@ import (
 	"github.com/airwrap/airwrap/kmsrules"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/stretchr/testify/require"
 )
 
 // batchSizeEnv overrides the batch size (default 1,000) for a quick look.
@@ -38,9 +39,8 @@ func batchSize(b *testing.B) int {
 		return 1000
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		b.Fatalf("%s=%q: want a positive number", batchSizeEnv, s)
-	}
+	require.NoError(b, err, "%s=%q: want a positive number", batchSizeEnv, s)
+	require.GreaterOrEqual(b, n, 1, "%s=%q: want a positive number", batchSizeEnv, s)
 	return n
 }
 
@@ -70,22 +70,17 @@ func newBatch(b *testing.B) *batch {
 	bt.srv = kmstest.Start(b)
 	bt.srv.SetEnv(b)
 	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: bt.srv.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	bt.api = api
 	bt.st = softhsmtest.New(b)
 	tok, err := hsm.Open(bt.config())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	defer tok.Close()
 	start := time.Now()
 	bt.main = bt.keySet(b, tok, "aes", bt.n)
 	bt.sample = bt.keySet(b, tok, "cli", cliKeys)
-	if _, err := tok.GenerateSigner("signer", hsm.SignerECDSAP384); err != nil {
-		b.Fatal(err)
-	}
+	_, err = tok.GenerateSigner("signer", hsm.SignerECDSAP384)
+	require.NoError(b, err)
 	b.Logf("setup: %d KMS keys with parameters and %d SoftHSM keys in %s", bt.n+cliKeys, bt.n+cliKeys, time.Since(start).Round(time.Second))
 	return bt
 }
@@ -122,17 +117,13 @@ func (bt *batch) keySet(b *testing.B, tok *hsm.Token, prefix string, n int) keyS
 		genErr <- nil
 	}()
 	p, err := bt.params(n)
-	if gerr := <-genErr; gerr != nil || err != nil {
-		b.Fatal(errors.Join(gerr, err))
-	}
-	if ks.params, err = bundle.MarshalParams(p); err != nil {
-		b.Fatal(err)
-	}
+	gerr := <-genErr
+	require.NoError(b, errors.Join(gerr, err))
+	ks.params, err = bundle.MarshalParams(p)
+	require.NoError(b, err)
 	for i, e := range p.Entries {
 		pub, err := x509.ParsePKIXPublicKey(e.PublicKey)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		ks.pubs = append(ks.pubs, pub.(*rsa.PublicKey))
 		ks.keys = append(ks.keys, ceremony.KeySelect{ARN: e.KeyARN, Label: ks.labels[i]})
 	}

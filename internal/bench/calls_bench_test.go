@@ -19,6 +19,7 @@ import (
 	"github.com/airwrap/airwrap/kmsrules"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // The PKCS#11 calls airwrap makes, counted exactly (hsm.Meter, built only
@@ -56,9 +57,9 @@ func objectCounts(b *testing.B) []int {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 10 || len(out) > 0 && n <= out[len(out)-1] {
-			b.Fatalf("%s=%q: want rising counts of at least 10", objectsEnv, s)
-		}
+		require.NoError(b, err, "%s=%q: want rising counts of at least 10", objectsEnv, s)
+		require.GreaterOrEqual(b, n, 10, "%s=%q: want rising counts of at least 10", objectsEnv, s)
+		require.False(b, len(out) > 0 && n <= out[len(out)-1], "%s=%q: want rising counts of at least 10", objectsEnv, s)
 		out = append(out, n)
 	}
 	return out
@@ -128,9 +129,7 @@ func (ct *callsToken) find(b *testing.B, meter *hsm.Meter, d time.Duration, stra
 		t0 := time.Now()
 		_, errs := ct.h.tok.FindKeys(findLabels)
 		el += time.Since(t0)
-		if err := errors.Join(errs...); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, errors.Join(errs...))
 		_, n := meter.Calls()
 		calls += n
 	}
@@ -155,9 +154,7 @@ func (ct *callsToken) setup(b *testing.B, h *hsmToken) {
 	ct.h = h
 	h.st = softhsmtest.New(b)
 	tok, err := hsm.Open(h.config())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	h.tok = tok
 	ct.f = newFloor(b, h)
 	ct.params = map[string][2]*ceremonytest.Made{}
@@ -168,9 +165,8 @@ func (ct *callsToken) setup(b *testing.B, h *hsmToken) {
 			for range n {
 				entries = append(entries, ceremonytest.Entry{KeySpec: c.spec, WrappingAlgorithm: c.alg})
 			}
-			if made[i], err = ceremonytest.Params(time.Now(), entries...); err != nil {
-				b.Fatal(err)
-			}
+			made[i], err = ceremonytest.Params(time.Now(), entries...)
+			require.NoError(b, err)
 		}
 		ct.params[c.prefix] = made
 		for i := range callsKeys {
@@ -178,9 +174,8 @@ func (ct *callsToken) setup(b *testing.B, h *hsmToken) {
 		}
 		ct.objects += callsKeys
 	}
-	if _, err := tok.GenerateSigner("signer", hsm.SignerECDSAP384); err != nil {
-		b.Fatal(err)
-	}
+	_, err = tok.GenerateSigner("signer", hsm.SignerECDSAP384)
+	require.NoError(b, err)
 	ct.objects++
 }
 
@@ -200,9 +195,7 @@ func (ct *callsToken) fill(b *testing.B, n int) {
 			pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, true),
 			pkcs11.NewAttribute(pkcs11.CKA_LABEL, fmt.Sprintf("fill-%05d", ct.objects)),
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		made++
 	}
 	if made > 0 {
@@ -228,9 +221,7 @@ func (ct *callsToken) ceremony(b *testing.B, meter *hsm.Meter, c callsCase, n in
 		Out: b.TempDir() + "/import.json", ToolVersion: "bench",
 		Open: func() (ceremony.Token, error) { return hsm.Open(ct.h.config()) },
 	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	by, total := meter.Calls()
 	ct.last = by
 	return total
@@ -243,9 +234,7 @@ func (ct *callsToken) floorCalls(b *testing.B, c callsCase, n int) int {
 	b.Helper()
 	p, m := hsm.MeterOver(ct.f.ctx, 0)
 	slots, err := p.GetSlotList(true)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	var slot uint
 	for _, s := range slots {
 		if ti, err := p.GetTokenInfo(s); err == nil && strings.TrimRight(ti.Label, " \x00") == ct.h.st.Label {
@@ -253,33 +242,24 @@ func (ct *callsToken) floorCalls(b *testing.B, c callsCase, n int) int {
 		}
 	}
 	sh, err := p.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.Login(sh, pkcs11.CKU_USER, ct.h.st.PIN); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
+	err = p.Login(sh, pkcs11.CKU_USER, ct.h.st.PIN)
+	require.False(b, err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN), "%v", err)
 	f := &floor{ctx: ct.f.ctx, p: p, sh: sh}
 	made := ct.params[c.prefix][1]
 	for i := range n {
 		target, err := f.lookup(c.class, fmt.Sprintf("%s-%d", c.prefix, i))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		pub := &made.Keys[i].PublicKey
 		if c.oaep {
 			_, err = f.wrapOAEP(pub, target)
 		} else {
 			_, err = f.wrapRSAAES(pub, target)
 		}
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 	}
 	_ = p.Logout(sh)
-	if err := p.CloseSession(sh); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, p.CloseSession(sh))
 	_, total := m.Calls()
 	return total
 }
@@ -311,9 +291,7 @@ func latencyRuns(b *testing.B, bt *batch) {
 			meter, uninstall := hsm.InstallMeter(d)
 			defer uninstall()
 			tok, err := hsm.Open(bt.config()) // loads the module under the meter, keeps it for the floor
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			defer tok.Close()
 			f := newFloor(b, &hsmToken{st: bt.st, tok: tok})
 			fp, fm := hsm.MeterOver(f.ctx, d)
@@ -322,9 +300,8 @@ func latencyRuns(b *testing.B, bt *batch) {
 			for b.Loop() {
 				meter.Reset(d)
 				t0 := time.Now()
-				if _, err := bt.wrap(bt.main, b.TempDir(), ""); err != nil {
-					b.Fatal(err)
-				}
+				_, err := bt.wrap(bt.main, b.TempDir(), "")
+				require.NoError(b, err)
 				tc += time.Since(t0)
 				by, n := meter.Calls()
 				calls += n
@@ -335,9 +312,8 @@ func latencyRuns(b *testing.B, bt *batch) {
 				fm.Reset(d)
 				t1 := time.Now()
 				for i, h := range targets {
-					if _, err := f.wrapOAEP(bt.main.pubs[i], h); err != nil {
-						b.Fatal(err)
-					}
+					_, err := f.wrapOAEP(bt.main.pubs[i], h)
+					require.NoError(b, err)
 				}
 				tf += time.Since(t1)
 				f.p = f.ctx

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // floor is a bare miekg/pkcs11 session on the same token the hsm package has
@@ -36,9 +37,7 @@ type floorP11 interface {
 func newFloor(b *testing.B, h *hsmToken) *floor {
 	b.Helper()
 	ctx := pkcs11.New(h.st.Module)
-	if ctx == nil {
-		b.Fatalf("load %s", h.st.Module)
-	}
+	require.NotNil(b, ctx, "load %s", h.st.Module)
 	initialized := false
 	switch err := ctx.Initialize(); {
 	case err == nil:
@@ -47,9 +46,7 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 		b.Fatal(err)
 	}
 	slots, err := ctx.GetSlotList(true)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	var slot uint
 	found := false
 	for _, s := range slots {
@@ -58,16 +55,11 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 			slot, found = s, true
 		}
 	}
-	if !found {
-		b.Fatalf("token %q not found", h.st.Label)
-	}
+	require.True(b, found, "token %q not found", h.st.Label)
 	sh, err := ctx.OpenSession(slot, pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := ctx.Login(sh, pkcs11.CKU_USER, h.st.PIN); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
+	err = ctx.Login(sh, pkcs11.CKU_USER, h.st.PIN)
+	require.False(b, err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN), "%v", err)
 	f := &floor{ctx: ctx, p: ctx, sh: sh}
 	b.Cleanup(func() {
 		_ = ctx.CloseSession(sh)
@@ -83,9 +75,8 @@ func newFloor(b *testing.B, h *hsmToken) *floor {
 // session's C_Logout ends it for every session).
 func (f *floor) login(b *testing.B, pin string) {
 	b.Helper()
-	if err := f.ctx.Login(f.sh, pkcs11.CKU_USER, pin); err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
-		b.Fatal(err)
-	}
+	err := f.ctx.Login(f.sh, pkcs11.CKU_USER, pin)
+	require.False(b, err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN), "%v", err)
 }
 
 func isCKR(err error, rv uint) bool {
@@ -97,14 +88,11 @@ func isCKR(err error, rv uint) bool {
 func (f *floor) handle(b *testing.B, class uint, label string) pkcs11.ObjectHandle {
 	b.Helper()
 	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class), pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)}
-	if err := f.ctx.FindObjectsInit(f.sh, tmpl); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, f.ctx.FindObjectsInit(f.sh, tmpl))
 	hs, _, err := f.ctx.FindObjects(f.sh, 2)
 	_ = f.ctx.FindObjectsFinal(f.sh)
-	if err != nil || len(hs) != 1 {
-		b.Fatalf("find %q: %d objects, %v", label, len(hs), err)
-	}
+	require.NoError(b, err, "find %q: %d objects, %v", label, len(hs), err)
+	require.Len(b, hs, 1, "find %q: %d objects, %v", label, len(hs), err)
 	return hs[0]
 }
 

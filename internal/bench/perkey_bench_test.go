@@ -10,6 +10,7 @@ import (
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // wrapBits is the wrapping key size of the per-key benchmarks: RSA_4096,
@@ -25,9 +26,8 @@ func BenchmarkWrap(b *testing.B) {
 	aes := h.key(b, "aes", "SYMMETRIC_DEFAULT")
 	hmac := h.key(b, "hmac", "HMAC_256")
 	ec := h.key(b, "ec", "ECC_NIST_P384")
-	if _, err := h.tok.SelfTest(); err != nil {
-		b.Fatal(err)
-	}
+	_, err := h.tok.SelfTest()
+	require.NoError(b, err)
 	wk := wrappingKey(b, wrapBits)
 	f := newFloor(b, h)
 	cases := []struct {
@@ -43,9 +43,7 @@ func BenchmarkWrap(b *testing.B) {
 	for _, c := range cases {
 		name := string(c.alg) + "/" + c.key.KeySpec
 		mech, err := ceremony.WrapMechanism(c.alg)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		target := f.handle(b, c.class, c.key.Label)
 		floorWrap := func() error {
 			var err error
@@ -82,9 +80,7 @@ func BenchmarkWrap(b *testing.B) {
 func BenchmarkSign(b *testing.B) {
 	h := newToken(b)
 	s, err := h.tok.GenerateSigner("signer", hsm.SignerECDSAP384)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	f := newFloor(b, h)
 	key := f.handle(b, pkcs11.CKO_PRIVATE_KEY, "signer")
 	d := sha512.Sum384([]byte("airwrap benchmark"))
@@ -106,13 +102,9 @@ func paired(b *testing.B, floor, airwrap func() error) {
 	var tf, ta time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		if err := floor(); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, floor())
 		t1 := time.Now()
-		if err := airwrap(); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, airwrap())
 		tf, ta = tf+t1.Sub(t0), ta+time.Since(t1)
 	}
 	reportPair(b, tf, ta, b.N)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/require"
 )
 
 // awsCLI is AWS CLI v2 as Debian's awscli package installs it (an `aws`
@@ -29,27 +30,19 @@ const gnuTime = "/usr/bin/time"
 func (bt *batch) trusted(b *testing.B) verify.TrustedKey {
 	b.Helper()
 	k, err := verify.LoadTrust(bt.signerPEM(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	return k
 }
 
 func (bt *batch) signerPEM(b *testing.B) []byte {
 	b.Helper()
 	tok, err := hsm.Open(bt.config())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	defer tok.Close()
 	s, err := tok.FindSigner("signer")
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	der, err := x509.MarshalPKIXPublicKey(s.Public())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
@@ -64,9 +57,7 @@ func awscliScript(b *testing.B, bt *batch, dir string, cmds []string) string {
 	s.WriteString("set -e\n")
 	for _, c := range cmds {
 		rest, ok := strings.CutPrefix(c, "aws ")
-		if !ok {
-			b.Fatalf("unexpected command %q", c)
-		}
+		require.True(b, ok, "unexpected command %q", c)
 		s.WriteString(awsCLI + " " + rest + " --endpoint-url " + bt.srv.URL + " >/dev/null\n")
 	}
 	return write(b, dir, "import.sh", []byte(s.String()))
@@ -76,9 +67,8 @@ func runScript(b *testing.B, script string) {
 	b.Helper()
 	cmd := exec.Command("bash", script)
 	cmd.Env = append(os.Environ(), "AWS_PAGER=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("%s: %v\n%s", script, err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(b, err, "%s: %v\n%s", script, err, out)
 }
 
 type binaries struct{ offline, online string }
@@ -95,9 +85,8 @@ func buildBinaries(b *testing.B) binaries {
 	}{{bins.offline, "../../cmd/airwrap", "1"}, {bins.online, "../../cmd/airwrap-online", "0"}} {
 		cmd := exec.Command("go", "build", "-o", c.out, c.pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED="+c.cgo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("go build %s: %v\n%s", c.pkg, err, out)
-		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(b, err, "go build %s: %v\n%s", c.pkg, err, out)
 	}
 	return bins
 }
@@ -112,15 +101,11 @@ func peakRSS(b *testing.B, env []string, argv ...string) int {
 	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v\n%s", argv[0], err, tail(stderr.String()))
-	}
+	require.NoError(b, cmd.Run(), "%s\n%s", argv[0], tail(stderr.String()))
 	for _, line := range strings.Split(stderr.String(), "\n") { // the command line alone may be longer than a bufio.Scanner line
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Maximum resident set size (kbytes): "); ok {
 			n, err := strconv.Atoi(v)
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			return n
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // recipe is the AWS-documented way to wrap key material for import, with
@@ -24,14 +26,10 @@ type recipe struct {
 func newRecipe(b *testing.B, wk *rsa.PublicKey, spec string) *recipe {
 	b.Helper()
 	bin, err := exec.LookPath("openssl")
-	if err != nil {
-		b.Fatalf("openssl not on PATH: %v (apt-get install openssl)", err)
-	}
+	require.NoError(b, err, "openssl not on PATH: %v (apt-get install openssl)", err)
 	r := &recipe{dir: b.TempDir(), openssl: bin}
 	der, err := x509.MarshalPKIXPublicKey(wk)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	r.pub = write(b, r.dir, "wrapping.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	var m []byte
 	switch spec {
@@ -40,12 +38,9 @@ func newRecipe(b *testing.B, wk *rsa.PublicKey, spec string) *recipe {
 		_, _ = rand.Read(m)
 	case "ECC_NIST_P384":
 		k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if m, err = x509.MarshalPKCS8PrivateKey(k); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
+		m, err = x509.MarshalPKCS8PrivateKey(k)
+		require.NoError(b, err)
 	default:
 		b.Fatalf("no recipe material for %s", spec)
 	}
@@ -56,17 +51,14 @@ func newRecipe(b *testing.B, wk *rsa.PublicKey, spec string) *recipe {
 func write(b *testing.B, dir, name string, data []byte) string {
 	b.Helper()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, os.WriteFile(p, data, 0o600))
 	return p
 }
 
 func (r *recipe) run(b *testing.B, args ...string) {
 	b.Helper()
-	if out, err := exec.Command(r.openssl, args...).CombinedOutput(); err != nil {
-		b.Fatalf("openssl %v: %v\n%s", args, err, out)
-	}
+	out, err := exec.Command(r.openssl, args...).CombinedOutput()
+	require.NoError(b, err, "openssl %v: %v\n%s", args, err, out)
 }
 
 // pkeyutl: openssl pkeyutl -encrypt with RSA-OAEP(SHA-1) of in to out.
@@ -87,17 +79,14 @@ func (r *recipe) rsaAES(b *testing.B) {
 	aesKey := filepath.Join(r.dir, "aes.bin")
 	r.run(b, "rand", "-out", aesKey, "32")
 	k, err := os.ReadFile(aesKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	kwp := filepath.Join(r.dir, "kwp.bin")
 	r.run(b, "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(k), "-iv", "A65959A6", "-in", r.material, "-out", kwp)
 	rsaPart := filepath.Join(r.dir, "rsa.bin")
 	r.pkeyutl(b, aesKey, rsaPart)
 	p1, err1 := os.ReadFile(rsaPart)
 	p2, err2 := os.ReadFile(kwp)
-	if err1 != nil || err2 != nil {
-		b.Fatal(err1, err2)
-	}
+	require.NoError(b, err1, "%v %v", err1, err2)
+	require.NoError(b, err2, "%v %v", err1, err2)
 	write(b, r.dir, "EncryptedKeyMaterial.bin", append(p1, p2...))
 }

@@ -7,7 +7,8 @@ import (
 
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/stretchr/testify/require"
 )
 
 // hsmToken is a throwaway SoftHSM token opened through airwrap's hsm package.
@@ -26,9 +27,7 @@ func newToken(b *testing.B) *hsmToken {
 	b.Helper()
 	h := &hsmToken{st: softhsmtest.New(b)}
 	tok, err := hsm.Open(h.config())
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	h.tok = tok
 	b.Cleanup(func() { _ = tok.Close() })
 	return h
@@ -37,9 +36,7 @@ func newToken(b *testing.B) *hsmToken {
 func (h *hsmToken) key(b *testing.B, label, spec string) *hsm.Key {
 	b.Helper()
 	k, err := ceremony.GenerateKey(h.tok, label, spec)
-	if err != nil {
-		b.Fatalf("generate %s %q: %v", spec, label, err)
-	}
+	require.NoError(b, err, "generate %s %q", spec, label)
 	return k
 }
 
@@ -47,8 +44,6 @@ func (h *hsmToken) key(b *testing.B, label, spec string) *hsm.Key {
 func wrappingKey(b *testing.B, bits int) *rsa.PrivateKey {
 	b.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, bits)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	return k
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"os/exec"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestMeterNotInReleaseBuild: the benchmarks' PKCS#11 meter (call counts
@@ -13,18 +16,12 @@ import (
 func TestMeterNotInReleaseBuild(t *testing.T) {
 	syms := func(bin string) []byte {
 		out, err := exec.Command("go", "tool", "nm", bin).Output()
-		if err != nil {
-			t.Fatalf("go tool nm %s: %v", bin, err)
-		}
+		require.NoError(t, err, "go tool nm %s", bin)
 		return out
 	}
 	release, faults := syms(airwrapBin), syms(faultsBin)
-	if !bytes.Contains(faults, []byte("hsm.(*injector).WrapKey")) {
-		t.Fatal("the fault-injection build has no hsm.(*injector).WrapKey: symbol names are not what this test expects")
-	}
+	require.True(t, bytes.Contains(faults, []byte("hsm.(*injector).WrapKey")), "the fault-injection build has no hsm.(*injector).WrapKey: symbol names are not what this test expects")
 	for _, sym := range []string{"hsm.(*meter)", "hsm.InstallMeter", "hsm.newMeter"} {
-		if bytes.Contains(release, []byte(sym)) {
-			t.Errorf("release airwrap contains %s", sym)
-		}
+		assert.False(t, bytes.Contains(release, []byte(sym)), "release airwrap contains %s", sym)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestAirwrapNotDumpable: the real airwrap binary, caught while it waits
@@ -18,27 +20,17 @@ import (
 func TestAirwrapNotDumpable(t *testing.T) {
 	// not t.TempDir: its parent is 0700, and airwrap may run as nobody
 	dir, err := os.MkdirTemp("", "airwrap-dumpable-")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o777); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Chmod(dir, 0o777))
 	fifo := filepath.Join(dir, "pin")
 	// 0600 and owned by the user airwrap runs as: airwrap refuses a PIN file
 	// that others may access.
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	if os.Getuid() == 0 {
-		if err := os.Chown(fifo, 65534, 65534); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Chown(fifo, 65534, 65534))
 	}
-	if err := os.Chmod(filepath.Dir(airwrapBin), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Chmod(filepath.Dir(airwrapBin), 0o755))
 	cmd := exec.Command(airwrapBin, "--module", "/nonexistent.so", "--token", "t", "--pin-file", fifo, "key", "list")
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	uid := os.Getuid()
@@ -48,9 +40,7 @@ func TestAirwrapNotDumpable(t *testing.T) {
 	}
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	defer func() { _ = cmd.Process.Kill(); <-exited }()
@@ -73,21 +63,17 @@ func TestAirwrapNotDumpable(t *testing.T) {
 	}
 	proc := "/proc/" + strconv.Itoa(cmd.Process.Pid)
 	fi, err := os.Stat(proc + "/environ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if owner := fi.Sys().(*syscall.Stat_t).Uid; owner != 0 {
-		t.Fatalf("%s/environ belongs to uid %d (the process's own user %d): airwrap is dumpable", proc, owner, uid)
-	}
+	require.NoError(t, err)
+	owner := fi.Sys().(*syscall.Stat_t).Uid
+	require.Zero(t, owner, "%s/environ belongs to uid %d (the process's own user %d): airwrap is dumpable", proc, owner, uid)
 	limits, err := os.ReadFile(proc + "/limits")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, l := range strings.Split(string(limits), "\n") {
 		if strings.HasPrefix(l, "Max core file size") {
-			if f := strings.Fields(l); len(f) < 6 || f[4] != "0" || f[5] != "0" {
-				t.Fatalf("core dumps allowed: %q", l)
-			}
+			f := strings.Fields(l)
+			require.GreaterOrEqual(t, len(f), 6, "core dumps allowed: %q", l)
+			require.Equal(t, "0", f[4], "core dumps allowed: %q", l)
+			require.Equal(t, "0", f[5], "core dumps allowed: %q", l)
 			return
 		}
 	}

@@ -2,7 +2,6 @@ package crashtest
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/stretchr/testify/require"
 )
 
 // fcmd is o.cmd run by the fault-injecting build with AIRWRAP_FAULTS=spec.
@@ -29,9 +29,8 @@ func fails(t *testing.T, c *exec.Cmd) string {
 	c.Stdout, c.Stderr = &out, &errb
 	err := c.Run()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-		t.Fatalf("%q: %v, want exit status 1\nstdout:\n%s\nstderr:\n%s", c.Args[1:], err, out.String(), errb.String())
-	}
+	require.ErrorAs(t, err, &ee, "%q: %v, want exit status 1\nstdout:\n%s\nstderr:\n%s", c.Args[1:], err, out.String(), errb.String())
+	require.Equal(t, 1, ee.ExitCode(), "%q: %v, want exit status 1\nstdout:\n%s\nstderr:\n%s", c.Args[1:], err, out.String(), errb.String())
 	return errb.String()
 }
 
@@ -52,12 +51,8 @@ func TestHSMFaultMidBatch(t *testing.T) {
 		entries = append(entries, ceremonytest.Entry{})
 	}
 	m, err := ceremonytest.Params(time.Now(), entries...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644))
 	baseline := o.objects()
 	wrap := func(out string) []string {
 		args := []string{"wrap", "--params", "params.json"}
@@ -80,9 +75,7 @@ func TestHSMFaultMidBatch(t *testing.T) {
 			o.nothingWritten(probe)
 		}
 	}
-	if second == 0 {
-		t.Fatal("no C_WrapKey call wraps the second key")
-	}
+	require.NotZero(t, second, "no C_WrapKey call wraps the second key")
 	t.Logf("C_WrapKey call %d wraps the second key", second)
 	for _, c := range []struct{ rv, msg string }{
 		{"CKR_SESSION_HANDLE_INVALID", "pkcs11: 0xB3: CKR_SESSION_HANDLE_INVALID"},
@@ -98,16 +91,12 @@ func TestHSMFaultMidBatch(t *testing.T) {
 			}
 		}
 		want := `airwrap: error: entries[1]: wrap "aes2": C_WrapKey(CKM_RSA_PKCS_OAEP(SHA-1, MGF1-SHA-1)) of "aes2": ` + c.msg + "\n"
-		if len(errLines) != 1 || errLines[0] != want {
-			t.Fatalf("%s: error lines %q, want exactly %q", c.rv, errLines, want)
-		}
-		if !strings.HasSuffix(stderr, hsmGoneHint) {
-			t.Fatalf("%s: stderr does not end with the hint:\n%s", c.rv, stderr)
-		}
+		require.Len(t, errLines, 1, "%s: error lines %q, want exactly %q", c.rv, errLines, want)
+		require.Equal(t, want, errLines[0], "%s: error lines %q, want exactly %q", c.rv, errLines, want)
+		require.True(t, strings.HasSuffix(stderr, hsmGoneHint), "%s: stderr does not end with the hint:\n%s", c.rv, stderr)
 		o.nothingWritten(out)
-		if n := o.objects(); n != baseline {
-			t.Fatalf("%s: %d objects on the token, %d before", c.rv, n, baseline)
-		}
+		n := o.objects()
+		require.Equal(t, baseline, n, "%s: %d objects on the token, %d before", c.rv, n, baseline)
 		run(t, o.cmd(wrap(out)...)) // the same command, the HSM back: done
 		run(t, o.cmd("verify", out+".json", "--trust", "signer.pem", "--params", "params.json"))
 	}
@@ -117,9 +106,8 @@ func TestHSMFaultMidBatch(t *testing.T) {
 func (o *offline) nothingWritten(out string) {
 	o.t.Helper()
 	for _, p := range []string{out + ".json", out + ".json.transcript.jsonl"} {
-		if _, err := os.Stat(filepath.Join(o.work, p)); err == nil {
-			o.t.Fatalf("%s written by a failed run", p)
-		}
+		_, err := os.Stat(filepath.Join(o.work, p))
+		require.Error(o.t, err, "%s written by a failed run", p)
 	}
 	_ = filepath.WalkDir(filepath.Join(o.work, out), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -134,12 +122,9 @@ func (o *offline) nothingWritten(out string) {
 func TestFaultHookNotInReleaseBuild(t *testing.T) {
 	for bin, want := range map[string]bool{airwrapBin: false, faultsBin: true} {
 		out, err := exec.Command("go", "tool", "nm", bin).Output()
-		if err != nil {
-			t.Fatalf("go tool nm %s: %v", bin, err)
-		}
-		if got := bytes.Contains(out, []byte("hsm.parseFaults")); got != want {
-			t.Fatalf("%s: contains hsm.parseFaults = %v, want %v", bin, got, want)
-		}
+		require.NoError(t, err, "go tool nm %s", bin)
+		got := bytes.Contains(out, []byte("hsm.parseFaults"))
+		require.Equal(t, want, got, "%s: contains hsm.parseFaults = %v, want %v", bin, got, want)
 	}
 	o := newOffline(t)
 	run(t, o.cmd("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT"))

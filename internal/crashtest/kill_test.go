@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // killIterations bounds each kill test: the whole suite must stay fast.
@@ -40,12 +42,8 @@ func runKilled(t *testing.T, cmd *exec.Cmd, marker string, delay time.Duration) 
 	o := &outcome{}
 	cmd.Stdout = &o.stdout
 	pr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", cmd.Path, err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start(), "start %s", cmd.Path)
 	seen := make(chan struct{})
 	if marker == "" {
 		close(seen)
@@ -93,9 +91,7 @@ func run(t *testing.T, cmd *exec.Cmd) (stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %q: %v\nstdout:\n%s\nstderr:\n%s", cmd.Path, cmd.Args[1:], err, o.String(), e.String())
-	}
+	require.NoError(t, cmd.Run(), "%s %q\nstdout:\n%s\nstderr:\n%s", cmd.Path, cmd.Args[1:], o.String(), e.String())
 	return o.String(), e.String()
 }
 
@@ -104,8 +100,7 @@ func run(t *testing.T, cmd *exec.Cmd) (stdout, stderr string) {
 func calibrate(t *testing.T, cmd *exec.Cmd, marker string) time.Duration {
 	t.Helper()
 	o := runKilled(t, cmd, marker, time.Hour)
-	if o.err != nil || o.afterMarker == 0 {
-		t.Fatalf("%s %q: %v (marker %q seen: %v)\nstderr:\n%s", cmd.Path, cmd.Args[1:], o.err, marker, o.afterMarker != 0, o.stderr.String())
-	}
+	require.NoError(t, o.err, "%s %q: %v (marker %q seen: %v)\nstderr:\n%s", cmd.Path, cmd.Args[1:], o.err, marker, o.afterMarker != 0, o.stderr.String())
+	require.NotZero(t, o.afterMarker, "%s %q: %v (marker %q seen: %v)\nstderr:\n%s", cmd.Path, cmd.Args[1:], o.err, marker, o.afterMarker != 0, o.stderr.String())
 	return o.afterMarker
 }

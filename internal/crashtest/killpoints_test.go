@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
+	"github.com/stretchr/testify/require"
 )
 
 // TestKillWrapAtEveryPKCS11Call kills `airwrap wrap` deterministically at
@@ -28,12 +28,8 @@ func TestKillWrapAtEveryPKCS11Call(t *testing.T) {
 	m, err := ceremonytest.Params(time.Now(),
 		ceremonytest.Entry{KeySpec: "SYMMETRIC_DEFAULT"},
 		ceremonytest.Entry{KeySpec: "ECC_NIST_P384", WrappingAlgorithm: "RSA_AES_KEY_WRAP_SHA_1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644))
 	baseline := o.objects()
 	wrap := func(out string) []string {
 		return []string{"wrap", "--params", "params.json", "--key", m.ARNs[0] + "=aes", "--key", m.ARNs[1] + "=ec",
@@ -47,25 +43,21 @@ func TestKillWrapAtEveryPKCS11Call(t *testing.T) {
 			marker := fmt.Sprintf("airwrap-faults: paused at %s #%d", op, n)
 			res := runKilled(t, o.fcmd(fmt.Sprintf("%s:%d:pause", op, n), wrap(out)...), marker, 0)
 			if !res.killed {
-				if res.err != nil {
-					t.Fatalf("%s #%d: not paused, and failed: %v\n%s", op, n, res.err, res.stderr.String())
-				}
+				require.NoError(t, res.err, "%s #%d: not paused, and failed: %v\n%s", op, n, res.err, res.stderr.String())
 				break // fewer than n calls of op: the run finished
 			}
 			points++
 			if o.killedState(out) {
 				complete++
 			}
-			if n := o.objects(); n != baseline {
-				t.Fatalf("killed at %s: %d objects on the token, %d before", marker, n, baseline)
-			}
+			n := o.objects()
+			require.Equal(t, baseline, n, "killed at %s: %d objects on the token, %d before", marker, n, baseline)
 			last = out
 		}
 	}
 	t.Logf("killed at %d PKCS#11 calls; outputs complete at %d of them, absent at the others", points, complete)
-	if points < 10 || complete == 0 {
-		t.Fatalf("only %d kill points (%d with outputs): the pause hook did not work", points, complete)
-	}
+	require.GreaterOrEqual(t, points, 10, "only %d kill points (%d with outputs): the pause hook did not work", points, complete)
+	require.NotZero(t, complete, "only %d kill points (%d with outputs): the pause hook did not work", points, complete)
 	// the last kill point with outputs absent, or a fresh name: the re-run completes
 	if _, err := os.Stat(filepath.Join(o.work, last+".json")); err == nil {
 		last += "-again"
@@ -80,13 +72,9 @@ func TestKillWrapAtEveryPKCS11Call(t *testing.T) {
 func (o *offline) killedState(out string) bool {
 	o.t.Helper()
 	ents, err := os.ReadDir(o.work)
-	if err != nil {
-		o.t.Fatal(err)
-	}
+	require.NoError(o.t, err)
 	for _, e := range ents {
-		if strings.Contains(e.Name(), ".tmp-") {
-			o.t.Fatalf("%s: temporary file %s left", out, e.Name())
-		}
+		require.NotContains(o.t, e.Name(), ".tmp-", "%s: temporary file %s left", out, e.Name())
 	}
 	_, berr := os.Stat(filepath.Join(o.work, out+".json"))
 	_, terr := os.Stat(filepath.Join(o.work, out+".json.transcript.jsonl"))

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/bundle"
 )
@@ -27,9 +27,7 @@ func TestKillPrepare(t *testing.T) {
 	var arns []string
 	for k := 0; k < 3; k++ {
 		out, err := o.direct.CreateKey(context.Background(), &kms.CreateKeyInput{Origin: types.OriginTypeExternal})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		arns = append(arns, aws.ToString(out.KeyMetadata.Arn))
 	}
 	prepare := func(name string) []string {
@@ -49,8 +47,8 @@ func TestKillPrepare(t *testing.T) {
 		res := runKilled(t, o.ocmd(prepare(name)...), "", delay)
 		if res.killed {
 			killed++
-		} else if res.err != nil {
-			t.Fatalf("iteration %d (delay %v): prepare failed without a kill: %v\n%s", i, delay, res.err, res.stderr.String())
+		} else {
+			require.NoError(t, res.err, "iteration %d (delay %v): prepare failed without a kill\n%s", i, delay, res.stderr.String())
 		}
 		if _, err := os.Stat(filepath.Join(o.work, name)); err != nil {
 			run(t, o.ocmd(prepare(name)...)) // absent: the re-run writes it
@@ -58,9 +56,7 @@ func TestKillPrepare(t *testing.T) {
 		o.checkParams(name, arns)
 	}
 	t.Logf("%d of %d runs killed; an uninterrupted prepare takes %v", killed, prepareIterations, full)
-	if killed == 0 {
-		t.Fatal("no prepare was killed")
-	}
+	require.NotZero(t, killed, "no prepare was killed")
 }
 
 // checkParams: name parses strictly and has one entry per key, and no
@@ -68,20 +64,12 @@ func TestKillPrepare(t *testing.T) {
 func (o *online) checkParams(name string, arns []string) {
 	o.t.Helper()
 	data, err := os.ReadFile(filepath.Join(o.work, name))
-	if err != nil {
-		o.t.Fatal(err)
-	}
+	require.NoError(o.t, err)
 	p, err := bundle.ParseParams(data)
-	if err != nil {
-		o.t.Fatalf("%s: %v", name, err)
-	}
-	if len(p.Entries) != len(arns) {
-		o.t.Fatalf("%s: %d entries, want %d", name, len(p.Entries), len(arns))
-	}
+	require.NoError(o.t, err, name)
+	require.Len(o.t, p.Entries, len(arns), "%s: %d entries, want %d", name, len(p.Entries), len(arns))
 	ents, _ := os.ReadDir(o.work)
 	for _, e := range ents {
-		if strings.Contains(e.Name(), ".tmp-") {
-			o.t.Fatalf("temporary file %s left", e.Name())
-		}
+		require.NotContains(o.t, e.Name(), ".tmp-", "temporary file %s left", e.Name())
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
@@ -41,16 +43,14 @@ func (l *transcriptLog) keep(t *testing.T, c *exec.Cmd) (stdout, stderr string, 
 
 func (l *transcriptLog) ok(t *testing.T, c *exec.Cmd) {
 	t.Helper()
-	if _, e, err := l.keep(t, c); err != nil {
-		t.Fatalf("%q: %v\n%s", c.Args, err, e)
-	}
+	_, e, err := l.keep(t, c)
+	require.NoError(t, err, "%q: %v\n%s", c.Args, err, e)
 }
 
 func (l *transcriptLog) fail(t *testing.T, c *exec.Cmd) {
 	t.Helper()
-	if _, _, err := l.keep(t, c); err == nil {
-		t.Fatalf("%q succeeded, want a failure", c.Args)
-	}
+	_, _, err := l.keep(t, c)
+	require.Error(t, err, "%q succeeded, want a failure", c.Args)
 }
 
 // TestSecretsNeverWritten runs both tools end to end on known material and
@@ -93,9 +93,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		return args
 	}
 	const wrongPIN = "wrong-PIN-5f3a9c"
-	if err := os.WriteFile(filepath.Join(o.work, "bad.pin"), []byte(wrongPIN+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(o.work, "bad.pin"), []byte(wrongPIN+"\n"), 0o600))
 	badPIN := o.cmd(append([]string{"--pin-file", "bad.pin"}, wrap("f-pin.json")...)...)
 	badPIN.Env = slices.DeleteFunc(badPIN.Env, func(kv string) bool { return strings.HasPrefix(kv, "AIRWRAP_PIN=") }) // one PIN source only
 	logs.fail(t, badPIN)
@@ -109,13 +107,9 @@ func TestSecretsNeverWritten(t *testing.T) {
 
 	tampered := filepath.Join(o.work, "tampered.json")
 	data, err := os.ReadFile(filepath.Join(o.work, outName(2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	data[len(data)/2] ^= 1
-	if err := os.WriteFile(tampered, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(tampered, data, 0o644))
 	logs.fail(t, o.ocmd("submit", "tampered.json", "--trust", "signer.pem", "--params", paramsName(2)))
 	o.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 5)
 	logs.fail(t, o.ocmd("--max-attempts", "1", "submit", outName(2), "--trust", "signer.pem", "--params", paramsName(2), "--receipt", "receipt-2.json"))
@@ -127,11 +121,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		secrets["material of "+l] = m
 	}
 	found, n, err := leak.Scan(secrets, o.work, logs.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range found {
-		t.Error(f)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, found, "secrets found")
 	t.Logf("scanned %d files (work dir and every command's output) for %d secrets in 5 forms: none found", n, len(secrets))
 }

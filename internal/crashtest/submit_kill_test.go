@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
@@ -130,9 +131,7 @@ func (o *online) batch(i, n int) []string {
 	args := []string{"prepare", "--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048", "--rate", "100/s", "--out", paramsName(i)}
 	for k := 0; k < n; k++ {
 		out, err := o.direct.CreateKey(context.Background(), &kms.CreateKeyInput{Origin: types.OriginTypeExternal})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		arns = append(arns, aws.ToString(out.KeyMetadata.Arn))
 		args = append(args, "--key-id", arns[k])
 	}
@@ -177,8 +176,8 @@ func TestKillSubmit(t *testing.T) {
 		res := runKilled(t, o.submit(i, first), verified, delay)
 		if res.killed {
 			killed++
-		} else if res.err != nil {
-			t.Fatalf("iteration %d (delay %v): submit failed without a kill: %v\n%s", i, delay, res.err, res.stderr.String())
+		} else {
+			require.NoError(t, res.err, "iteration %d (delay %v): submit failed without a kill\n%s", i, delay, res.stderr.String())
 		}
 		o.ledger.inflight.Wait() // what the killed process sent has landed
 		o.checkReceipt(i, delay, first, arns, res.killed)
@@ -187,21 +186,14 @@ func TestKillSubmit(t *testing.T) {
 		o.checkReceipt(i, delay, second, arns, false)
 		for _, arn := range arns {
 			d, err := o.direct.DescribeKey(context.Background(), &kms.DescribeKeyInput{KeyId: aws.String(arn)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d.KeyMetadata.KeyState != types.KeyStateEnabled {
-				t.Fatalf("iteration %d (delay %v): %s is %s after the re-run", i, delay, arn, d.KeyMetadata.KeyState)
-			}
-			if n, all := o.ledger.fromPending(arn); n != 1 {
-				t.Fatalf("iteration %d (delay %v): %s imported from PendingImport %d times (requests: %v)", i, delay, arn, n, all)
-			}
+			require.NoError(t, err)
+			require.Equal(t, types.KeyStateEnabled, d.KeyMetadata.KeyState, "iteration %d (delay %v): %s is %s after the re-run", i, delay, arn, d.KeyMetadata.KeyState)
+			n, all := o.ledger.fromPending(arn)
+			require.Equal(t, 1, n, "iteration %d (delay %v): %s imported from PendingImport %d times (requests: %v)", i, delay, arn, n, all)
 		}
 	}
 	t.Logf("%d of %d submits killed before they finished", killed, submitIterations)
-	if killed == 0 {
-		t.Fatalf("no submit was killed: the delays never hit a running submit")
-	}
+	require.NotZero(t, killed, "no submit was killed: the delays never hit a running submit")
 }
 
 // checkReceipt: a receipt is absent (only after a kill) or parses, names
@@ -213,19 +205,12 @@ func (o *online) checkReceipt(i int, delay time.Duration, name string, arns []st
 	if os.IsNotExist(err) && mayBeAbsent {
 		return
 	}
-	if err != nil {
-		t.Fatalf("iteration %d (delay %v): %v", i, delay, err)
-	}
+	require.NoError(t, err, "iteration %d (delay %v)", i, delay)
 	rc, err := kmsimport.ParseReceipt(data)
-	if err != nil {
-		t.Fatalf("iteration %d (delay %v): receipt %s: %v", i, delay, name, err)
-	}
-	if len(rc.Entries) != len(arns) {
-		t.Fatalf("iteration %d (delay %v): receipt %s has %d entries, want %d", i, delay, name, len(rc.Entries), len(arns))
-	}
+	require.NoError(t, err, "iteration %d (delay %v): receipt %s", i, delay, name)
+	require.Len(t, rc.Entries, len(arns), "iteration %d (delay %v): receipt %s has %d entries, want %d", i, delay, name, len(rc.Entries), len(arns))
 	for _, arn := range arns {
-		if _, ok := rc.Entry(arn); !ok {
-			t.Fatalf("iteration %d (delay %v): receipt %s does not say %s holds the material", i, delay, name, arn)
-		}
+		_, ok := rc.Entry(arn)
+		require.True(t, ok, "iteration %d (delay %v): receipt %s does not say %s holds the material", i, delay, name, arn)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
+	"github.com/stretchr/testify/require"
 )
 
 // offline is one SoftHSM token with a signer and keys, and a work dir.
@@ -52,9 +53,7 @@ func (o *offline) objects() int {
 		}
 		return err
 	})
-	if err != nil {
-		o.t.Fatal(err)
-	}
+	require.NoError(o.t, err)
 	return n
 }
 
@@ -77,12 +76,8 @@ func (o *offline) setup(now time.Time) []string {
 		entries = append(entries, ceremonytest.Entry{KeySpec: s.spec, WrappingAlgorithm: s.alg})
 	}
 	m, err := ceremonytest.Params(now, entries...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(o.work, "params.json"), m.Data, 0o644))
 	var keys []string
 	for i, s := range specs {
 		keys = append(keys, "--key", m.ARNs[i]+"="+s.label)
@@ -121,25 +116,20 @@ func TestKillWrap(t *testing.T) {
 	for i := 1; i <= killIterations; i++ {
 		delay := time.Duration(rng.Int64N(int64(full) * 12 / 10))
 		res := runKilled(t, wrap(i), afterLogin, delay)
-		if !res.killed && res.err != nil {
-			t.Fatalf("iteration %d (delay %v): wrap failed without a kill: %v\n%s", i, delay, res.err, res.stderr.String())
-		}
+		require.False(t, !res.killed && res.err != nil, "iteration %d (delay %v): wrap failed without a kill: %v\n%s", i, delay, res.err, res.stderr.String())
 		if res.killed {
 			killed++
 		}
 		present := o.checkState(i, delay)
-		if n := o.objects(); n != baseline {
-			t.Fatalf("iteration %d (delay %v): %d objects on the token, %d before", i, delay, n, baseline)
-		}
+		n := o.objects()
+		require.Equal(t, baseline, n, "iteration %d (delay %v): %d objects on the token, %d before", i, delay, n, baseline)
 		if !present {
 			run(t, wrap(i)) // the re-run finishes the job
 			o.checkComplete(i)
 		}
 	}
 	t.Logf("%d of %d runs killed before they finished", killed, killIterations)
-	if killed == 0 {
-		t.Fatalf("no run was killed: the delays never hit a running wrap")
-	}
+	require.NotZero(t, killed, "no run was killed: the delays never hit a running wrap")
 }
 
 func outName(i int) string { return "import-" + itoa(i) + ".json" }
@@ -170,9 +160,7 @@ func (o *offline) checkState(i int, delay time.Duration) bool {
 		}
 		return nil
 	})
-	if len(left) > 0 {
-		t.Fatalf("iteration %d (delay %v): no bundle, but %q were left", i, delay, left)
-	}
+	require.Empty(t, left, "iteration %d (delay %v): no bundle, but %q were left", i, delay, left)
 	return false
 }
 
@@ -182,9 +170,8 @@ func (o *offline) checkComplete(i int) {
 	t := o.t
 	t.Helper()
 	run(t, o.cmd("verify", outName(i), "--trust", "signer.pem", "--params", "params.json"))
-	if _, err := os.Stat(filepath.Join(o.work, outName(i)+ceremony.TranscriptSuffix)); err != nil {
-		t.Fatalf("run %d: bundle without transcript: %v", i, err)
-	}
+	_, err := os.Stat(filepath.Join(o.work, outName(i)+ceremony.TranscriptSuffix))
+	require.NoError(t, err, "run %d: bundle without transcript", i)
 	n := 0
 	_ = filepath.WalkDir(filepath.Join(o.work, awsDir(i)), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -192,17 +179,15 @@ func (o *offline) checkComplete(i int) {
 		}
 		return nil
 	})
-	if n != 8 {
-		t.Fatalf("run %d: %d AWS CLI files, want 8 (two per key)", i, n)
-	}
+	require.Equal(t, 8, n, "run %d: %d AWS CLI files, want 8 (two per key)", i, n)
 }
 
 // noTempFiles: nothing named like a temporary file anywhere in the work dir.
 func (o *offline) noTempFiles(i int, delay time.Duration) {
 	o.t.Helper()
 	_ = filepath.WalkDir(o.work, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.Contains(d.Name(), ".tmp-") {
-			o.t.Fatalf("iteration %d (delay %v): temporary file %s left behind", i, delay, p)
+		if err == nil {
+			require.NotContains(o.t, d.Name(), ".tmp-", "iteration %d (delay %v): temporary file %s left behind", i, delay, p)
 		}
 		return nil
 	})

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/require"
 )
 
 // TestEachTokenLogsIn: every harness hands out a token its PIN opens.
@@ -12,23 +13,17 @@ func TestEachTokenLogsIn(t *testing.T) {
 		t.Run(k.Kind, func(t *testing.T) {
 			tok := k.New(t)
 			ctx := pkcs11.New(tok.Module)
-			if ctx == nil {
-				t.Fatalf("%s: not loadable", tok.Module)
-			}
+			require.NotNil(t, ctx, "%s: not loadable", tok.Module)
 			defer ctx.Destroy()
 			var opts []pkcs11.InitializeOption
 			if tok.InitParams != "" {
 				b := append([]byte(tok.InitParams), 0)
 				opts = append(opts, pkcs11.InitializeWithReserved(unsafePtr(b)))
 			}
-			if err := ctx.Initialize(opts...); err != nil {
-				t.Fatalf("C_Initialize: %v", err)
-			}
+			require.NoError(t, ctx.Initialize(opts...), "C_Initialize")
 			defer ctx.Finalize()
 			slots, err := ctx.GetSlotList(true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var found []uint
 			for _, s := range slots {
 				ti, err := ctx.GetTokenInfo(s)
@@ -37,20 +32,12 @@ func TestEachTokenLogsIn(t *testing.T) {
 					t.Logf("slot %d: %q %q %q flags %#x", s, trim(ti.Label), trim(ti.ManufacturerID), trim(ti.Model), ti.Flags)
 				}
 			}
-			if len(found) != 1 {
-				t.Fatalf("%d tokens labelled %q", len(found), tok.Label)
-			}
+			require.Len(t, found, 1, "%d tokens labelled %q", len(found), tok.Label)
 			sh, err := ctx.OpenSession(found[0], pkcs11.CKF_SERIAL_SESSION|pkcs11.CKF_RW_SESSION)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer ctx.CloseSession(sh)
-			if err := ctx.Login(sh, pkcs11.CKU_USER, tok.PIN); err != nil {
-				t.Fatalf("C_Login: %v", err)
-			}
-			if err := ctx.Login(sh, pkcs11.CKU_USER, "wrong"); err == nil {
-				t.Fatal("a second login with a wrong PIN was accepted")
-			}
+			require.NoError(t, ctx.Login(sh, pkcs11.CKU_USER, tok.PIN), "C_Login")
+			require.Error(t, ctx.Login(sh, pkcs11.CKU_USER, "wrong"), "a second login with a wrong PIN was accepted")
 			ctx.Logout(sh)
 		})
 	}

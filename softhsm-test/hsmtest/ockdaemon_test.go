@@ -3,6 +3,8 @@ package hsmtest
 import (
 	"os/exec"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestSlotdLifecycle: with no pkcsslotd running, the harness starts one for
@@ -10,13 +12,9 @@ import (
 // uses it and leaves it running.
 func TestSlotdLifecycle(t *testing.T) {
 	module := OpencryptokiModulePath()
-	if module == "" {
-		t.Fatalf("opencryptoki not installed; %s", InstallHint)
-	}
+	require.NotEmpty(t, module, "opencryptoki not installed; %s", InstallHint)
 	unlock, err := lockSwtok()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer unlock()
 
 	before := slotdPID()
@@ -26,29 +24,22 @@ func TestSlotdLifecycle(t *testing.T) {
 		during = slotdPID()
 	})
 	after := slotdPID()
-	switch {
-	case during == 0:
-		t.Fatal("no pkcsslotd while the test ran")
-	case before != 0 && after != before:
-		t.Fatalf("pkcsslotd %d was running before, after the test: %d", before, after)
-	case before == 0 && after != 0:
-		t.Fatalf("the harness started pkcsslotd %d and left it running", after)
+	require.NotZero(t, during, "no pkcsslotd while the test ran")
+	if before != 0 {
+		require.Equal(t, before, after, "pkcsslotd %d was running before, after the test: %d", before, after)
+	} else {
+		require.Zero(t, after, "the harness started pkcsslotd %d and left it running", after)
 	}
 	if before != 0 {
 		return // someone else's daemon: the start-and-stop path cannot run here
 	}
 
 	// Now one the harness did not start (this test's own).
-	if out, err := exec.Command(firstExisting(slotdPaths)).CombinedOutput(); err != nil {
-		t.Fatalf("start pkcsslotd: %v\n%s", err, out)
-	}
+	out, err := exec.Command(firstExisting(slotdPaths)).CombinedOutput()
+	require.NoError(t, err, "start pkcsslotd: %v\n%s", err, out)
 	mine, err := waitFor(func() (int, bool) { p := slotdPID(); return p, p > 0 })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer stopSlotd(mine)
 	t.Run("second", func(t *testing.T) { swtokLocked(t, module) })
-	if !isSlotd(mine) {
-		t.Fatalf("the harness stopped pkcsslotd %d, which it had not started", mine)
-	}
+	require.True(t, isSlotd(mine), "the harness stopped pkcsslotd %d, which it had not started", mine)
 }
