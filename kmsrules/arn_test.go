@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/corpus"
+	"github.com/stretchr/testify/require"
 )
 
 func TestARNCorpus(t *testing.T) {
@@ -29,13 +30,9 @@ func FuzzParseARN(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := ParseARN(s)
 		if err != nil {
-			if !errors.Is(err, ErrARN) {
-				t.Fatalf("not ErrARN: %v", err)
-			}
+			require.ErrorIs(t, err, ErrARN, "not ErrARN: %v", err)
 			return
 		}
-		if a.String() != s {
-			t.Fatalf("accepted %q prints as %q", s, a.String())
-		}
+		require.Equal(t, s, a.String(), "accepted %q prints as %q", s, a.String())
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // now is a fixed moment for the ValidTo tests.
@@ -18,13 +20,9 @@ var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 func wrappingDER(t testing.TB, bits string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("../bundle/testdata/keys/wrap-rsa" + bits + ".pub.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	block, _ := pem.Decode(b)
-	if block == nil {
-		t.Fatal("no PEM")
-	}
+	require.NotNil(t, block, "no PEM")
 	return block.Bytes
 }
 
