@@ -7,6 +7,7 @@ import (
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/assert"
 )
 
 func noClient(t *testing.T) Client {
@@ -35,21 +36,15 @@ func TestRequestsValidate(t *testing.T) {
 		{"status: neither", StatusRequest{}.Validate(), "give a BUNDLE or --key-id"},
 		{"status: both", StatusRequest{Path: "b.json", KeyIDs: []string{"k"}}.Validate(), "give a BUNDLE or --key-id, not both"},
 	} {
-		if c.err == nil || c.err.Error() != c.want || !clikit.IsUsage(c.err) {
-			t.Errorf("%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
-		}
+		assert.False(t, c.err == nil || c.err.Error() != c.want || !clikit.IsUsage(c.err), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
 	}
 	// The same through the workflows: nothing is read, no client is built.
-	if _, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
-		t.Errorf("Submit: %v", err)
-	}
-	if _, err := Prepare(context.Background(), PrepareRequest{Client: noClient(t)}); !clikit.IsUsage(err) || !errors.Is(err, kmsimport.ErrUsage) {
-		t.Errorf("Prepare: %v", err)
-	}
-	if _, err := Status(context.Background(), StatusRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
-		t.Errorf("Status: %v", err)
-	}
-	if err := (OpenRequest{}).Validate(); !errors.Is(err, ErrNoParams) || !errors.Is(err, ErrNoTrust) {
-		t.Errorf("OpenRequest: %v", err)
-	}
+	_, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)})
+	assert.True(t, clikit.IsUsage(err), "Submit: %v", err)
+	_, err = Prepare(context.Background(), PrepareRequest{Client: noClient(t)})
+	assert.False(t, !clikit.IsUsage(err) || !errors.Is(err, kmsimport.ErrUsage), "Prepare: %v", err)
+	_, err = Status(context.Background(), StatusRequest{Client: noClient(t)})
+	assert.True(t, clikit.IsUsage(err), "Status: %v", err)
+	err = (OpenRequest{}).Validate()
+	assert.False(t, !errors.Is(err, ErrNoParams) || !errors.Is(err, ErrNoTrust), "OpenRequest: %v", err)
 }
