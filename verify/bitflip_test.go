@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // acceptBundle is the whole parse+verify path of an import bundle file.
@@ -18,9 +20,8 @@ func acceptBundle(data []byte, trusted []TrustedKey) error {
 func TestEverySingleBitFlipIsRejected(t *testing.T) {
 	data := readVector(t, "envelope/valid-p384.json")
 	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
-	if err := acceptBundle(data, trusted); err != nil {
-		t.Fatalf("the unmodified bundle must verify: %v", err)
-	}
+	err := acceptBundle(data, trusted)
+	require.NoError(t, err, "the unmodified bundle must verify")
 	var accepted atomic.Int64
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
