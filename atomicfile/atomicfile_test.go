@@ -71,8 +71,8 @@ func TestWriteNewConcurrentOneWins(t *testing.T) {
 	for _, err := range errs {
 		if err == nil {
 			ok++
-		} else if !errors.Is(err, ErrExists) {
-			t.Fatalf("unexpected error %v", err)
+		} else {
+			require.ErrorIs(t, err, ErrExists, "unexpected error %v", err)
 		}
 	}
 	require.Equal(t, 1, ok, "%d writers succeeded, want 1", ok)

@@ -75,8 +75,8 @@ func killAt(t *testing.T, stage string, nth int, named bool) []string {
 	if line != "stopped\n" {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		t.Fatalf("child said %q (%v), want it stopped at %s #%d", line, err, stage, nth)
 	}
+	require.Equal(t, "stopped\n", line, "child said %q (%v), want it stopped at %s #%d", line, err, stage, nth)
 	err = cmd.Process.Kill()
 	require.NoError(t, err)
 	_ = cmd.Wait()

@@ -81,10 +81,9 @@ func TestDecodeBase64RefusesLineBreaksEverywhere(t *testing.T) {
 				in := s[:i] + lb + s[i:]
 				b, err := DecodeBase64("x", in)
 				assert.Error(t, err, "DecodeBase64(%q) = %x: want refused", in, b)
-				if b, err := base64.StdEncoding.Strict().DecodeString(in); err != nil {
-					t.Errorf("Go's strict decoder refuses %q (%v): this test no longer shows the gap it closes", in, err)
-				} else if base64.StdEncoding.EncodeToString(b) != s {
-					t.Errorf("Go's strict decoder read %q as %x", in, b)
+				gb, gerr := base64.StdEncoding.Strict().DecodeString(in)
+				if assert.NoError(t, gerr, "Go's strict decoder refuses %q: this test no longer shows the gap it closes", in) {
+					assert.Equal(t, s, base64.StdEncoding.EncodeToString(gb), "Go's strict decoder read %q as %x", in, gb)
 				}
 			}
 		}

@@ -78,9 +78,7 @@ func TestReadFileBounded(t *testing.T) {
 	big := filepath.Join(dir, "big.json")
 	f, err := os.Create(big)
 	require.NoError(t, err)
-	if err := f.Truncate(MaxFileSize + 1); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
+	require.NoError(t, f.Truncate(MaxFileSize+1)) // sparse: no disk used
 	f.Close()
 	_, err = ReadFile(big)
 	require.ErrorIs(t, err, ErrTooLarge, "want ErrTooLarge, got %v", err)

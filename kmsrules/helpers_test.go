@@ -2,10 +2,8 @@ package kmsrules
 
 import (
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,12 +28,12 @@ func wrappingDER(t testing.TB, bits string) []byte {
 // not empty, that msg is one of err's lines.
 func wantErr(t *testing.T, err, sentinel error, msg string) {
 	t.Helper()
-	switch {
-	case sentinel == nil && err != nil:
-		t.Fatalf("want success, got:\n%v", err)
-	case sentinel != nil && !errors.Is(err, sentinel):
-		t.Fatalf("want %v, got:\n%v", sentinel, err)
-	case msg != "" && !slices.Contains(strings.Split(fmt.Sprint(err), "\n"), msg):
-		t.Fatalf("want the line\n  %s\ngot:\n%v", msg, err)
+	if sentinel == nil {
+		require.NoError(t, err, "want success")
+	} else {
+		require.ErrorIs(t, err, sentinel)
+	}
+	if msg != "" {
+		require.Contains(t, strings.Split(fmt.Sprint(err), "\n"), msg, "want the line\n  %s\ngot:\n%v", msg, err)
 	}
 }

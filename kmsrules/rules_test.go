@@ -218,10 +218,11 @@ func TestTableReadOnly(t *testing.T) {
 	oid[0] = 9
 	parts := Partitions()
 	parts[0] = "evil"
-	if KeySpecs()[0] != SymmetricDefault || SymmetricDefault.Allows(RSAAESKeyWrapSHA256) || WrappingAlgorithms()[0] != RSAESOAEPSHA256 ||
-		KeySpec("ECC_NIST_P256").CurveOID()[0] != 1 || Partitions()[0] != "aws" {
-		t.Fatal("a caller changed the rules")
-	}
+	require.Equal(t, SymmetricDefault, KeySpecs()[0], "a caller changed the rules")
+	require.False(t, SymmetricDefault.Allows(RSAAESKeyWrapSHA256), "a caller changed the rules")
+	require.Equal(t, RSAESOAEPSHA256, WrappingAlgorithms()[0], "a caller changed the rules")
+	require.Equal(t, 1, KeySpec("ECC_NIST_P256").CurveOID()[0], "a caller changed the rules")
+	require.Equal(t, "aws", Partitions()[0], "a caller changed the rules")
 	err := CheckFit(SymmetricDefault, RSAAESKeyWrapSHA256, "RSA_4096")
 	require.ErrorIs(t, err, ErrAlgorithmNotAllowed, "after a caller changed its copy: %v", err)
 }

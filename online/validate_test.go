@@ -8,11 +8,12 @@ import (
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func noClient(t *testing.T) Client {
 	return func() (kmsimport.API, error) {
-		t.Fatal("a KMS client was built although the request is invalid")
+		require.FailNow(t, "a KMS client was built although the request is invalid")
 		return nil, nil
 	}
 }

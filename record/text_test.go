@@ -49,8 +49,8 @@ func FuzzShown(f *testing.F) {
 			back, err := strconv.Unquote(out)
 			require.NoError(t, err, "Shown(%q) = %s unquotes to %q, %v", s, out, back, err)
 			require.Equal(t, s, back, "Shown(%q) = %s unquotes to %q, %v", s, out, back, err)
-		} else if out != s {
-			t.Fatalf("Shown(%q) = %q", s, out)
+		} else {
+			require.Equal(t, s, out, "Shown(%q) = %q", s, out)
 		}
 	})
 }

@@ -129,7 +129,7 @@ func Start(t testing.TB) *Server {
 		require.True(t, ok, "kmstest: local-kms exited before listening:\n%s", s.log.String())
 		s.Port = port
 	case <-time.After(60 * time.Second):
-		t.Fatalf("kmstest: local-kms did not report its port within 60s:\n%s", s.log.String())
+		require.FailNow(t, "kmstest: local-kms did not report its port within 60s", "%s", s.log.String())
 	}
 	// It listens on every interface; tests only ever talk to loopback.
 	s.URL = "http://" + net.JoinHostPort("127.0.0.1", s.Port)

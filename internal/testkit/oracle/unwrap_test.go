@@ -47,10 +47,9 @@ func TestUnwrapRSAAESWithOpenSSL(t *testing.T) {
 			in := filepath.Join(dir, "in")
 			out := filepath.Join(dir, "out")
 			os.WriteFile(in, material, 0o600)
-			if o, err := exec.Command("openssl", "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey),
-				"-iv", "A65959A6", "-in", in, "-out", out).CombinedOutput(); err != nil {
-				t.Fatalf("%v\n%s", err, o)
-			}
+			o, err := exec.Command("openssl", "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey),
+				"-iv", "A65959A6", "-in", in, "-out", out).CombinedOutput()
+			require.NoError(t, err, "%s", o)
 			kwp, _ := os.ReadFile(out)
 			require.Len(t, kwp, (n+7)/8*8+8, "KWP of %d bytes is %d bytes", n, len(kwp))
 			rsaPart, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, aesKey, nil)
