@@ -1,10 +1,11 @@
 package kmsimport
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzParseSigningKey: no --sign-key file content panics; an accepted key is
@@ -24,13 +25,10 @@ func FuzzParseSigningKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := parseSigningKey(data)
 		if err != nil {
-			if !errors.Is(err, ErrParamsSigner) {
-				t.Fatalf("not ErrParamsSigner: %v", err)
-			}
+			require.ErrorIs(t, err, ErrParamsSigner, "not ErrParamsSigner: %v", err)
 			return
 		}
-		if err := checkSignerKey(s.Public()); err != nil {
-			t.Fatalf("accepted an unusable key: %v", err)
-		}
+		err = checkSignerKey(s.Public())
+		require.NoError(t, err, "accepted an unusable key")
 	})
 }
