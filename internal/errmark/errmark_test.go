@@ -13,7 +13,7 @@ func TestWith(t *testing.T) {
 	require.Equal(t, "what went wrong", err.Error(), "With: %q, Is(kind) %v, Is(base) %v", err, errors.Is(err, kind), errors.Is(err, base))
 	require.ErrorIs(t, err, kind, "With: %q, Is(kind) %v, Is(base) %v", err, errors.Is(err, kind), errors.Is(err, base))
 	require.ErrorIs(t, err, base, "With: %q, Is(kind) %v, Is(base) %v", err, errors.Is(err, kind), errors.Is(err, base))
-	require.Nil(t, With(nil, kind), "With(nil) is not nil")
+	require.NoError(t, With(nil, kind), "With(nil) is not nil")
 	u := err.(interface{ Unwrap() []error }).Unwrap()
 	require.Len(t, u, 2, "Unwrap order %v", u)
 	require.Equal(t, kind, u[0], "Unwrap order %v", u)
