@@ -105,7 +105,7 @@ func TestKillLeavesNoTempFile(t *testing.T) {
 func TestKillNamedFallbackLeavesTempFile(t *testing.T) {
 	got := killAt(t, "write", 1, true)
 	require.Len(t, got, 1, "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
-	require.NotEqual(t, "", filepath.Ext(got[0]), "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
+	require.NotEmpty(t, filepath.Ext(got[0]), "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
 	require.Equal(t, byte('.'), got[0][0], "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
 }
 
