@@ -3,7 +3,6 @@ package bundle
 import (
 	"bytes"
 	"crypto/x509"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,11 +29,15 @@ func TestDecodeAWSFile(t *testing.T) {
 	require.NoError(t, err, "PublicKey.bin is not DER")
 	for _, name := range []string{"PublicKey.bin", "PublicKey.b64"} {
 		got, err := DecodeAWSFile(awsFile(t, name), MaxPublicKeySize)
-		assert.False(t, err != nil || !bytes.Equal(got, der), "%s: %v", name, err)
+		if assert.NoError(t, err, "%s", name) {
+			assert.Equal(t, der, got, "%s: %v", name, err)
+		}
 	}
 	token := awsFile(t, "ImportToken.bin")
 	got, err := DecodeAWSFile(token, MaxImportTokenSize)
-	assert.False(t, err != nil || !bytes.Equal(got, token), "ImportToken.bin: %v", err)
+	if assert.NoError(t, err, "ImportToken.bin") {
+		assert.Equal(t, token, got, "ImportToken.bin: %v", err)
+	}
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -48,7 +51,11 @@ func TestDecodeAWSFile(t *testing.T) {
 		{"too large", bytes.Repeat([]byte{0x30}, MaxPublicKeySize+1), ErrMalformed, "malformed: 8193 bytes, at most 8192"},
 	} {
 		_, err := DecodeAWSFile(c.data, MaxPublicKeySize)
-		assert.False(t, !errors.Is(err, c.is) || !errors.Is(err, ErrMalformed) || err.Error() != c.msg, "%s:\n got %v\nwant %s", c.name, err, c.msg)
+		if assert.ErrorIs(t, err, c.is, "%s:\n got %v\nwant %s", c.name, err, c.msg) {
+			if assert.ErrorIs(t, err, ErrMalformed, "%s:\n got %v\nwant %s", c.name, err, c.msg) {
+				assert.Equal(t, c.msg, err.Error(), "%s:\n got %v\nwant %s", c.name, err, c.msg)
+			}
+		}
 	}
 }
 

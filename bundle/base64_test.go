@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -33,7 +32,11 @@ func TestLineBreakInPayloadIsRefused(t *testing.T) {
 			continue
 		}
 		var fe *FieldError
-		assert.False(t, !errors.As(err, &fe) || fe.Path != "payload" || !strings.Contains(fe.Msg, "SPEC.md R8") || !errors.Is(err, ErrMalformed), "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+		if assert.ErrorAs(t, err, &fe, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err) {
+			assert.Equal(t, "payload", fe.Path, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+			assert.Contains(t, fe.Msg, "SPEC.md R8", "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+			assert.ErrorIs(t, err, ErrMalformed, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+		}
 	}
 }
 
@@ -62,14 +65,21 @@ func TestDecodeBase64(t *testing.T) {
 	for _, c := range r8Cases {
 		_, err := DecodeBase64("entries[0].public_key", c.in)
 		want := "entries[0].public_key: not standard padded base64 (SPEC.md R8): " + c.msg
-		assert.False(t, err == nil || err.Error() != want || !errors.Is(err, ErrMalformed), "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
+		if assert.Error(t, err, "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want) {
+			assert.Equal(t, want, err.Error(), "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
+			assert.ErrorIs(t, err, ErrMalformed, "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
+		}
 	}
 	for _, s := range []string{ok, two, ""} {
 		b, err := DecodeBase64("x", s)
-		assert.False(t, err != nil || base64.StdEncoding.EncodeToString(b) != s, "DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err)
+		if assert.NoError(t, err, "DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err) {
+			assert.Equal(t, s, base64.StdEncoding.EncodeToString(b), "DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err)
+		}
 	}
 	_, err := DecodeBase64("", "A")
-	assert.False(t, err == nil || !strings.HasPrefix(err.Error(), "document: "), "empty path: got %v, want the document path", err)
+	if assert.Error(t, err, "empty path: got %v, want the document path", err) {
+		assert.True(t, strings.HasPrefix(err.Error(), "document: "), "empty path: got %v, want the document path", err)
+	}
 }
 
 // Every place a CR or LF can go in a valid value is refused: the one rule

@@ -68,7 +68,7 @@ func FuzzParseAWSCLIParams(f *testing.F) {
 		require.False(t, p.ParametersValidTo.IsZero(), "accepted with an empty field: %+v", p)
 		require.NotEmpty(t, p.ImportToken, "accepted with an empty field: %+v", p)
 		require.NotEmpty(t, p.PublicKey, "accepted with an empty field: %+v", p)
-		require.NotEqual(t, "", p.KeyID, "accepted with an empty field: %+v", p)
+		require.NotEmpty(t, p.KeyID, "accepted with an empty field: %+v", p)
 		k := Detect(data)
 		require.Equal(t, KindAWSCLI, k, "accepted AWS CLI JSON detected as %v", k)
 	})

@@ -35,7 +35,7 @@ func TestVectors(t *testing.T) {
 					want = strings.TrimSuffix(string(b), "\n")
 				}
 				valid := strings.HasPrefix(filepath.Base(f), "valid-")
-				require.NotEqual(t, (want != ""), valid, "name says valid=%v but .err file present=%v", valid, want != "")
+				require.Equal(t, want == "", valid, "name says valid=%v but .err file present=%v", valid, want != "")
 				err = runVector(t, dir, data)
 				if want == "" {
 					require.NoError(t, err, "want success, got:\n%v", err)
