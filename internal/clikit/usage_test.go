@@ -32,6 +32,8 @@ func TestThreshold(t *testing.T) {
 	for _, bad := range []string{"0", "-1", "", "two", "1.5", " 1"} {
 		_, err := Threshold("--params-threshold", bad)
 		want := `--params-threshold "` + bad + `": want a whole number of at least 1`
-		assert.False(t, !IsUsage(err) || err.Error() != want, "Threshold(%q): %v, want usage error %q", bad, err, want)
+		if assert.True(t, IsUsage(err), "Threshold(%q): %v, want usage error %q", bad, err, want) {
+			assert.Equal(t, want, err.Error(), "Threshold(%q): %v, want usage error %q", bad, err, want)
+		}
 	}
 }
