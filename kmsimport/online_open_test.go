@@ -61,7 +61,9 @@ func TestOnlineOpen(t *testing.T) {
 	fail("no trust", online.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
 	fail("no trust", online.OpenRequest{Bundle: good}, online.ErrNoTrust)
 	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now})
-	assert.False(t, !errors.Is(err, online.ErrNoParams) || !errors.Is(err, kmsimport.ErrUsage), "no parameters file: %v", err)
+	if assert.ErrorIs(t, err, online.ErrNoParams, "no parameters file: %v", err) {
+		assert.ErrorIs(t, err, kmsimport.ErrUsage, "no parameters file: %v", err)
+	}
 	fail("expired parameters", online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
 
 	// Tampered: the payload changed after signing (re-encoded validly).

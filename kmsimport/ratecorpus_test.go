@@ -33,7 +33,7 @@ func FuzzParseRate(f *testing.F) {
 			require.ErrorIs(t, err, kmsimport.ErrUsage, "not ErrUsage: %v", err)
 			return
 		}
-		require.False(t, !(v > 0), "%q accepted as %v", s, v)
+		require.True(t, v > 0, "%q accepted as %v", s, v)
 		require.False(t, math.IsInf(v, 0), "%q accepted as %v", s, v)
 		require.LessOrEqual(t, v, 1e6, "%q accepted as %v", s, v)
 	})

@@ -55,7 +55,10 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 	// local-kms returns no KeyMaterialId: the round trip shows usable
 	// material, which is not called proof that it is this bundle's.
 	for _, r := range res {
-		assert.False(t, r.Proven || r.Verdict != kmsimport.VerdictUsable || r.Method != kmsimport.ProofRoundTrip || r.KeyMaterialIDMatch != nil, "result %+v", r)
+		assert.False(t, r.Proven, "result %+v", r)
+		assert.Equal(t, kmsimport.VerdictUsable, r.Verdict, "result %+v", r)
+		assert.Equal(t, kmsimport.ProofRoundTrip, r.Method, "result %+v", r)
+		assert.Nil(t, r.KeyMaterialIDMatch, "result %+v", r)
 	}
 	// The pending key cannot encrypt: verify-import says so.
 	pl2, _ := payload(t, e.prepare(t, string(kmsrules.RSAESOAEPSHA256), pending), []byte("p"))

@@ -26,7 +26,8 @@ func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
 	got := outcomes(rc)
 	require.Equal(t, []string{"imported", "imported"}, got, "outcomes %v", got)
 	for _, re := range rc.Entries {
-		assert.False(t, re.StateBefore != "PendingImport" || re.Time.IsZero(), "entry %+v", re)
+		assert.Equal(t, "PendingImport", re.StateBefore, "entry %+v", re)
+		assert.False(t, re.Time.IsZero(), "entry %+v", re)
 	}
 	e.roundTrip(t, k1)
 	e.roundTrip(t, k2)
@@ -62,7 +63,8 @@ func TestSubmitKMSErrors(t *testing.T) {
 		t.Helper()
 		rc, err := e.submit(t, e.api, pl)
 		require.ErrorIs(t, err, sentinel, "%s: error %v, want %v", name, err, sentinel)
-		assert.False(t, rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].Error == "", "%s: receipt entry %+v", name, rc.Entries[0])
+		assert.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Outcome, "%s: receipt entry %+v", name, rc.Entries[0])
+		assert.NotEmpty(t, rc.Entries[0].Error, "%s: receipt entry %+v", name, rc.Entries[0])
 	}
 
 	// A token from an earlier GetParametersForImport.
