@@ -72,7 +72,13 @@ func TestParseARN(t *testing.T) {
 	}
 	for _, g := range good {
 		a, err := ParseARN(g.s)
-		assert.False(t, err != nil || a.Partition != g.partition || a.Region != g.region || a.Account != g.account || a.KeyID != g.id || a.String() != g.s, "ParseARN(%q) = %+v, %v", g.s, a, err)
+		if assert.NoError(t, err, "ParseARN(%q) = %+v, %v", g.s, a, err) {
+			assert.Equal(t, g.partition, a.Partition, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.region, a.Region, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.account, a.Account, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.id, a.KeyID, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.s, a.String(), "ParseARN(%q) = %+v, %v", g.s, a, err)
+		}
 	}
 	bad := map[string]string{
 		"1234abcd-12ab-34cd-56ef-1234567890ab":                                           `not a KMS key ARN: "1234abcd-12ab-34cd-56ef-1234567890ab" (want arn:aws:kms:<region>:<account>:key/<key id>)`,
@@ -201,7 +207,9 @@ func TestChooseAlgorithm(t *testing.T) {
 			assert.ErrorIs(t, err, c.err, "%s %q %s: error %v, want %v", c.spec, c.alg, c.wks, err, c.err)
 			continue
 		}
-		assert.False(t, err != nil || got != c.want, "%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want)
+		if assert.NoError(t, err, "%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want) {
+			assert.Equal(t, c.want, got, "%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want)
+		}
 	}
 }
 
@@ -231,15 +239,23 @@ func TestTableReadOnly(t *testing.T) {
 func TestParse(t *testing.T) {
 	for _, s := range KeySpecs() {
 		got, err := ParseKeySpec(string(s))
-		assert.False(t, err != nil || got != s || s.Kind() == 0, "ParseKeySpec(%s) = %q, %v", s, got, err)
+		if assert.NoError(t, err, "ParseKeySpec(%s) = %q, %v", s, got, err) {
+			assert.Equal(t, s, got, "ParseKeySpec(%s) = %q, %v", s, got, err)
+			assert.NotZero(t, s.Kind(), "ParseKeySpec(%s) = %q, %v", s, got, err)
+		}
 	}
 	for _, a := range WrappingAlgorithms() {
 		got, err := ParseWrappingAlgorithm(string(a))
-		assert.False(t, err != nil || got != a || a.Hash() == 0, "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+		if assert.NoError(t, err, "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err) {
+			assert.Equal(t, a, got, "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+			assert.NotZero(t, a.Hash(), "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+		}
 	}
 	for _, w := range []string{"RSA_2048", "RSA_3072", "RSA_4096"} {
 		got, err := ParseWrappingKeySpec(w)
-		assert.False(t, err != nil || got.Bits() == 0, "ParseWrappingKeySpec(%s) = %q, %v", w, got, err)
+		if assert.NoError(t, err, "ParseWrappingKeySpec(%s) = %q, %v", w, got, err) {
+			assert.NotZero(t, got.Bits(), "ParseWrappingKeySpec(%s) = %q, %v", w, got, err)
+		}
 	}
 	wantErr(t, func() error { _, err := ParseKeySpec("ML_DSA_44"); return err }(), ErrKeySpec,
 		`key spec is not importable: "ML_DSA_44" (importable: [SYMMETRIC_DEFAULT HMAC_224 HMAC_256 HMAC_384 HMAC_512 RSA_2048 RSA_3072 RSA_4096 ECC_NIST_P256 ECC_NIST_P384 ECC_NIST_P521 ECC_SECG_P256K1])`)
