@@ -2,7 +2,6 @@ package online
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/clikit"
@@ -37,15 +36,22 @@ func TestRequestsValidate(t *testing.T) {
 		{"status: neither", StatusRequest{}.Validate(), "give a BUNDLE or --key-id"},
 		{"status: both", StatusRequest{Path: "b.json", KeyIDs: []string{"k"}}.Validate(), "give a BUNDLE or --key-id, not both"},
 	} {
-		assert.False(t, c.err == nil || c.err.Error() != c.want || !clikit.IsUsage(c.err), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+		if assert.Error(t, c.err, "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want) {
+			assert.Equal(t, c.want, c.err.Error(), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+			assert.True(t, clikit.IsUsage(c.err), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+		}
 	}
 	// The same through the workflows: nothing is read, no client is built.
 	_, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)})
 	assert.True(t, clikit.IsUsage(err), "Submit: %v", err)
 	_, err = Prepare(context.Background(), PrepareRequest{Client: noClient(t)})
-	assert.False(t, !clikit.IsUsage(err) || !errors.Is(err, kmsimport.ErrUsage), "Prepare: %v", err)
+	if assert.True(t, clikit.IsUsage(err), "Prepare: %v", err) {
+		assert.ErrorIs(t, err, kmsimport.ErrUsage, "Prepare: %v", err)
+	}
 	_, err = Status(context.Background(), StatusRequest{Client: noClient(t)})
 	assert.True(t, clikit.IsUsage(err), "Status: %v", err)
 	err = (OpenRequest{}).Validate()
-	assert.False(t, !errors.Is(err, ErrNoParams) || !errors.Is(err, ErrNoTrust), "OpenRequest: %v", err)
+	if assert.ErrorIs(t, err, ErrNoParams, "OpenRequest: %v", err) {
+		assert.ErrorIs(t, err, ErrNoTrust, "OpenRequest: %v", err)
+	}
 }
