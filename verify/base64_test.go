@@ -2,7 +2,6 @@ package verify
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 
@@ -46,7 +45,10 @@ func TestLineBreakInBase64IsRefused(t *testing.T) {
 			continue
 		}
 		var fe *bundle.FieldError
-		assert.False(t, !errors.As(err, &fe) || fe.Path != c.path || !strings.Contains(fe.Msg, "SPEC.md R8"), "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+		if assert.ErrorAs(t, err, &fe, "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err) {
+			assert.Equal(t, c.path, fe.Path, "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+			assert.Contains(t, fe.Msg, "SPEC.md R8", "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+		}
 	}
 }
 
@@ -62,16 +64,23 @@ func TestVerifyEnvelopeRefusesLineBreaks(t *testing.T) {
 	env.Payload = env.Payload[:76] + "\n" + env.Payload[76:]
 	_, _, err := VerifyEnvelope(env, trusted, 1)
 	want := `payload: not standard padded base64 (SPEC.md R8): a line break '\n' at byte 76 of the value`
-	assert.False(t, err == nil || err.Error() != want || !errors.Is(err, bundle.ErrMalformed), "line break in the payload:\n got %v\nwant %s", err, want)
+	if assert.Error(t, err, "line break in the payload:\n got %v\nwant %s", err, want) {
+		assert.Equal(t, want, err.Error(), "line break in the payload:\n got %v\nwant %s", err, want)
+		assert.ErrorIs(t, err, bundle.ErrMalformed, "line break in the payload:\n got %v\nwant %s", err, want)
+	}
 
 	env = fresh()
 	env.Signatures[0].Sig = env.Signatures[0].Sig[:64] + "\r\n" + env.Signatures[0].Sig[64:]
 	_, _, err = VerifyEnvelope(env, trusted, 1)
-	assert.False(t, !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "signatures[0] by trusted key"), "line break in the signature: got %v, want the signature not to count", err)
+	if assert.ErrorIs(t, err, ErrUntrusted, "line break in the signature: got %v, want the signature not to count", err) {
+		assert.Contains(t, err.Error(), "signatures[0] by trusted key", "line break in the signature: got %v, want the signature not to count", err)
+	}
 
 	sp, err := bundle.ParseSignedParams(readVector(t, "signedparams/valid-p384.json"))
 	require.NoError(t, err)
 	sp.Envelope.Payload = sp.Envelope.Payload[:76] + "\r\n" + sp.Envelope.Payload[76:]
 	_, _, err = VerifySignedParams(sp.Envelope, trusted, 1)
-	assert.False(t, err == nil || !strings.HasPrefix(err.Error(), "payload: not standard padded base64 (SPEC.md R8): a line break '\\r'"), "line break in signed parameters: got %v", err)
+	if assert.Error(t, err, "line break in signed parameters: got %v", err) {
+		assert.True(t, strings.HasPrefix(err.Error(), "payload: not standard padded base64 (SPEC.md R8): a line break '\\r'"), "line break in signed parameters: got %v", err)
+	}
 }

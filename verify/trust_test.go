@@ -25,7 +25,8 @@ func pubPEM(t *testing.T, pub any) []byte {
 func TestLoadTrust(t *testing.T) {
 	for name, alg := range map[string]string{"test-signer-p384": "ECDSA_P384", "test-signer-p256": "ECDSA_P256", "test-signer-rsa3072": "RSA_PSS_3072"} {
 		k := trustOf(t, name)
-		assert.False(t, k.Algorithm != alg || len(k.KeyID) != 64, "%s: %+v", name, k)
+		assert.Equal(t, alg, k.Algorithm, "%s: %+v", name, k)
+		assert.Len(t, k.KeyID, 64, "%s: %+v", name, k)
 	}
 	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	rsa2048, _ := rsa.GenerateKey(rand.Reader, 2048)
