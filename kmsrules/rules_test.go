@@ -59,7 +59,9 @@ func TestCheckWrappingPublicKey(t *testing.T) {
 				return
 			}
 			wantErr(t, err, ErrWrappingKey, "")
-			require.False(t, c.msg != "" && err.Error() != c.msg, "got  %s\nwant %s", err, c.msg)
+			if c.msg != "" {
+				require.Equal(t, c.msg, err.Error())
+			}
 		})
 	}
 }
