@@ -11,7 +11,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -308,6 +307,8 @@ func TestShapeCommonErrors(t *testing.T) {
 		assert.ErrorIs(t, err, c.want, "%s: %v, want %v", c.code, err, c.want)
 		// ErrKeyState names the key, for the hint to say what to check.
 		var ks *kmsimport.KeyStateError
-		assert.False(t, c.want == kmsimport.ErrKeyState && (!errors.As(err, &ks) || ks.ARN != symARN), "%s: no KeyStateError for %s in %v", c.code, symARN, err)
+		if c.want == kmsimport.ErrKeyState && assert.ErrorAs(t, err, &ks, "%s: no KeyStateError for %s in %v", c.code, symARN, err) {
+			assert.Equal(t, symARN, ks.ARN, "%s: no KeyStateError for %s in %v", c.code, symARN, err)
+		}
 	}
 }
