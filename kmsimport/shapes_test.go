@@ -217,8 +217,8 @@ func TestShapeVerifyImportAsymmetricAndHMAC(t *testing.T) {
 
 	res, err := kmsimport.VerifyImport(context.Background(), api, pl, nil, rand.Reader)
 	require.NoError(t, err, "VerifyImport: %+v, %v", res, err)
-	require.False(t, !res[0].Proven, "VerifyImport: %+v, %v", res, err)
-	require.False(t, !res[1].Proven, "VerifyImport: %+v, %v", res, err)
+	require.True(t, res[0].Proven, "VerifyImport: %+v, %v", res, err)
+	require.True(t, res[1].Proven, "VerifyImport: %+v, %v", res, err)
 	require.Equal(t, kmsimport.ProofPublicKey, res[0].Method, "VerifyImport: %+v, %v", res, err)
 	require.Equal(t, kmsimport.ProofMAC, res[1].Method, "VerifyImport: %+v, %v", res, err)
 	gm := f.bodies("GenerateMac")[0]
@@ -242,11 +242,11 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 	rc := &kmsimport.Receipt{Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "imported", KeyMaterialID: matID}}}
 	res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, zero)
 	require.NoError(t, err, "match: %+v, %v", res, err)
-	require.False(t, !res[0].Proven, "match: %+v, %v", res, err)
+	require.True(t, res[0].Proven, "match: %+v, %v", res, err)
 	require.Equal(t, kmsimport.VerdictProven, res[0].Verdict, "match: %+v, %v", res, err)
 	require.Equal(t, kmsimport.ProofKeyMaterialID, res[0].Method, "match: %+v, %v", res, err)
 	require.NotNil(t, res[0].KeyMaterialIDMatch, "match: %+v, %v", res, err)
-	require.False(t, !*res[0].KeyMaterialIDMatch, "match: %+v, %v", res, err)
+	require.True(t, *res[0].KeyMaterialIDMatch, "match: %+v, %v", res, err)
 	// A round trip alone shows usable material, not this bundle's: without a
 	// receipt, or with one that holds no KeyMaterialId, nothing is proven.
 	for name, rc := range map[string]*kmsimport.Receipt{
