@@ -16,21 +16,15 @@ func seed(f *testing.F, dirs ...string) {
 	n := 0
 	for _, dir := range dirs {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		for _, file := range files {
 			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(data)
 			n++
 		}
 	}
-	if n == 0 {
-		f.Fatalf("empty seed corpus for %v: testdata missing?", dirs)
-	}
+	require.NotZero(f, n, "empty seed corpus for %v: testdata missing?", dirs)
 }
 
 // malformedOnly checks that a parse error is ErrMalformed, as SPEC.md promises.
@@ -126,9 +120,7 @@ func FuzzParseSignedParams(f *testing.F) {
 // (SPEC.md R8), and DecodeBase64 is Go's strict decoder minus what Go lets
 // through: line breaks. Seeded from r8Cases and their accepted neighbours.
 func FuzzDecodeBase64(f *testing.F) {
-	if len(r8Cases) == 0 {
-		f.Fatal("empty seed corpus: r8Cases")
-	}
+	require.NotEmpty(f, r8Cases, "empty seed corpus: r8Cases")
 	for _, c := range r8Cases {
 		f.Add(c.in)
 	}
