@@ -10,6 +10,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckParamsValidVectors(t *testing.T) {
@@ -87,16 +88,12 @@ func FuzzCheckParams(f *testing.F) {
 		files, _ := filepath.Glob(dir + "/*.json")
 		for _, file := range files {
 			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(data)
 			n++
 		}
 	}
-	if n == 0 {
-		f.Fatal("empty seed corpus")
-	}
+	require.NotZero(f, n, "empty seed corpus")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if p, err := bundle.ParseParams(data); err == nil {
 			_ = CheckParams(p, now)

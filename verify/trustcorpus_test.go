@@ -52,9 +52,7 @@ func TestTrustFileOversized(t *testing.T) {
 func FuzzLoadTrust(f *testing.F) {
 	for _, file := range trustCorpus(f) {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
