@@ -12,14 +12,11 @@ import (
 // a signer type airwrap verifies. Seeded with the published test keys.
 func FuzzParseSigningKey(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("..", "bundle", "testdata", "keys", "*.pem"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("empty seed corpus: %v", err)
-	}
+	require.NoError(f, err, "empty seed corpus")
+	require.NotEmpty(f, files, "empty seed corpus")
 	for _, file := range files {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -43,9 +43,7 @@ func TestReceiptRoundTrip(t *testing.T) {
 
 func FuzzParseReceipt(f *testing.F) {
 	b, err := kmsimport.MarshalReceipt(sampleReceipt())
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	f.Add(b)
 	f.Add([]byte(`{"type":"airwrap/receipt/v1","entries":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

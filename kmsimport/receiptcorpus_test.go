@@ -43,9 +43,7 @@ func TestReceiptCorpus(t *testing.T) {
 func FuzzParseReceiptCorpus(f *testing.F) {
 	for _, file := range receiptCorpus(f) {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
