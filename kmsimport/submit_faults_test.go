@@ -91,7 +91,7 @@ func TestSubmitTimeouts(t *testing.T) {
 				want[keys[1]] = 2 // the timed-out import, then the confirmation in Enabled
 			}
 			reached := e.tr.Reached("ImportKeyMaterial")
-			require.True(t, mapsEqual(reached, want), "ImportKeyMaterial reached local-kms %v, want %v", reached, want)
+			require.Equal(t, want, reached, "ImportKeyMaterial reached local-kms %v, want %v", reached, want)
 			for _, k := range keys {
 				e.roundTrip(t, k)
 			}
@@ -111,16 +111,4 @@ func TestSubmitTimeouts(t *testing.T) {
 			e.roundTrip(t, k)
 		}
 	})
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
