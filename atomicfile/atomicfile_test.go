@@ -2,43 +2,37 @@ package atomicfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestWriteNew(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out.json")
-	if err := WriteNew(p, []byte("hello"), 0o640); err != nil {
-		t.Fatal(err)
-	}
+	err := WriteNew(p, []byte("hello"), 0o640)
+	require.NoError(t, err)
 	got, err := os.ReadFile(p)
-	if err != nil || string(got) != "hello" {
-		t.Fatalf("read back %q, %v", got, err)
-	}
+	require.NoError(t, err, "read back %q, %v", got, err)
+	require.Equal(t, "hello", string(got), "read back %q, %v", got, err)
 	fi, _ := os.Stat(p)
-	if fi.Mode().Perm() != 0o640 {
-		t.Fatalf("perm %v, want 0640", fi.Mode().Perm())
-	}
+	require.Equal(t, fs.FileMode(0o640), fi.Mode().Perm(), "perm %v, want 0640", fi.Mode().Perm())
 	assertOnly(t, dir, "out.json")
 }
 
 func TestWriteNewRefusesExisting(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out.json")
-	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	err := WriteNew(p, []byte("new"), 0o600)
-	if !errors.Is(err, ErrExists) {
-		t.Fatalf("err = %v, want ErrExists", err)
-	}
+	err := os.WriteFile(p, []byte("old"), 0o600)
+	require.NoError(t, err)
+	err = WriteNew(p, []byte("new"), 0o600)
+	require.ErrorIs(t, err, ErrExists, "err = %v, want ErrExists", err)
 	got, _ := os.ReadFile(p)
-	if string(got) != "old" {
-		t.Fatalf("existing file changed to %q", got)
-	}
+	require.Equal(t, "old", string(got), "existing file changed to %q", got)
 	assertOnly(t, dir, "out.json")
 }
 
@@ -54,13 +48,9 @@ func TestWriteNewRaceNeverReplaces(t *testing.T) {
 		return nil
 	})
 	err := WriteNew(p, []byte("mine"), 0o600)
-	if !errors.Is(err, ErrExists) {
-		t.Fatalf("err = %v, want ErrExists", err)
-	}
+	require.ErrorIs(t, err, ErrExists, "err = %v, want ErrExists", err)
 	got, _ := os.ReadFile(p)
-	if string(got) != "racer" {
-		t.Fatalf("racing file replaced: %q", got)
-	}
+	require.Equal(t, "racer", string(got), "racing file replaced: %q", got)
 	assertOnly(t, dir, "out.json")
 }
 
@@ -81,13 +71,11 @@ func TestWriteNewConcurrentOneWins(t *testing.T) {
 	for _, err := range errs {
 		if err == nil {
 			ok++
-		} else if !errors.Is(err, ErrExists) {
-			t.Fatalf("unexpected error %v", err)
+		} else {
+			require.ErrorIs(t, err, ErrExists, "unexpected error %v", err)
 		}
 	}
-	if ok != 1 {
-		t.Fatalf("%d writers succeeded, want 1", ok)
-	}
+	require.Equal(t, 1, ok, "%d writers succeeded, want 1", ok)
 	assertOnly(t, dir, "out")
 }
 
@@ -103,9 +91,7 @@ func TestWriteNewFailureLeavesNothing(t *testing.T) {
 				return nil
 			})
 			err := WriteNew(filepath.Join(dir, "out"), []byte("x"), 0o600)
-			if !errors.Is(err, boom) {
-				t.Fatalf("err = %v, want injected", err)
-			}
+			require.ErrorIs(t, err, boom, "err = %v, want injected", err)
 			assertOnly(t, dir)
 		})
 	}
@@ -114,18 +100,16 @@ func TestWriteNewFailureLeavesNothing(t *testing.T) {
 func TestWriteNewMissingDir(t *testing.T) {
 	dir := t.TempDir()
 	err := WriteNew(filepath.Join(dir, "nope", "out"), []byte("x"), 0o600)
-	if err == nil || !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("err = %v, want not-exist", err)
-	}
+	require.Error(t, err, "err = %v, want not-exist", err)
+	require.ErrorIs(t, err, os.ErrNotExist, "err = %v, want not-exist", err)
 	assertOnly(t, dir)
 }
 
 func TestStagedAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
-	if err := os.Mkdir(sub, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	err := os.Mkdir(sub, 0o700)
+	require.NoError(t, err)
 	var s Staged
 	s.Add(filepath.Join(dir, "a"), []byte("a"), 0o600)
 	s.Add(filepath.Join(sub, "b"), []byte("b"), 0o600)
@@ -137,16 +121,14 @@ func TestStagedAllOrNothing(t *testing.T) {
 		}
 		return nil
 	})
-	if err := s.Commit(); !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want injected", err)
-	}
+	err = s.Commit()
+	require.ErrorIs(t, err, boom, "err = %v, want injected", err)
 	assertOnly(t, dir, "sub")
 	assertOnly(t, sub)
 
 	testHook = nil
-	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Commit()
+	require.NoError(t, err)
 	assertOnly(t, dir, "a", "c", "sub")
 	assertOnly(t, sub, "b")
 }
@@ -154,9 +136,8 @@ func TestStagedAllOrNothing(t *testing.T) {
 func TestStagedCheckReportsEveryProblem(t *testing.T) {
 	dir := t.TempDir()
 	for _, n := range []string{"a", "b"} {
-		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		err := os.WriteFile(filepath.Join(dir, n), nil, 0o600)
+		require.NoError(t, err)
 	}
 	var s Staged
 	s.Add(filepath.Join(dir, "a"), nil, 0o600)
@@ -164,13 +145,10 @@ func TestStagedCheckReportsEveryProblem(t *testing.T) {
 	s.Add(filepath.Join(dir, "c"), nil, 0o600)
 	s.Add(filepath.Join(dir, "c"), nil, 0o600)
 	err := s.Commit()
-	if !errors.Is(err, ErrExists) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, ErrExists, "err = %v", err)
 	var j interface{ Unwrap() []error }
-	if !errors.As(err, &j) || len(j.Unwrap()) != 3 {
-		t.Fatalf("want 3 joined errors, got %v", err)
-	}
+	require.ErrorAs(t, err, &j, "want 3 joined errors, got %v", err)
+	require.Len(t, j.Unwrap(), 3, "want 3 joined errors, got %v", err)
 	assertOnly(t, dir, "a", "b")
 }
 
@@ -183,19 +161,13 @@ func setHook(t *testing.T, h func(stage, path string) error) {
 func assertOnly(t *testing.T, dir string, names ...string) {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, e := range ents {
 		got = append(got, e.Name())
 	}
-	if len(got) != len(names) {
-		t.Fatalf("%s holds %v, want %v", dir, got, names)
-	}
+	require.Len(t, got, len(names), "%s holds %v, want %v", dir, got, names)
 	for i := range got {
-		if got[i] != names[i] {
-			t.Fatalf("%s holds %v, want %v", dir, got, names)
-		}
+		require.Equal(t, names[i], got[i], "%s holds %v, want %v", dir, got, names)
 	}
 }

@@ -1,24 +1,23 @@
 package atomicfile
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckDirs(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := CheckDirs(filepath.Join(dir, "new"), "relative-in-cwd"); err != nil {
-		t.Fatalf("existing directories: %v", err)
-	}
-	err := CheckDirs(filepath.Join(dir, "missing", "x"), filepath.Join(file, "x"))
-	if !errors.Is(err, ErrNoDir) || strings.Count(err.Error(), "\n") != 1 || !strings.Contains(err.Error(), "is not a directory") {
-		t.Fatalf("both problems, at once: %v", err)
-	}
+	err := os.WriteFile(file, nil, 0o644)
+	require.NoError(t, err)
+	err = CheckDirs(filepath.Join(dir, "new"), "relative-in-cwd")
+	require.NoError(t, err, "existing directories")
+	err = CheckDirs(filepath.Join(dir, "missing", "x"), filepath.Join(file, "x"))
+	require.ErrorIs(t, err, ErrNoDir, "both problems, at once: %v", err)
+	require.Equal(t, 1, strings.Count(err.Error(), "\n"), "both problems, at once: %v", err)
+	require.Contains(t, err.Error(), "is not a directory", "both problems, at once: %v", err)
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The kill tests run this test binary again as a child that commits three
@@ -66,26 +68,20 @@ func killAt(t *testing.T, stage string, nth int, named bool) []string {
 		cmd.Env = append(cmd.Env, envKillNamed+"=1")
 	}
 	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	err = cmd.Start()
+	require.NoError(t, err)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if line != "stopped\n" {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		t.Fatalf("child said %q (%v), want it stopped at %s #%d", line, err, stage, nth)
 	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
+	require.Equal(t, "stopped\n", line, "child said %q (%v), want it stopped at %s #%d", line, err, stage, nth)
+	err = cmd.Process.Kill()
+	require.NoError(t, err)
 	_ = cmd.Wait()
 	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for _, e := range ents {
 		names = append(names, e.Name())
@@ -98,9 +94,8 @@ func killAt(t *testing.T, stage string, nth int, named bool) []string {
 // temporary files have no name to leave behind.
 func TestKillLeavesNoTempFile(t *testing.T) {
 	for nth := 1; nth <= 3; nth++ {
-		if got := killAt(t, "write", nth, false); len(got) != 0 {
-			t.Fatalf("killed while writing file %d: directory holds %q, want nothing", nth, got)
-		}
+		got := killAt(t, "write", nth, false)
+		require.Empty(t, got, "killed while writing file %d: directory holds %q, want nothing", nth, got)
 	}
 }
 
@@ -109,9 +104,9 @@ func TestKillLeavesNoTempFile(t *testing.T) {
 // the same point, leaves its named temporary file.
 func TestKillNamedFallbackLeavesTempFile(t *testing.T) {
 	got := killAt(t, "write", 1, true)
-	if len(got) != 1 || filepath.Ext(got[0]) == "" || got[0][0] != '.' {
-		t.Fatalf("named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
-	}
+	require.Len(t, got, 1, "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
+	require.NotEmpty(t, filepath.Ext(got[0]), "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
+	require.Equal(t, byte('.'), got[0][0], "named fallback killed while writing: directory holds %q, want one .a.tmp-* file", got)
 }
 
 // TestKillBetweenLinksFirstFileLast: the first file added is linked last,
@@ -120,13 +115,9 @@ func TestKillBetweenLinksFirstFileLast(t *testing.T) {
 	want := [][]string{nil, {"c"}, {"b", "c"}}
 	for nth := 1; nth <= 3; nth++ {
 		got := killAt(t, "link", nth, false)
-		if len(got) != len(want[nth-1]) {
-			t.Fatalf("killed before link %d: directory holds %q, want %q", nth, got, want[nth-1])
-		}
+		require.Len(t, got, len(want[nth-1]), "killed before link %d: directory holds %q, want %q", nth, got, want[nth-1])
 		for i := range got {
-			if got[i] != want[nth-1][i] {
-				t.Fatalf("killed before link %d: directory holds %q, want %q", nth, got, want[nth-1])
-			}
+			require.Equal(t, want[nth-1][i], got[i], "killed before link %d: directory holds %q, want %q", nth, got, want[nth-1])
 		}
 	}
 }
@@ -138,11 +129,9 @@ func TestNamedFallbackWrites(t *testing.T) {
 	t.Cleanup(func() { noAnonymous = false })
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out")
-	if err := WriteNew(p, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteNew(p, []byte("y"), 0o600); err == nil {
-		t.Fatal("fallback replaced an existing file")
-	}
+	err := WriteNew(p, []byte("x"), 0o600)
+	require.NoError(t, err)
+	err = WriteNew(p, []byte("y"), 0o600)
+	require.Error(t, err, "fallback replaced an existing file")
 	assertOnly(t, dir, "out")
 }

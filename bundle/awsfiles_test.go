@@ -3,11 +3,13 @@ package bundle
 import (
 	"bytes"
 	"crypto/x509"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testdata/awsfiles holds what the AWS CLI (v1.45, against local-kms) wrote
@@ -17,26 +19,24 @@ import (
 func awsFile(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "awsfiles", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
 func TestDecodeAWSFile(t *testing.T) {
 	der := awsFile(t, "PublicKey.bin")
-	if _, err := x509.ParsePKIXPublicKey(der); err != nil {
-		t.Fatalf("PublicKey.bin is not DER: %v", err)
-	}
+	_, err := x509.ParsePKIXPublicKey(der)
+	require.NoError(t, err, "PublicKey.bin is not DER")
 	for _, name := range []string{"PublicKey.bin", "PublicKey.b64"} {
 		got, err := DecodeAWSFile(awsFile(t, name), MaxPublicKeySize)
-		if err != nil || !bytes.Equal(got, der) {
-			t.Errorf("%s: %v", name, err)
+		if assert.NoError(t, err, "%s", name) {
+			assert.Equal(t, der, got, "%s: %v", name, err)
 		}
 	}
 	token := awsFile(t, "ImportToken.bin")
-	if got, err := DecodeAWSFile(token, MaxImportTokenSize); err != nil || !bytes.Equal(got, token) {
-		t.Errorf("ImportToken.bin: %v", err)
+	got, err := DecodeAWSFile(token, MaxImportTokenSize)
+	if assert.NoError(t, err, "ImportToken.bin") {
+		assert.Equal(t, token, got, "ImportToken.bin: %v", err)
 	}
 	for _, c := range []struct {
 		name string
@@ -51,8 +51,10 @@ func TestDecodeAWSFile(t *testing.T) {
 		{"too large", bytes.Repeat([]byte{0x30}, MaxPublicKeySize+1), ErrMalformed, "malformed: 8193 bytes, at most 8192"},
 	} {
 		_, err := DecodeAWSFile(c.data, MaxPublicKeySize)
-		if !errors.Is(err, c.is) || !errors.Is(err, ErrMalformed) || err.Error() != c.msg {
-			t.Errorf("%s:\n got %v\nwant %s", c.name, err, c.msg)
+		if assert.ErrorIs(t, err, c.is, "%s:\n got %v\nwant %s", c.name, err, c.msg) {
+			if assert.ErrorIs(t, err, ErrMalformed, "%s:\n got %v\nwant %s", c.name, err, c.msg) {
+				assert.Equal(t, c.msg, err.Error(), "%s:\n got %v\nwant %s", c.name, err, c.msg)
+			}
 		}
 	}
 }
@@ -65,23 +67,16 @@ func TestMarshalAWSCLIParamsRoundTrips(t *testing.T) {
 		ParametersValidTo: time.Date(2026, 12, 1, 21, 24, 22, 500, time.UTC),
 	}
 	data, err := MarshalAWSCLIParams(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if Detect(data) != KindAWSCLI {
-		t.Fatalf("detected as %v", Detect(data))
-	}
+	require.NoError(t, err)
+	require.Equal(t, KindAWSCLI, Detect(data), "detected as %v", Detect(data))
 	out, err := ParseAWSCLIParams(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.KeyID != in.KeyID || !bytes.Equal(out.ImportToken, in.ImportToken) || !bytes.Equal(out.PublicKey, in.PublicKey) || !out.ParametersValidTo.Equal(in.ParametersValidTo) {
-		t.Fatalf("round trip: %+v", out)
-	}
-	if _, err := MarshalAWSCLIParams(&AWSCLIParams{KeyID: in.KeyID}); err == nil {
-		t.Fatal("marshalled without a public key")
-	}
-	if err := CheckNotMisfit(data); err != nil {
-		t.Fatalf("JSON taken for a misfit: %v", err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, in.KeyID, out.KeyID, "round trip: %+v", out)
+	require.Equal(t, in.ImportToken, out.ImportToken, "round trip: %+v", out)
+	require.Equal(t, in.PublicKey, out.PublicKey, "round trip: %+v", out)
+	require.True(t, out.ParametersValidTo.Equal(in.ParametersValidTo), "round trip: %+v", out)
+	_, err = MarshalAWSCLIParams(&AWSCLIParams{KeyID: in.KeyID})
+	require.Error(t, err, "marshalled without a public key")
+	err = CheckNotMisfit(data)
+	require.NoError(t, err, "JSON taken for a misfit")
 }

@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The reproduction of issue 9 item 3: the two characters \n written into the
@@ -19,12 +21,9 @@ import (
 // SHA-256: a second file for one signed statement.
 func TestLineBreakInPayloadIsRefused(t *testing.T) {
 	data, err := os.ReadFile("testdata/envelope/valid-p384.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ParseEnvelope(data); err != nil {
-		t.Fatalf("the valid vector does not parse: %v", err)
-	}
+	require.NoError(t, err)
+	_, err = ParseEnvelope(data)
+	require.NoError(t, err, "the valid vector does not parse")
 	for _, ins := range []string{`\n`, `\r\n`, `\r`, `\u000a`, `\u000d\u000a`} {
 		edited := insertIn(t, data, `"payload": "`, 76, ins)
 		env, err := ParseEnvelope(edited)
@@ -33,8 +32,10 @@ func TestLineBreakInPayloadIsRefused(t *testing.T) {
 			continue
 		}
 		var fe *FieldError
-		if !errors.As(err, &fe) || fe.Path != "payload" || !strings.Contains(fe.Msg, "SPEC.md R8") || !errors.Is(err, ErrMalformed) {
-			t.Errorf("%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+		if assert.ErrorAs(t, err, &fe, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err) {
+			assert.Equal(t, "payload", fe.Path, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+			assert.Contains(t, fe.Msg, "SPEC.md R8", "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
+			assert.ErrorIs(t, err, ErrMalformed, "%s in the payload: want a payload FieldError citing SPEC.md R8, got %v", ins, err)
 		}
 	}
 }
@@ -64,18 +65,20 @@ func TestDecodeBase64(t *testing.T) {
 	for _, c := range r8Cases {
 		_, err := DecodeBase64("entries[0].public_key", c.in)
 		want := "entries[0].public_key: not standard padded base64 (SPEC.md R8): " + c.msg
-		if err == nil || err.Error() != want || !errors.Is(err, ErrMalformed) {
-			t.Errorf("DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
+		if assert.Error(t, err, "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want) {
+			assert.Equal(t, want, err.Error(), "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
+			assert.ErrorIs(t, err, ErrMalformed, "DecodeBase64(%q):\n got %v\nwant %s", c.in, err, want)
 		}
 	}
 	for _, s := range []string{ok, two, ""} {
 		b, err := DecodeBase64("x", s)
-		if err != nil || base64.StdEncoding.EncodeToString(b) != s {
-			t.Errorf("DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err)
+		if assert.NoError(t, err, "DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err) {
+			assert.Equal(t, s, base64.StdEncoding.EncodeToString(b), "DecodeBase64(%q) = %x, %v: want the bytes it spells", s, b, err)
 		}
 	}
-	if _, err := DecodeBase64("", "A"); err == nil || !strings.HasPrefix(err.Error(), "document: ") {
-		t.Errorf("empty path: got %v, want the document path", err)
+	_, err := DecodeBase64("", "A")
+	if assert.Error(t, err, "empty path: got %v, want the document path", err) {
+		assert.True(t, strings.HasPrefix(err.Error(), "document: "), "empty path: got %v, want the document path", err)
 	}
 }
 
@@ -86,13 +89,11 @@ func TestDecodeBase64RefusesLineBreaksEverywhere(t *testing.T) {
 		for i := 0; i <= len(s); i++ {
 			for _, lb := range []string{"\n", "\r", "\r\n"} {
 				in := s[:i] + lb + s[i:]
-				if b, err := DecodeBase64("x", in); err == nil {
-					t.Errorf("DecodeBase64(%q) = %x: want refused", in, b)
-				}
-				if b, err := base64.StdEncoding.Strict().DecodeString(in); err != nil {
-					t.Errorf("Go's strict decoder refuses %q (%v): this test no longer shows the gap it closes", in, err)
-				} else if base64.StdEncoding.EncodeToString(b) != s {
-					t.Errorf("Go's strict decoder read %q as %x", in, b)
+				b, err := DecodeBase64("x", in)
+				assert.Error(t, err, "DecodeBase64(%q) = %x: want refused", in, b)
+				gb, gerr := base64.StdEncoding.Strict().DecodeString(in)
+				if assert.NoError(t, gerr, "Go's strict decoder refuses %q: this test no longer shows the gap it closes", in) {
+					assert.Equal(t, s, base64.StdEncoding.EncodeToString(gb), "Go's strict decoder read %q as %x", in, gb)
 				}
 			}
 		}
@@ -129,10 +130,6 @@ func TestOneBase64Decoder(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found) > 0 {
-		t.Fatalf("base64 decoded outside bundle.DecodeBase64 (SPEC.md R8):\n%s", strings.Join(found, "\n"))
-	}
+	require.NoError(t, err)
+	require.Empty(t, found, "base64 decoded outside bundle.DecodeBase64 (SPEC.md R8):\n%s", strings.Join(found, "\n"))
 }

@@ -1,14 +1,13 @@
 package bundle
 
 import (
-	"bytes"
 	"encoding/base64"
-	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // seed adds every vector of testdata/<dir> to f's corpus, failing if there
@@ -17,28 +16,20 @@ func seed(f *testing.F, dirs ...string) {
 	n := 0
 	for _, dir := range dirs {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		for _, file := range files {
 			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(data)
 			n++
 		}
 	}
-	if n == 0 {
-		f.Fatalf("empty seed corpus for %v: testdata missing?", dirs)
-	}
+	require.NotZero(f, n, "empty seed corpus for %v: testdata missing?", dirs)
 }
 
 // malformedOnly checks that a parse error is ErrMalformed, as SPEC.md promises.
 func malformedOnly(t *testing.T, err error) {
-	if !errors.Is(err, ErrMalformed) {
-		t.Fatalf("parse error is not ErrMalformed: %v", err)
-	}
+	require.ErrorIs(t, err, ErrMalformed, "parse error is not ErrMalformed: %v", err)
 }
 
 func FuzzParseParams(f *testing.F) {
@@ -50,17 +41,12 @@ func FuzzParseParams(f *testing.F) {
 			return
 		}
 		out, err := MarshalParams(p)
-		if err != nil {
-			t.Fatalf("parsed params do not marshal: %v", err)
-		}
+		require.NoError(t, err, "parsed params do not marshal")
 		q, err := ParseParams(out)
-		if err != nil || !reflect.DeepEqual(p, q) {
-			t.Fatalf("parse(marshal(p)) != p: %v", err)
-		}
+		require.NoError(t, err, "parse(marshal(p)) != p")
+		require.Equal(t, q, p, "parse(marshal(p)) != p: %v", err)
 		again, _ := MarshalParams(q)
-		if !bytes.Equal(out, again) {
-			t.Fatal("MarshalParams is not stable")
-		}
+		require.Equal(t, again, out, "MarshalParams is not stable")
 		_ = Detect(data)
 	})
 }
@@ -73,12 +59,12 @@ func FuzzParseAWSCLIParams(f *testing.F) {
 			malformedOnly(t, err)
 			return
 		}
-		if p.ParametersValidTo.IsZero() || len(p.ImportToken) == 0 || len(p.PublicKey) == 0 || p.KeyID == "" {
-			t.Fatalf("accepted with an empty field: %+v", p)
-		}
-		if k := Detect(data); k != KindAWSCLI {
-			t.Fatalf("accepted AWS CLI JSON detected as %v", k)
-		}
+		require.False(t, p.ParametersValidTo.IsZero(), "accepted with an empty field: %+v", p)
+		require.NotEmpty(t, p.ImportToken, "accepted with an empty field: %+v", p)
+		require.NotEmpty(t, p.PublicKey, "accepted with an empty field: %+v", p)
+		require.NotEmpty(t, p.KeyID, "accepted with an empty field: %+v", p)
+		k := Detect(data)
+		require.Equal(t, KindAWSCLI, k, "accepted AWS CLI JSON detected as %v", k)
 	})
 }
 
@@ -91,12 +77,10 @@ func FuzzParseEnvelope(f *testing.F) {
 			return
 		}
 		out, err := MarshalEnvelope(env)
-		if err != nil || !bytes.Equal(out, data) {
-			t.Fatalf("accepted envelope does not re-marshal byte for byte: %v", err)
-		}
-		if k := Detect(data); k != KindImport {
-			t.Fatalf("accepted envelope detected as %v", k)
-		}
+		require.NoError(t, err, "accepted envelope does not re-marshal byte for byte")
+		require.Equal(t, data, out, "accepted envelope does not re-marshal byte for byte: %v", err)
+		k := Detect(data)
+		require.Equal(t, KindImport, k, "accepted envelope detected as %v", k)
 	})
 }
 
@@ -109,9 +93,8 @@ func FuzzParseImportPayload(f *testing.F) {
 			return
 		}
 		out, err := MarshalImportPayload(p)
-		if err != nil || !bytes.Equal(out, data) {
-			t.Fatalf("accepted payload does not re-marshal byte for byte: %v", err)
-		}
+		require.NoError(t, err, "accepted payload does not re-marshal byte for byte")
+		require.Equal(t, data, out, "accepted payload does not re-marshal byte for byte: %v", err)
 	})
 }
 
@@ -124,15 +107,12 @@ func FuzzParseSignedParams(f *testing.F) {
 			return
 		}
 		out, err := MarshalEnvelope(sp.Envelope)
-		if err != nil || !bytes.Equal(out, data) {
-			t.Fatalf("accepted signed params do not re-marshal byte for byte: %v", err)
-		}
-		if k := Detect(data); k != KindSignedParams {
-			t.Fatalf("accepted signed params detected as %v", k)
-		}
-		if _, err := ParseParams(sp.Raw); err != nil {
-			t.Fatalf("accepted signed params whose payload does not parse: %v", err)
-		}
+		require.NoError(t, err, "accepted signed params do not re-marshal byte for byte")
+		require.Equal(t, data, out, "accepted signed params do not re-marshal byte for byte: %v", err)
+		k := Detect(data)
+		require.Equal(t, KindSignedParams, k, "accepted signed params detected as %v", k)
+		_, err = ParseParams(sp.Raw)
+		require.NoError(t, err, "accepted signed params whose payload does not parse")
 	})
 }
 
@@ -140,9 +120,7 @@ func FuzzParseSignedParams(f *testing.F) {
 // (SPEC.md R8), and DecodeBase64 is Go's strict decoder minus what Go lets
 // through: line breaks. Seeded from r8Cases and their accepted neighbours.
 func FuzzDecodeBase64(f *testing.F) {
-	if len(r8Cases) == 0 {
-		f.Fatal("empty seed corpus: r8Cases")
-	}
+	require.NotEmpty(f, r8Cases, "empty seed corpus: r8Cases")
 	for _, c := range r8Cases {
 		f.Add(c.in)
 	}
@@ -153,16 +131,13 @@ func FuzzDecodeBase64(f *testing.F) {
 		if err != nil {
 			malformedOnly(t, err)
 			var fe *FieldError
-			if !errors.As(err, &fe) || fe.Path != "x" {
-				t.Fatalf("error without the field path: %v", err)
-			}
-			if g, gerr := base64.StdEncoding.Strict().DecodeString(s); gerr == nil && !strings.ContainsAny(s, "\r\n") {
-				t.Fatalf("refused %q, which Go reads as %x without skipping a line break: %v", s, g, err)
-			}
+			require.ErrorAs(t, err, &fe, "error without the field path: %v", err)
+			require.Equal(t, "x", fe.Path, "error without the field path: %v", err)
+			g, gerr := base64.StdEncoding.Strict().DecodeString(s)
+			require.False(t, gerr == nil && !strings.ContainsAny(s, "\r\n"), "refused %q, which Go reads as %x without skipping a line break: %v", s, g, err)
 			return
 		}
-		if got := base64.StdEncoding.EncodeToString(b); got != s {
-			t.Fatalf("accepted %q, whose one spelling is %q", s, got)
-		}
+		got := base64.StdEncoding.EncodeToString(b)
+		require.Equal(t, s, got, "accepted %q, whose one spelling is %q", s, got)
 	})
 }

@@ -8,11 +8,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
-	"errors"
 	"io"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // hsmLike is a signer that, like an HSM, must get no randomness from us: it
@@ -35,26 +36,19 @@ func TestSignEnvelopeEachAlgorithm(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := &hsmLike{Signer: keys.Signer(t, name)}
 			env, err := SignEnvelope(ImportPayloadType, payload, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, isRSA := s.Public().(*rsa.PublicKey); s.gotRandom != isRSA {
-				t.Fatalf("signer got randomness: %v (only RSA-PSS salts need it)", s.gotRandom)
-			}
+			require.NoError(t, err)
+			_, isRSA := s.Public().(*rsa.PublicKey)
+			require.Equal(t, isRSA, s.gotRandom, "signer got randomness: %v (only RSA-PSS salts need it)", s.gotRandom)
 			id, _ := KeyID(s.Public())
-			if len(env.Signatures) != 1 || env.Signatures[0].KeyID != id {
-				t.Fatalf("signatures: %+v", env.Signatures)
-			}
+			require.Len(t, env.Signatures, 1, "signatures: %+v", env.Signatures)
+			require.Equal(t, id, env.Signatures[0].KeyID, "signatures: %+v", env.Signatures)
 			sig, _ := base64.StdEncoding.DecodeString(env.Signatures[0].Sig)
-			if err := VerifySignature(s.Public(), ImportPayloadType, payload, sig); err != nil {
-				t.Fatal(err)
-			}
-			if err := VerifySignature(s.Public(), "other/type", payload, sig); !errors.Is(err, ErrSignature) {
-				t.Fatalf("signature verified under another payload type: %v", err)
-			}
-			if err := VerifySignature(s.Public(), ImportPayloadType, append(payload, ' '), sig); !errors.Is(err, ErrSignature) {
-				t.Fatalf("signature verified for another payload: %v", err)
-			}
+			err = VerifySignature(s.Public(), ImportPayloadType, payload, sig)
+			require.NoError(t, err)
+			err = VerifySignature(s.Public(), "other/type", payload, sig)
+			require.ErrorIs(t, err, ErrSignature, "signature verified under another payload type: %v", err)
+			err = VerifySignature(s.Public(), ImportPayloadType, append(payload, ' '), sig)
+			require.ErrorIs(t, err, ErrSignature, "signature verified for another payload: %v", err)
 		})
 	}
 }
@@ -64,13 +58,11 @@ func TestSignEnvelopeRefusesWeakOrOtherKeys(t *testing.T) {
 	r2048, _ := rsa.GenerateKey(rand.Reader, 2048)
 	_, ed, _ := ed25519.GenerateKey(rand.Reader)
 	for name, s := range map[string]crypto.Signer{"P-521": p521, "RSA-2048": r2048, "Ed25519": ed} {
-		if _, err := SignEnvelope(ImportPayloadType, []byte("{}"), s); !errors.Is(err, ErrSignerKey) {
-			t.Errorf("%s: want ErrSignerKey, got %v", name, err)
-		}
+		_, err := SignEnvelope(ImportPayloadType, []byte("{}"), s)
+		assert.ErrorIs(t, err, ErrSignerKey, "%s: want ErrSignerKey, got %v", name, err)
 	}
-	if _, err := SignEnvelope(ImportPayloadType, []byte("{}")); !errors.Is(err, ErrSignerKey) {
-		t.Errorf("no signer: %v", err)
-	}
+	_, err := SignEnvelope(ImportPayloadType, []byte("{}"))
+	assert.ErrorIs(t, err, ErrSignerKey, "no signer: %v", err)
 }
 
 // brokenSigner returns a signature that does not verify: SignEnvelope must
@@ -87,21 +79,16 @@ func (b brokenSigner) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, 
 
 func TestSignEnvelopeVerifiesRightAfterSigning(t *testing.T) {
 	_, err := SignEnvelope(ImportPayloadType, []byte("{}"), brokenSigner{keys.Signer(t, "test-signer-p256")})
-	if !errors.Is(err, ErrSignature) {
-		t.Fatalf("want ErrSignature, got %v", err)
-	}
+	require.ErrorIs(t, err, ErrSignature, "want ErrSignature, got %v", err)
 }
 
 func TestAddSignatureRefusesTheSameKeyTwice(t *testing.T) {
 	s := keys.Signer(t, "test-signer-p384")
 	env, err := SignEnvelope(ImportPayloadType, []byte("{}"), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := AddSignature(env, s); !errors.Is(err, ErrSignerKey) {
-		t.Fatalf("want ErrSignerKey, got %v", err)
-	}
-	if err := AddSignature(env, keys.Signer(t, "test-signer-p256")); err != nil || len(env.Signatures) != 2 {
-		t.Fatalf("second officer: %v", err)
-	}
+	require.NoError(t, err)
+	err = AddSignature(env, s)
+	require.ErrorIs(t, err, ErrSignerKey, "want ErrSignerKey, got %v", err)
+	err = AddSignature(env, keys.Signer(t, "test-signer-p256"))
+	require.NoError(t, err, "second officer")
+	require.Len(t, env.Signatures, 2, "second officer: %v", err)
 }

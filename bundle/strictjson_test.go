@@ -1,8 +1,9 @@
 package bundle
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestCheckStrictJSON(t *testing.T) {
@@ -24,12 +25,8 @@ func TestCheckStrictJSON(t *testing.T) {
 		got := ""
 		if err != nil {
 			got = err.Error()
-			if !errors.Is(err, ErrMalformed) {
-				t.Errorf("%s: not ErrMalformed", c.in)
-			}
+			assert.ErrorIs(t, err, ErrMalformed, "%s: not ErrMalformed", c.in)
 		}
-		if got != c.want {
-			t.Errorf("%s:\n got %q\nwant %q", c.in, got, c.want)
-		}
+		assert.Equal(t, c.want, got, "%s:\n got %q\nwant %q", c.in, got, c.want)
 	}
 }

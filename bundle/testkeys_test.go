@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Test keys live in testdata/keys. They are TEST KEYS, published with the
@@ -27,9 +29,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // ensureKeys creates missing test keys (generator only).
 func ensureKeys(t *testing.T) {
-	if err := os.MkdirAll(keysDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	err := os.MkdirAll(keysDir, 0o755)
+	require.NoError(t, err)
 	gen := map[string]func() (crypto.Signer, error){
 		"test-signer-p384":    func() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P384(), rand.Reader) },
 		"test-signer-p256":    func() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) },
@@ -41,17 +42,11 @@ func ensureKeys(t *testing.T) {
 			continue
 		}
 		k, err := g()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		der, err := x509.MarshalPKCS8PrivateKey(k)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		pubDER, err := x509.MarshalPKIXPublicKey(k.Public())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		head := "TEST KEY for airwrap's test vectors only: published, never trust it.\n"
 		writeFile(t, path, append([]byte(head), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...))
 		writeFile(t, filepath.Join(keysDir, name+".pub.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
@@ -62,25 +57,19 @@ func ensureKeys(t *testing.T) {
 			continue
 		}
 		k, err := rsa.GenerateKey(rand.Reader, bits)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		writeFile(t, path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	}
 }
 
 func writeFile(t *testing.T, path string, data []byte) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	err := os.MkdirAll(filepath.Dir(path), 0o755)
+	require.NoError(t, err)
+	err = os.WriteFile(path, data, 0o644)
+	require.NoError(t, err)
 }
 
 // detBytes is n deterministic bytes derived from label: stand-ins for

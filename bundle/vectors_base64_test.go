@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 // r8 is the start of every base64 error (SPEC.md R8).
@@ -21,9 +22,7 @@ func canonicalAt(i int) string {
 func valueAt(t *testing.T, s []byte, field string, at int) int {
 	t.Helper()
 	i := bytes.Index(s, []byte(field))
-	if i < 0 {
-		t.Fatalf("valueAt: %q not found", field)
-	}
+	require.GreaterOrEqual(t, i, 0, "valueAt: %q not found", field)
 	return i + len(field) + at
 }
 
@@ -58,16 +57,12 @@ func base64Vectors(t *testing.T) []vector {
 	// break in public_key, signed for real (SignParams would refuse it).
 	badParams := insertIn(t, one, `"public_key": "`, 64, `\r\n`)
 	se, err := SignEnvelope(ParamsPayloadType, badParams, keys.Signer(t, "test-signer-p384"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	signedBad := mustMarshal(t, func() ([]byte, error) { return encodeEnvelope(se) })
 	signed := signParamsFile(t, one, "test-signer-p384")
 
 	slash := strings.IndexByte(b64(tokenSym), '/')
-	if slash < 0 {
-		t.Fatal("the test import token has no '/' in base64")
-	}
+	require.GreaterOrEqual(t, slash, 0, "the test import token has no '/' in base64")
 	const pk, tok = `"public_key": "`, `"import_token": "`
 	return []vector{
 		// Parameters bundle: not canonical (R13), so R8 alone keeps one value one spelling.
@@ -128,8 +123,6 @@ func base64Vectors(t *testing.T) []vector {
 func mustEnv(t *testing.T, data []byte) *Envelope {
 	t.Helper()
 	env, err := ParseEnvelope(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return env
 }

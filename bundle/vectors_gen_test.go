@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 // go test ./bundle -run TestGenerateVectors -update rewrites testdata from
@@ -73,9 +74,7 @@ func importEntryFor(e ParamsEntry, encLen int) ImportEntry {
 
 func payloadFor(t testing.TB, params *Params) *ImportPayload {
 	raw, err := MarshalParams(params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := &ImportPayload{
 		Type: ImportType, ParamsSHA256: SHA256Hex(raw), ParamsFormat: ParamsType,
 		Token:       TokenIdentity{Manufacturer: "SoftHSM project", Model: "SoftHSM v2", Serial: "6a3b1c2d4e5f6071", Label: "airwrap-test"},
@@ -98,9 +97,7 @@ func payloadFor(t testing.TB, params *Params) *ImportPayload {
 	hm.HSMKey = HSMKeyRef{Label: "mac-2026", ID: "02", CheckValue: "0011223344556677", CheckMethod: CheckMethodHMAC}
 	hm.Proof = Proof{MACAlgorithm: "HMAC_SHA_256", Challenge: detBytes("challenge", 32), MAC: detBytes("mac", 32)}
 	ecPub, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p384").Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ec := importEntryFor(params.Entries[2], 512+192+8)
 	ec.ExpirationModel = ModelDoesNotExpire
 	ec.HSMKey = HSMKeyRef{Label: "sign-2026", ID: "03", CheckValue: SHA256Hex(ecPub), CheckMethod: CheckMethodSPKISHA256}
@@ -112,18 +109,14 @@ func payloadFor(t testing.TB, params *Params) *ImportPayload {
 func mustMarshal(t *testing.T, f func() ([]byte, error)) []byte {
 	t.Helper()
 	b, err := f()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
 // edit replaces the first old with new in s, failing if old is absent.
 func edit(t *testing.T, s []byte, old, new string) []byte {
 	t.Helper()
-	if !strings.Contains(string(s), old) {
-		t.Fatalf("edit: %q not found", old)
-	}
+	require.Contains(t, string(s), old, "edit: %q not found", old)
 	return []byte(strings.Replace(string(s), old, new, 1))
 }
 
@@ -133,9 +126,7 @@ func signEnv(t *testing.T, payload []byte, names ...string) []byte {
 		signers = append(signers, keys.Signer(t, n))
 	}
 	env, err := SignEnvelope(ImportPayloadType, payload, signers...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return mustMarshal(t, func() ([]byte, error) { return MarshalEnvelope(env) })
 }
 
@@ -153,9 +144,8 @@ func TestGenerateVectors(t *testing.T) {
 	vs = append(vs, hostileVectors(t)...)
 	vs = append(vs, base64Vectors(t)...)
 	for _, dir := range []string{"params", "awscli", "payload", "envelope", "signedparams"} {
-		if err := os.RemoveAll(filepath.Join("testdata", dir)); err != nil {
-			t.Fatal(err)
-		}
+		err := os.RemoveAll(filepath.Join("testdata", dir))
+		require.NoError(t, err)
 	}
 	for _, v := range vs {
 		writeFile(t, filepath.Join("testdata", v.path), v.data)

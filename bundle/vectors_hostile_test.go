@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 // hostileVectors fill gaps the format lists leave: wrong types, control
@@ -16,9 +17,7 @@ func hostileVectors(t *testing.T) []vector {
 	sym := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsOne(t))) })
 	one := signEnv(t, sym, "test-signer-p384")
 	env, err := ParseEnvelope(one)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sig := `"sig": "` + env.Signatures[0].Sig + `"`
 	// 17 signatures: the limit is 16 (each keyid distinct so only the count is wrong).
 	var sigs []string

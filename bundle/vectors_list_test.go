@@ -10,15 +10,15 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 func paramsVectors(t *testing.T) []vector {
 	one := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsOne(t)) })
 	multi := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsMulti(t)) })
 	var compact bytes.Buffer
-	if err := json.Compact(&compact, one); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Compact(&compact, one)
+	require.NoError(t, err)
 	arn := `"key_arn": "` + arnSym + `"`
 	pk := `"public_key": "`
 	return []vector{
@@ -125,9 +125,8 @@ func payloadVectors(t *testing.T) []vector {
 	sym := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsOne(t))) })
 	multi := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadFor(t, paramsMulti(t))) })
 	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, sym, "", "  "); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Indent(&pretty, sym, "", "  ")
+	require.NoError(t, err)
 	return []vector{
 		{path: "payload/valid-symmetric.json", data: sym},
 		{path: "payload/valid-three-entries.json", data: multi},
@@ -174,24 +173,17 @@ func envelopeVectors(t *testing.T) []vector {
 	one := signEnv(t, sym, "test-signer-p384")
 	three := signEnv(t, multi, "test-signer-p384", "test-signer-p256", "test-signer-rsa3072")
 	var compact bytes.Buffer
-	if err := json.Compact(&compact, one); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Compact(&compact, one)
+	require.NoError(t, err)
 	env, err := ParseEnvelope(three)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	keyid := `"keyid": "` + env.Signatures[0].KeyID + `"`
 	// A signature moved onto another payload: parses, does not verify.
 	other := signEnv(t, multi, "test-signer-p384")
 	oenv, err := ParseEnvelope(other)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	penv, err := ParseEnvelope(one)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	swapped := edit(t, one, penv.Signatures[0].Sig, oenv.Signatures[0].Sig)
 	// The same signature in its high form (r, n - s): it verifies under
 	// ECDSA, but R45 admits only the low form, so a bundle has one spelling.
@@ -230,20 +222,12 @@ func envelopeVectors(t *testing.T) []vector {
 func highForm(t *testing.T, sigB64 string) string {
 	t.Helper()
 	sig, err := DecodeBase64("sig", sigB64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r, s, ok := parseECDSA(sig)
-	if !ok {
-		t.Fatal("not a DER ECDSA signature")
-	}
+	require.True(t, ok, "not a DER ECDSA signature")
 	n := elliptic.P384().Params().N
-	if s.Cmp(new(big.Int).Rsh(n, 1)) > 0 {
-		t.Fatal("the signer wrote a high-s signature")
-	}
+	require.LessOrEqual(t, s.Cmp(new(big.Int).Rsh(n, 1)), 0, "the signer wrote a high-s signature")
 	high, err := marshalECDSA(r, new(big.Int).Sub(n, s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return base64.StdEncoding.EncodeToString(high)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 func signParamsFile(t *testing.T, raw []byte, names ...string) []byte {
@@ -17,9 +18,7 @@ func signParamsFile(t *testing.T, raw []byte, names ...string) []byte {
 		signers = append(signers, keys.Signer(t, n))
 	}
 	out, err := SignParams(raw, signers...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return out
 }
 
@@ -28,27 +27,20 @@ func signedParamsVectors(t *testing.T) []vector {
 	one := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsOne(t)) })
 	multi := mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsMulti(t)) })
 	var compact bytes.Buffer
-	if err := json.Compact(&compact, one); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Compact(&compact, one)
+	require.NoError(t, err)
 	signed := signParamsFile(t, one, "test-signer-p384")
 	two := signParamsFile(t, multi, "test-signer-p384", "test-signer-rsa3072")
 	env, err := parseEnvelope(signed, ParamsPayloadType)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	other, err := parseEnvelope(signParamsFile(t, multi, "test-signer-p384"), ParamsPayloadType)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// An envelope around a payload that is not a valid parameters bundle
 	// (written by hand: SignParams refuses it).
 	wrap := func(payload []byte) []byte {
 		e := &Envelope{PayloadType: ParamsPayloadType, Payload: b64(payload), Signatures: env.Signatures}
 		out, err := encodeEnvelope(e)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return out
 	}
 	arn := `"key_arn": "` + arnSym + `"`
@@ -83,16 +75,13 @@ func signedParamsVectors(t *testing.T) []vector {
 
 func compactJSON(t *testing.T, b []byte) []byte {
 	var c bytes.Buffer
-	if err := json.Compact(&c, b); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Compact(&c, b)
+	require.NoError(t, err)
 	return c.Bytes()
 }
 
 func mustKeyID(t *testing.T, name string) string {
 	id, err := KeyID(keys.Signer(t, name).Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return id
 }

@@ -2,7 +2,6 @@ package kmsimport
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/stretchr/testify/require"
 )
 
 // An endpoint that accepts requests and never answers: every attempt ends at
@@ -34,9 +34,7 @@ func TestNewClientRequestTimeout(t *testing.T) {
 		Region: "eu-west-2", EndpointURL: srv.URL, MaxAttempts: 2, MaxBackoff: time.Millisecond,
 		RequestTimeout: 200 * time.Millisecond,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.DescribeKey(context.Background(), &kms.DescribeKeyInput{KeyId: aws.String("alias/x")})
@@ -45,13 +43,12 @@ func TestNewClientRequestTimeout(t *testing.T) {
 	select {
 	case err = <-done:
 	case <-time.After(60 * time.Second): // a hang detector, far above 2 x 200ms
-		t.Fatal("DescribeKey still waiting on a silent endpoint: no request timeout")
+		require.FailNow(t, "DescribeKey still waiting on a silent endpoint: no request timeout")
 	}
 	var ne net.Error
-	if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
-		t.Fatalf("want a timeout error, got %v", err)
-	}
-	if n := attempts.Load(); n != 2 {
-		t.Fatalf("%d attempts reached the endpoint, want 2 (a timed-out attempt is retried)", n)
-	}
+	require.Error(t, err, "want a timeout error, got %v", err)
+	require.ErrorAs(t, err, &ne, "want a timeout error, got %v", err)
+	require.True(t, ne.Timeout(), "want a timeout error, got %v", err)
+	n := attempts.Load()
+	require.Equal(t, int32(2), n, "%d attempts reached the endpoint, want 2 (a timed-out attempt is retried)", n)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeKMS is a kmstest.StandIn for what local-kms cannot do, with the
@@ -34,9 +35,7 @@ func newFake(t *testing.T) *fakeKMS {
 func (f *fakeKMS) client(t *testing.T) *kms.Client {
 	t.Helper()
 	c, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: f.URL, MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
@@ -46,18 +47,14 @@ func newClient(t *testing.T, tr *kmstest.Transport, attempts int) *kms.Client {
 		MaxAttempts: attempts,
 		MaxBackoff:  20 * time.Millisecond,
 	})
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
+	require.NoError(t, err, "NewClient")
 	return c
 }
 
 func (e *env) createKey(t *testing.T) string {
 	t.Helper()
 	info, err := kmsimport.CreateKey(context.Background(), e.api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "airwrap test"})
-	if err != nil {
-		t.Fatalf("CreateKey: %v", err)
-	}
+	require.NoError(t, err, "CreateKey")
 	return info.ARN
 }
 
@@ -68,9 +65,7 @@ func (e *env) prepare(t *testing.T, alg string, keys ...string) *bundle.Params {
 	p, err := kmsimport.Prepare(context.Background(), e.api, kmsimport.PrepareRequest{
 		KeyIDs: keys, WrappingAlgorithm: alg, WrappingKeySpec: "RSA_2048", Rate: 1000, ToolVersion: "test",
 	})
-	if err != nil {
-		t.Fatalf("Prepare: %v", err)
-	}
+	require.NoError(t, err, "Prepare")
 	return p
 }
 
@@ -83,18 +78,12 @@ func wrap(t *testing.T, pe bundle.ParamsEntry, material []byte, alg string) bund
 		alg = pe.WrappingAlgorithm
 	}
 	pub, err := x509.ParsePKIXPublicKey(pe.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wa, err := kmsrules.ParseWrappingAlgorithm(alg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := wa.Hash()
 	ct, err := rsa.EncryptOAEP(h.New(), rand.Reader, pub.(*rsa.PublicKey), material, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	validTo := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
 	return bundle.ImportEntry{
 		KeyARN:                  pe.KeyARN,
@@ -124,9 +113,8 @@ func payload(t *testing.T, p *bundle.Params, paramsBytes []byte) (*bundle.Import
 	var materials [][]byte
 	for _, pe := range p.Entries {
 		m := make([]byte, 32)
-		if _, err := rand.Read(m); err != nil {
-			t.Fatal(err)
-		}
+		_, err := rand.Read(m)
+		require.NoError(t, err)
 		materials = append(materials, m)
 		out.Entries = append(out.Entries, wrap(t, pe, m, ""))
 	}
@@ -143,13 +131,10 @@ func (e *env) roundTrip(t *testing.T, arn string) {
 	t.Helper()
 	ctx := context.Background()
 	enc, err := e.api.Encrypt(ctx, &kms.EncryptInput{KeyId: &arn, Plaintext: []byte("airwrap round trip")})
-	if err != nil {
-		t.Fatalf("Encrypt with %s: %v", arn, err)
-	}
+	require.NoError(t, err, "Encrypt with %s", arn)
 	dec, err := e.api.Decrypt(ctx, &kms.DecryptInput{KeyId: &arn, CiphertextBlob: enc.CiphertextBlob})
-	if err != nil || string(dec.Plaintext) != "airwrap round trip" {
-		t.Fatalf("Decrypt with %s: %q, %v", arn, dec.Plaintext, err)
-	}
+	require.NoError(t, err, "Decrypt with %s: %q, %v", arn, dec.Plaintext, err)
+	require.Equal(t, "airwrap round trip", string(dec.Plaintext), "Decrypt with %s: %q, %v", arn, dec.Plaintext, err)
 }
 
 func outcomes(r *kmsimport.Receipt) []string {
@@ -165,17 +150,12 @@ func outcomes(r *kmsimport.Receipt) []string {
 func signer(t *testing.T) (*ecdsa.PrivateKey, string) {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "signer.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	err = os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644)
+	require.NoError(t, err)
 	return k, path
 }
 
@@ -184,16 +164,10 @@ func signer(t *testing.T) (*ecdsa.PrivateKey, string) {
 func signBundle(t *testing.T, pl *bundle.ImportPayload, signers ...crypto.Signer) []byte {
 	t.Helper()
 	b, err := bundle.MarshalImportPayload(pl)
-	if err != nil {
-		t.Fatalf("MarshalImportPayload: %v", err)
-	}
+	require.NoError(t, err, "MarshalImportPayload")
 	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, b, signers...)
-	if err != nil {
-		t.Fatalf("SignEnvelope: %v", err)
-	}
+	require.NoError(t, err, "SignEnvelope")
 	out, err := bundle.MarshalEnvelope(env)
-	if err != nil {
-		t.Fatalf("MarshalEnvelope: %v", err)
-	}
+	require.NoError(t, err, "MarshalEnvelope")
 	return out
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/online"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // online.Open against a real KMS's parameters (local-kms): it lives here,
@@ -22,9 +24,7 @@ func TestOnlineOpen(t *testing.T) {
 	keys := []string{e.createKey(t), e.createKey(t)}
 	params := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
 	paramsBytes, err := bundle.MarshalParams(params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pl, _ := payload(t, params, paramsBytes)
 	k1, trust1 := signer(t)
 	k2, trust2 := signer(t)
@@ -32,20 +32,16 @@ func TestOnlineOpen(t *testing.T) {
 	good := signBundle(t, pl, k1)
 
 	o, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: paramsBytes, Now: now})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	if len(o.Payload.Entries) != 2 || len(o.TrustedBy) != 1 || o.BundleSHA256 != bundle.SHA256Hex(good) {
-		t.Fatalf("opened %+v", o)
-	}
+	require.NoError(t, err, "Open")
+	require.Len(t, o.Payload.Entries, 2, "opened %+v", o)
+	require.Len(t, o.TrustedBy, 1, "opened %+v", o)
+	require.Equal(t, bundle.SHA256Hex(good), o.BundleSHA256, "opened %+v", o)
 	two := signBundle(t, pl, k1, k2)
-	if _, err := online.Open(online.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Params: paramsBytes, Now: now}); err != nil {
-		t.Fatalf("two of two: %v", err)
-	}
+	_, err = online.Open(online.OpenRequest{Bundle: two, TrustFiles: []string{trust1, trust2}, Threshold: 2, Params: paramsBytes, Now: now})
+	require.NoError(t, err, "two of two")
 	// Without the parameters file only an explicit NoParamsCheck opens it.
-	if _, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, NoParamsCheck: true, Now: now}); err != nil {
-		t.Fatalf("NoParamsCheck: %v", err)
-	}
+	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, NoParamsCheck: true, Now: now})
+	require.NoError(t, err, "NoParamsCheck")
 
 	fail := func(name string, req online.OpenRequest, want error) {
 		t.Helper()
@@ -56,21 +52,17 @@ func TestOnlineOpen(t *testing.T) {
 			req.Params = paramsBytes
 		}
 		_, err := online.Open(req)
-		if !errors.Is(err, want) {
-			t.Errorf("%s: error %v, want %v", name, err, want)
-		}
+		assert.ErrorIs(t, err, want, "%s: error %v, want %v", name, err, want)
 		// Each is a kind the online CLI's table has a hint for (TestHintTable).
-		if len(verify.Problems(err)) == 0 && !errors.Is(err, online.ErrNoTrust) && !errors.Is(err, online.ErrNoParams) {
-			t.Errorf("%s: not a kind the CLI has a hint for: %v", name, err)
-		}
+		assert.False(t, len(verify.Problems(err)) == 0 && !errors.Is(err, online.ErrNoTrust) && !errors.Is(err, online.ErrNoParams), "%s: not a kind the CLI has a hint for: %v", name, err)
 	}
 	fail("untrusted signer", online.OpenRequest{Bundle: good, TrustFiles: []string{trust2}}, verify.ErrUntrusted)
 	fail("threshold not met", online.OpenRequest{Bundle: good, TrustFiles: []string{trust1, trust2}, Threshold: 2}, verify.ErrUntrusted)
 	fail("no trust", online.OpenRequest{Bundle: good}, kmsimport.ErrUsage)
 	fail("no trust", online.OpenRequest{Bundle: good}, online.ErrNoTrust)
 	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now})
-	if !errors.Is(err, online.ErrNoParams) || !errors.Is(err, kmsimport.ErrUsage) {
-		t.Errorf("no parameters file: %v", err)
+	if assert.ErrorIs(t, err, online.ErrNoParams, "no parameters file: %v", err) {
+		assert.ErrorIs(t, err, kmsimport.ErrUsage, "no parameters file: %v", err)
 	}
 	fail("expired parameters", online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Now: now.Add(25 * time.Hour)}, verify.ErrParamsExpired)
 
@@ -87,17 +79,13 @@ func TestOnlineOpen(t *testing.T) {
 	other := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), keys...)
 	otherBytes, _ := bundle.MarshalParams(other)
 	_, err = online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust1}, Params: otherBytes, Now: now})
-	if !errors.Is(err, verify.ErrBinding) {
-		t.Fatalf("other params: %v", err)
-	}
+	require.ErrorIs(t, err, verify.ErrBinding, "other params: %v", err)
 }
 
 func mustKeyID(t *testing.T, k crypto.Signer) string {
 	t.Helper()
 	id, err := bundle.KeyID(k.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return id
 }
 
@@ -118,19 +106,14 @@ func TestRefusedBundleMakesNoRequest(t *testing.T) {
 		"tampered":  {Bundle: []byte(strings.Replace(string(good), "signatures", "signaturez", 1)), TrustFiles: []string{trust}, Params: pb, Now: time.Now()},
 		"no params": {Bundle: good, TrustFiles: []string{trust}, Now: time.Now()},
 	} {
-		if _, err := online.Open(req); err == nil {
-			t.Errorf("%s: opened", name)
-		}
+		_, err := online.Open(req)
+		assert.Error(t, err, "%s: opened", name)
 	}
-	if n := e.tr.Count(""); n != 0 {
-		t.Fatalf("%d AWS requests", n)
-	}
+	n := e.tr.Count("")
+	require.Equal(t, 0, n, "%d AWS requests", n)
 	// And the good one goes through Submit.
 	o, err := online.Open(online.OpenRequest{Bundle: good, TrustFiles: []string{trust}, Params: pb, Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: o.Payload, BundleSHA256: o.BundleSHA256})
+	require.NoError(t, err)
 }

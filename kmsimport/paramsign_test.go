@@ -9,7 +9,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
@@ -26,21 +26,15 @@ import (
 
 func pkcs8PEM(t *testing.T, k any) []byte {
 	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
 
 func trustFor(t *testing.T, pub crypto.PublicKey) verify.TrustedKey {
 	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	k, err := verify.LoadTrust(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }
 
@@ -49,17 +43,12 @@ func trustFor(t *testing.T, pub crypto.PublicKey) verify.TrustedKey {
 func signAndCheck(t *testing.T, paramsFile []byte, s crypto.Signer) {
 	t.Helper()
 	signed, err := bundle.SignParams(paramsFile, s)
-	if err != nil {
-		t.Fatalf("SignParams: %v", err)
-	}
+	require.NoError(t, err, "SignParams")
 	sp, err := bundle.ParseSignedParams(signed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	raw, _, err := verify.VerifySignedParams(sp.Envelope, []verify.TrustedKey{trustFor(t, s.Public())}, 1)
-	if err != nil || string(raw) != string(paramsFile) {
-		t.Fatalf("verify: %v", err)
-	}
+	require.NoError(t, err, "verify")
+	require.Equal(t, string(paramsFile), string(raw), "verify: %v", err)
 }
 
 // A KMS ECC signing key signs parameters for real: local-kms signs the
@@ -69,19 +58,13 @@ func TestKMSSignerLocalKMS(t *testing.T) {
 	ctx := context.Background()
 	key := e.createKey(t)
 	paramsFile, err := bundle.MarshalParams(e.prepare(t, "RSAES_OAEP_SHA_256", key))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, spec := range []types.KeySpec{types.KeySpecEccNistP384, types.KeySpecEccNistP256} {
 		t.Run(string(spec), func(t *testing.T) {
 			out, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: spec, KeyUsage: types.KeyUsageTypeSignVerify})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			s, err := kmsimport.NewKMSSigner(ctx, e.api, aws.ToString(out.KeyMetadata.Arn))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			signAndCheck(t, paramsFile, s)
 		})
 	}
@@ -89,23 +72,16 @@ func TestKMSSignerLocalKMS(t *testing.T) {
 	// of the hash's length (what airwrap verifies): the check right after
 	// signing catches the difference instead of writing a bad file.
 	out, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa3072, KeyUsage: types.KeyUsageTypeSignVerify})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s, err := kmsimport.NewKMSSigner(ctx, e.api, aws.ToString(out.KeyMetadata.Arn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bundle.SignParams(paramsFile, s); !errors.Is(err, bundle.ErrSignature) {
-		t.Fatalf("local-kms RSA-PSS (salt length: max) accepted: %v", err)
-	}
+	require.NoError(t, err)
+	_, err = bundle.SignParams(paramsFile, s)
+	require.ErrorIs(t, err, bundle.ErrSignature, "local-kms RSA-PSS (salt length: max) accepted: %v", err)
 	// An encryption key, or a key that does not exist, is refused before any signing.
-	if _, err := kmsimport.NewKMSSigner(ctx, e.api, key); err == nil {
-		t.Fatal("a SYMMETRIC_DEFAULT key was accepted as a signer")
-	}
-	if _, err := kmsimport.NewKMSSigner(ctx, e.api, "arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000000"); !errors.Is(err, kmsimport.ErrNotFound) {
-		t.Fatalf("missing key: %v", err)
-	}
+	_, err = kmsimport.NewKMSSigner(ctx, e.api, key)
+	require.Error(t, err, "a SYMMETRIC_DEFAULT key was accepted as a signer")
+	_, err = kmsimport.NewKMSSigner(ctx, e.api, "arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000000")
+	require.ErrorIs(t, err, kmsimport.ErrNotFound, "missing key: %v", err)
 }
 
 // fakeSign records the Sign request and signs like AWS KMS does (PSS salt =
@@ -157,13 +133,11 @@ func TestKMSSignerRequestShapes(t *testing.T) {
 		t.Run(string(c.spec), func(t *testing.T) {
 			f := &fakeSign{priv: c.priv, spec: c.spec}
 			s, err := kmsimport.NewKMSSigner(context.Background(), f, "arn:aws:kms:eu-west-2:111122223333:key/k")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			signAndCheck(t, paramsFile, s)
-			if f.req.MessageType != types.MessageTypeDigest || f.req.SigningAlgorithm != c.alg || len(f.req.Message) != c.size {
-				t.Fatalf("Sign request: %s %s %d bytes", f.req.MessageType, f.req.SigningAlgorithm, len(f.req.Message))
-			}
+			require.Equal(t, types.MessageTypeDigest, f.req.MessageType, "Sign request: %s %s %d bytes", f.req.MessageType, f.req.SigningAlgorithm, len(f.req.Message))
+			require.Equal(t, c.alg, f.req.SigningAlgorithm, "Sign request: %s %s %d bytes", f.req.MessageType, f.req.SigningAlgorithm, len(f.req.Message))
+			require.Len(t, f.req.Message, c.size, "Sign request: %s %s %d bytes", f.req.MessageType, f.req.SigningAlgorithm, len(f.req.Message))
 		})
 	}
 }
@@ -171,9 +145,7 @@ func TestKMSSignerRequestShapes(t *testing.T) {
 func readTestdata(t *testing.T, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "bundle", "testdata", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -209,25 +181,20 @@ func TestLoadSigningKeyFile(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join(dir, c.name+".pem")
-			if err := os.WriteFile(p, c.data, c.mode); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(p, c.mode); err != nil {
-				t.Fatal(err)
-			}
+			err := os.WriteFile(p, c.data, c.mode)
+			require.NoError(t, err)
+			err = os.Chmod(p, c.mode)
+			require.NoError(t, err)
 			s, err := kmsimport.LoadSigningKeyFile(p)
 			if c.msg == "" {
-				if err != nil || s == nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
+				require.NotNil(t, s, err)
 				return
 			}
-			if !errors.Is(err, kmsimport.ErrParamsSigner) || err.Error() != p+": "+c.msg {
-				t.Fatalf("got  %v\nwant %s: %s", err, p, c.msg)
-			}
+			require.ErrorIs(t, err, kmsimport.ErrParamsSigner, "got  %v\nwant %s: %s", err, p, c.msg)
+			require.Equal(t, p+": "+c.msg, err.Error(), "got  %v\nwant %s: %s", err, p, c.msg)
 		})
 	}
-	if _, err := kmsimport.LoadSigningKeyFile(filepath.Join(dir, "missing.pem")); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("missing file: %v", err)
-	}
+	_, err := kmsimport.LoadSigningKeyFile(filepath.Join(dir, "missing.pem"))
+	require.ErrorIs(t, err, os.ErrNotExist, "missing file: %v", err)
 }

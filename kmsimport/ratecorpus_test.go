@@ -1,22 +1,22 @@
 package kmsimport_test
 
 import (
-	"errors"
 	"math"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/corpus"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRateCorpus(t *testing.T) {
 	for _, c := range corpus.Read(t, "testdata/flags/rate.txt") {
 		_, err := kmsimport.ParseRate(c.In)
-		switch {
-		case c.Want == "" && err != nil:
-			t.Errorf("%q: %v", c.In, err)
-		case c.Want != "" && (!errors.Is(err, kmsimport.ErrUsage) || err.Error() != c.Want):
-			t.Errorf("%q:\n got %v\nwant %s", c.In, err, c.Want)
+		if c.Want == "" {
+			assert.NoError(t, err, "%q", c.In)
+		} else if assert.ErrorIs(t, err, kmsimport.ErrUsage, "%q", c.In) {
+			assert.Equal(t, c.Want, err.Error(), "%q", c.In)
 		}
 	}
 }
@@ -30,13 +30,11 @@ func FuzzParseRate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := kmsimport.ParseRate(s)
 		if err != nil {
-			if !errors.Is(err, kmsimport.ErrUsage) {
-				t.Fatalf("not ErrUsage: %v", err)
-			}
+			require.ErrorIs(t, err, kmsimport.ErrUsage, "not ErrUsage: %v", err)
 			return
 		}
-		if !(v > 0) || math.IsInf(v, 0) || v > 1e6 {
-			t.Fatalf("%q accepted as %v", s, v)
-		}
+		require.True(t, v > 0, "%q accepted as %v", s, v)
+		require.False(t, math.IsInf(v, 0), "%q accepted as %v", s, v)
+		require.LessOrEqual(t, v, 1e6, "%q accepted as %v", s, v)
 	})
 }

@@ -1,12 +1,12 @@
 package kmsimport_test
 
 import (
-	"errors"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func sampleReceipt() *kmsimport.Receipt {
@@ -23,33 +23,27 @@ func sampleReceipt() *kmsimport.Receipt {
 func TestReceiptRoundTrip(t *testing.T) {
 	rc := sampleReceipt()
 	b, err := kmsimport.MarshalReceipt(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	got, err := kmsimport.ParseReceipt(b)
-	if err != nil || !reflect.DeepEqual(got, rc) {
-		t.Fatalf("round trip: %+v, %v", got, err)
-	}
-	if e, ok := got.Entry(rc.Entries[0].KeyARN); !ok || e.KeyMaterialID != matID {
-		t.Fatalf("Entry: %+v %v", e, ok)
-	}
+	require.NoError(t, err, "round trip: %+v, %v", got, err)
+	require.Equal(t, rc, got, "round trip: %+v, %v", got, err)
+	e, ok := got.Entry(rc.Entries[0].KeyARN)
+	require.True(t, ok, "Entry: %+v %v", e, ok)
+	require.Equal(t, matID, e.KeyMaterialID, "Entry: %+v %v", e, ok)
 	for name, bad := range map[string]string{
 		"unknown field": `{"type":"airwrap/receipt/v1","entries":[],"extra":1}`,
 		"wrong type":    `{"type":"airwrap/other","entries":[]}`,
 		"trailing data": `{"type":"airwrap/receipt/v1","entries":[]} {}`,
 		"not json":      `receipt`,
 	} {
-		if _, err := kmsimport.ParseReceipt([]byte(bad)); !errors.Is(err, kmsimport.ErrUsage) {
-			t.Errorf("%s: %v", name, err)
-		}
+		_, err := kmsimport.ParseReceipt([]byte(bad))
+		assert.ErrorIs(t, err, kmsimport.ErrUsage, "%s: %v", name, err)
 	}
 }
 
 func FuzzParseReceipt(f *testing.F) {
 	b, err := kmsimport.MarshalReceipt(sampleReceipt())
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	f.Add(b)
 	f.Add([]byte(`{"type":"airwrap/receipt/v1","entries":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -58,16 +52,11 @@ func FuzzParseReceipt(f *testing.F) {
 			return
 		}
 		out, err := kmsimport.MarshalReceipt(rc)
-		if err != nil {
-			t.Fatalf("marshal of a parsed receipt: %v", err)
-		}
+		require.NoError(t, err, "marshal of a parsed receipt")
 		again, err := kmsimport.ParseReceipt(out)
-		if err != nil {
-			t.Fatalf("re-parse: %v", err)
-		}
+		require.NoError(t, err, "re-parse")
 		out2, err := kmsimport.MarshalReceipt(again)
-		if err != nil || string(out2) != string(out) {
-			t.Fatalf("marshal is not stable: %v\n%s\n%s", err, out, out2)
-		}
+		require.NoError(t, err, "marshal is not stable: %v\n%s\n%s", err, out, out2)
+		require.Equal(t, string(out), string(out2), "marshal is not stable: %v\n%s\n%s", err, out, out2)
 	})
 }

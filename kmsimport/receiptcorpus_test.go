@@ -1,21 +1,20 @@
 package kmsimport_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/require"
 )
 
 // receiptCorpus lists testdata/receipt, failing if it is empty.
 func receiptCorpus(t testing.TB) []string {
 	files, err := filepath.Glob(filepath.Join("testdata", "receipt", "*.json"))
-	if err != nil || len(files) < 5 {
-		t.Fatalf("testdata/receipt: %d files, %v", len(files), err)
-	}
+	require.NoError(t, err, "testdata/receipt: %d files, %v", len(files), err)
+	require.GreaterOrEqual(t, len(files), 5, "testdata/receipt: %d files, %v", len(files), err)
 	return files
 }
 
@@ -24,23 +23,18 @@ func TestReceiptCorpus(t *testing.T) {
 	for _, f := range receiptCorpus(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			_, err = kmsimport.ParseReceipt(data)
 			want, rerr := os.ReadFile(strings.TrimSuffix(f, ".json") + ".err")
 			if strings.HasPrefix(filepath.Base(f), "valid-") {
-				if rerr == nil || err != nil {
-					t.Fatalf("valid receipt: %v (.err present: %v)", err, rerr == nil)
-				}
+				require.Error(t, rerr, "valid receipt: %v (.err present: %v)", err, rerr == nil)
+				require.NoError(t, err, "valid receipt: %v (.err present: %v)", err, rerr == nil)
 				return
 			}
-			if rerr != nil {
-				t.Fatal(rerr)
-			}
-			if err == nil || !errors.Is(err, kmsimport.ErrUsage) || err.Error() != strings.TrimSuffix(string(want), "\n") {
-				t.Fatalf("got  %v\nwant %s", err, want)
-			}
+			require.NoError(t, rerr)
+			require.Error(t, err, "got  %v\nwant %s", err, want)
+			require.ErrorIs(t, err, kmsimport.ErrUsage, "got  %v\nwant %s", err, want)
+			require.Equal(t, strings.TrimSuffix(string(want), "\n"), err.Error(), "got  %v\nwant %s", err, want)
 		})
 	}
 }
@@ -49,25 +43,18 @@ func TestReceiptCorpus(t *testing.T) {
 func FuzzParseReceiptCorpus(f *testing.F) {
 	for _, file := range receiptCorpus(f) {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rc, err := kmsimport.ParseReceipt(data)
 		if err != nil {
-			if !errors.Is(err, kmsimport.ErrUsage) {
-				t.Fatalf("not ErrUsage: %v", err)
-			}
+			require.ErrorIs(t, err, kmsimport.ErrUsage, "not ErrUsage: %v", err)
 			return
 		}
 		out, err := kmsimport.MarshalReceipt(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := kmsimport.ParseReceipt(out); err != nil {
-			t.Fatalf("a marshalled receipt does not parse: %v", err)
-		}
+		require.NoError(t, err)
+		_, err = kmsimport.ParseReceipt(out)
+		require.NoError(t, err, "a marshalled receipt does not parse")
 	})
 }

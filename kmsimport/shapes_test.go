@@ -11,9 +11,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +19,8 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -60,29 +60,21 @@ func TestShapeImportKeyMaterialRequest(t *testing.T) {
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{hm, ec, sym}}
 
 	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: pl})
-	if err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
+	require.NoError(t, err, "Submit")
 	// NEW_KEY_MATERIAL into an Enabled key is a rotation import, not a repeat.
-	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) {
-		t.Fatalf("outcomes %v", got)
-	}
-	if rc.Entries[2].KeyMaterialID != matID || rc.Entries[2].RequestID != "req-ImportKeyMaterial" {
-		t.Fatalf("receipt entry %+v", rc.Entries[2])
-	}
+	got := outcomes(rc)
+	require.Equal(t, []string{"imported", "imported", "imported"}, got, "outcomes %v", got)
+	require.Equal(t, matID, rc.Entries[2].KeyMaterialID, "receipt entry %+v", rc.Entries[2])
+	require.Equal(t, "req-ImportKeyMaterial", rc.Entries[2].RequestID, "receipt entry %+v", rc.Entries[2])
 	reqs := f.bodies("ImportKeyMaterial")
 	want := []map[string]any{
 		{"KeyId": hmacARN, "ImportToken": b64("token-" + hmacARN), "EncryptedKeyMaterial": b64("wrapped-" + hmacARN), "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"},
 		{"KeyId": eccARN, "ImportToken": b64("token-" + eccARN), "EncryptedKeyMaterial": b64("wrapped-" + eccARN), "ExpirationModel": "KEY_MATERIAL_EXPIRES", "ValidTo": float64(validTo.Unix())},
 		{"KeyId": symARN, "ImportToken": b64("token-" + symARN), "EncryptedKeyMaterial": b64("wrapped-" + symARN), "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE", "ImportType": "NEW_KEY_MATERIAL", "KeyMaterialDescription": "rotation 2027-06"},
 	}
-	if len(reqs) != 3 {
-		t.Fatalf("%d requests", len(reqs))
-	}
+	require.Len(t, reqs, 3, "%d requests", len(reqs))
 	for i := range want {
-		if fmt.Sprint(reqs[i]) != fmt.Sprint(want[i]) {
-			t.Errorf("request %d:\n got %v\nwant %v", i, reqs[i], want[i])
-		}
+		assert.Equal(t, fmt.Sprint(want[i]), fmt.Sprint(reqs[i]), "request %d:\n got %v\nwant %v", i, reqs[i], want[i])
 	}
 }
 
@@ -98,31 +90,27 @@ func TestShapeExpiredImportToken(t *testing.T) {
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))}}
 	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: pl})
-	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" {
-		t.Fatalf("Enabled key, expired token: %+v, %v", rc.Entries[0], err)
-	}
-	if b, _ := kmsimport.MarshalReceipt(rc); strings.Contains(string(b), matID) {
-		t.Fatalf("the key's existing KeyMaterialId is in the receipt:\n%s", b)
-	}
-	if _, ok := rc.Entry(symARN); ok {
-		t.Fatalf("the receipt counts the entry as a success")
-	}
+	require.ErrorIs(t, err, kmsimport.ErrExpiredImportToken, "Enabled key, expired token: %+v, %v", rc.Entries[0], err)
+	require.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Outcome, "Enabled key, expired token: %+v, %v", rc.Entries[0], err)
+	require.Equal(t, "", rc.Entries[0].KeyMaterialID, "Enabled key, expired token: %+v, %v", rc.Entries[0], err)
+	b, _ := kmsimport.MarshalReceipt(rc)
+	require.NotContains(t, string(b), matID, "the key's existing KeyMaterialId is in the receipt:\n%s", b)
+	_, ok := rc.Entry(symARN)
+	require.False(t, ok, "the receipt counts the entry as a success")
 	// The hints (cmd/airwrap-online TestHintTable): prepare again, and KMS checked nothing.
-	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || !errors.Is(err, kmsimport.ErrEnabledUnchecked) {
-		t.Fatalf("not marked ErrEnabledUnchecked: %v", err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrExpiredImportToken, "not marked ErrEnabledUnchecked: %v", err)
+	require.ErrorIs(t, err, kmsimport.ErrEnabledUnchecked, "not marked ErrEnabledUnchecked: %v", err)
 
 	// PendingImport key: a failure, with what to do.
 	f2 := newFake(t)
 	f2.on("ImportKeyMaterial", 400, expired)
 	f2.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
 	rc, err = kmsimport.Submit(context.Background(), f2.client(t), kmsimport.SubmitRequest{Payload: pl})
-	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].RequestID != "req-ImportKeyMaterial" {
-		t.Fatalf("PendingImport key, expired token: %+v, %v", rc.Entries[0], err)
-	}
-	if errors.Is(err, kmsimport.ErrEnabledUnchecked) || errors.Is(err, kmsimport.ErrMaybeAttached) {
-		t.Fatalf("PendingImport key marked as Enabled: %v", err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrExpiredImportToken, "PendingImport key, expired token: %+v, %v", rc.Entries[0], err)
+	require.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Outcome, "PendingImport key, expired token: %+v, %v", rc.Entries[0], err)
+	require.Equal(t, "req-ImportKeyMaterial", rc.Entries[0].RequestID, "PendingImport key, expired token: %+v, %v", rc.Entries[0], err)
+	require.NotErrorIs(t, err, kmsimport.ErrEnabledUnchecked, "PendingImport key marked as Enabled: %v", err)
+	require.NotErrorIs(t, err, kmsimport.ErrMaybeAttached, "PendingImport key marked as Enabled: %v", err)
 }
 
 // The transient-retry path: the first ImportKeyMaterial's answer is lost (5xx
@@ -138,15 +126,13 @@ func TestShapeRetryMeetsExpiredToken(t *testing.T) {
 	f.on("ImportKeyMaterial", 400, `{"__type":"ExpiredImportTokenException","message":"The import token has expired"}`)
 	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))}}
 	rc, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: pl})
-	if !errors.Is(err, kmsimport.ErrExpiredImportToken) || rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].KeyMaterialID != "" || rc.Entries[0].Note != "" {
-		t.Fatalf("entry %+v, %v", rc.Entries[0], err)
-	}
-	if n := len(f.bodies("ImportKeyMaterial")); n != 3 {
-		t.Fatalf("%d ImportKeyMaterial requests, want 3 (two attempts, one confirmation)", n)
-	}
-	if !errors.Is(err, kmsimport.ErrEnabledUnchecked) {
-		t.Fatalf("not marked ErrEnabledUnchecked: %v", err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrExpiredImportToken, "entry %+v, %v", rc.Entries[0], err)
+	require.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Outcome, "entry %+v, %v", rc.Entries[0], err)
+	require.Equal(t, "", rc.Entries[0].KeyMaterialID, "entry %+v, %v", rc.Entries[0], err)
+	require.Equal(t, "", rc.Entries[0].Note, "entry %+v, %v", rc.Entries[0], err)
+	n := len(f.bodies("ImportKeyMaterial"))
+	require.Equal(t, 3, n, "%d ImportKeyMaterial requests, want 3 (two attempts, one confirmation)", n)
+	require.ErrorIs(t, err, kmsimport.ErrEnabledUnchecked, "not marked ErrEnabledUnchecked: %v", err)
 }
 
 func TestShapeRotationAlreadyAttached(t *testing.T) {
@@ -156,39 +142,32 @@ func TestShapeRotationAlreadyAttached(t *testing.T) {
 	e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
 	e.ImportType = "NEW_KEY_MATERIAL"
 	_, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
-	if !errors.Is(err, kmsimport.ErrIncorrectKeyMaterial) || !errors.Is(err, kmsimport.ErrMaybeAttached) {
-		t.Fatalf("error %v: want ErrIncorrectKeyMaterial marked ErrMaybeAttached", err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrIncorrectKeyMaterial, "error %v: want ErrIncorrectKeyMaterial marked ErrMaybeAttached", err)
+	require.ErrorIs(t, err, kmsimport.ErrMaybeAttached, "error %v: want ErrIncorrectKeyMaterial marked ErrMaybeAttached", err)
 }
 
 func TestShapeGetParametersForImportKeyWrap(t *testing.T) {
 	f := newFake(t)
 	k, err := rsa.GenerateKey(rand.Reader, 3072)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	rsaARN := "arn:aws:kms:us-east-1:111122223333:key/mrk-44444444444444448444444444444444"
 	f.on("DescribeKey", 200, describeJSON(rsaARN, "RSA_4096", "SIGN_VERIFY", "PendingImport", `,"MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"PRIMARY"}`))
 	f.on("GetParametersForImport", 200, fmt.Sprintf(`{"KeyId":%q,"ImportToken":%q,"PublicKey":%q,"ParametersValidTo":%d}`,
 		rsaARN, b64("tok"), base64.StdEncoding.EncodeToString(der), time.Now().Add(24*time.Hour).Unix()))
 	p, err := kmsimport.Prepare(context.Background(), f.client(t), kmsimport.PrepareRequest{KeyIDs: []string{rsaARN}, WrappingKeySpec: "RSA_3072", Rate: 1000})
-	if err != nil {
-		t.Fatalf("Prepare: %v", err)
-	}
+	require.NoError(t, err, "Prepare")
 	got := f.bodies("GetParametersForImport")[0]
-	if fmt.Sprint(got) != fmt.Sprint(map[string]any{"KeyId": rsaARN, "WrappingAlgorithm": "RSA_AES_KEY_WRAP_SHA_256", "WrappingKeySpec": "RSA_3072"}) {
-		t.Fatalf("request %v", got)
-	}
+	require.Equal(t, fmt.Sprint(map[string]any{"KeyId": rsaARN, "WrappingAlgorithm": "RSA_AES_KEY_WRAP_SHA_256", "WrappingKeySpec": "RSA_3072"}), fmt.Sprint(got), "request %v", got)
 	e := p.Entries[0]
-	if e.WrappingAlgorithm != string(kmsrules.RSAAESKeyWrapSHA256) || !e.MultiRegion || e.MultiRegionRole != "PRIMARY" || e.Region != "us-east-1" || string(e.ImportToken) != "tok" {
-		t.Fatalf("entry %+v", e)
-	}
+	require.Equal(t, string(kmsrules.RSAAESKeyWrapSHA256), e.WrappingAlgorithm, "entry %+v", e)
+	require.True(t, e.MultiRegion, "entry %+v", e)
+	require.Equal(t, "PRIMARY", e.MultiRegionRole, "entry %+v", e)
+	require.Equal(t, "us-east-1", e.Region, "entry %+v", e)
+	require.Equal(t, "tok", string(e.ImportToken), "entry %+v", e)
 	// A public key of the wrong size is refused.
 	_, err = kmsimport.Prepare(context.Background(), f.client(t), kmsimport.PrepareRequest{KeyIDs: []string{rsaARN}, WrappingKeySpec: "RSA_4096", Rate: 1000})
-	if !errors.Is(err, kmsrules.ErrWrappingKey) {
-		t.Fatalf("error %v, want ErrWrappingKey", err)
-	}
+	require.ErrorIs(t, err, kmsrules.ErrWrappingKey, "error %v, want ErrWrappingKey", err)
 }
 
 func TestShapeListKeyRotations(t *testing.T) {
@@ -202,23 +181,23 @@ func TestShapeListKeyRotations(t *testing.T) {
 		"Truncated":true,"NextMarker":"m1"}`, symARN, matID2, soon.Unix(), symARN, matID, later.Unix(), now.Unix()))
 	f.on("ListKeyRotations", 200, `{"Rotations":[],"Truncated":false}`)
 	st, err := kmsimport.Status(context.Background(), f.client(t), []string{symARN}, now)
-	if err != nil {
-		t.Fatalf("Status: %v", err)
-	}
+	require.NoError(t, err, "Status")
 	reqs := f.bodies("ListKeyRotations")
-	if len(reqs) != 2 || reqs[0]["IncludeKeyMaterial"] != "ALL_KEY_MATERIAL" || reqs[1]["Marker"] != "m1" {
-		t.Fatalf("requests %v", reqs)
-	}
+	require.Len(t, reqs, 2, "requests %v", reqs)
+	require.Equal(t, "ALL_KEY_MATERIAL", reqs[0]["IncludeKeyMaterial"], "requests %v", reqs)
+	require.Equal(t, "m1", reqs[1]["Marker"], "requests %v", reqs)
 	m := st[0].Materials
-	if len(m) != 2 || m[0].KeyMaterialID != matID2 || m[0].State != "NON_CURRENT" || *m[0].DaysLeft != 10 || *m[1].DaysLeft != 200 || m[0].Description != "2026" {
-		t.Fatalf("materials %+v", m)
-	}
-	if got := kmsimport.ExpiringWithin(st, 30, now); len(got) != 1 || got[0].KeyMaterialID != matID2 {
-		t.Fatalf("expiring within 30 days: %+v", got)
-	}
-	if got := kmsimport.ExpiringWithin(st, 5, now); len(got) != 0 {
-		t.Fatalf("expiring within 5 days: %+v", got)
-	}
+	require.Len(t, m, 2, "materials %+v", m)
+	require.Equal(t, matID2, m[0].KeyMaterialID, "materials %+v", m)
+	require.Equal(t, "NON_CURRENT", m[0].State, "materials %+v", m)
+	require.Equal(t, 10, *m[0].DaysLeft, "materials %+v", m)
+	require.Equal(t, 200, *m[1].DaysLeft, "materials %+v", m)
+	require.Equal(t, "2026", m[0].Description, "materials %+v", m)
+	got := kmsimport.ExpiringWithin(st, 30, now)
+	require.Len(t, got, 1, "expiring within 30 days: %+v", got)
+	require.Equal(t, matID2, got[0].KeyMaterialID, "expiring within 30 days: %+v", got)
+	got = kmsimport.ExpiringWithin(st, 5, now)
+	require.Empty(t, got, "expiring within 5 days: %+v", got)
 }
 
 func TestShapeVerifyImportAsymmetricAndHMAC(t *testing.T) {
@@ -237,18 +216,19 @@ func TestShapeVerifyImportAsymmetricAndHMAC(t *testing.T) {
 	api := f.client(t)
 
 	res, err := kmsimport.VerifyImport(context.Background(), api, pl, nil, rand.Reader)
-	if err != nil || !res[0].Proven || !res[1].Proven || res[0].Method != kmsimport.ProofPublicKey || res[1].Method != kmsimport.ProofMAC {
-		t.Fatalf("VerifyImport: %+v, %v", res, err)
-	}
+	require.NoError(t, err, "VerifyImport: %+v, %v", res, err)
+	require.True(t, res[0].Proven, "VerifyImport: %+v, %v", res, err)
+	require.True(t, res[1].Proven, "VerifyImport: %+v, %v", res, err)
+	require.Equal(t, kmsimport.ProofPublicKey, res[0].Method, "VerifyImport: %+v, %v", res, err)
+	require.Equal(t, kmsimport.ProofMAC, res[1].Method, "VerifyImport: %+v, %v", res, err)
 	gm := f.bodies("GenerateMac")[0]
-	if fmt.Sprint(gm) != fmt.Sprint(map[string]any{"KeyId": hmacARN, "MacAlgorithm": "HMAC_SHA_256", "Message": base64.StdEncoding.EncodeToString(challenge)}) {
-		t.Fatalf("GenerateMac request %v", gm)
-	}
+	require.Equal(t, fmt.Sprint(map[string]any{"KeyId": hmacARN, "MacAlgorithm": "HMAC_SHA_256", "Message": base64.StdEncoding.EncodeToString(challenge)}), fmt.Sprint(gm), "GenerateMac request %v", gm)
 	// Second answers differ from the HSM's: both entries fail, reported together.
 	res, err = kmsimport.VerifyImport(context.Background(), api, pl, nil, rand.Reader)
-	if !errors.Is(err, kmsimport.ErrProofMismatch) || res[0].Proven || res[1].Proven || !strings.Contains(err.Error(), "entries[1]") {
-		t.Fatalf("mismatch: %+v, %v", res, err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrProofMismatch, "mismatch: %+v, %v", res, err)
+	require.False(t, res[0].Proven, "mismatch: %+v, %v", res, err)
+	require.False(t, res[1].Proven, "mismatch: %+v, %v", res, err)
+	require.Contains(t, err.Error(), "entries[1]", "mismatch: %+v, %v", res, err)
 }
 
 func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
@@ -261,9 +241,12 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 	zero := strings.NewReader(string(make([]byte, 64))) // the fake decrypts to zeros
 	rc := &kmsimport.Receipt{Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "imported", KeyMaterialID: matID}}}
 	res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, zero)
-	if err != nil || !res[0].Proven || res[0].Verdict != kmsimport.VerdictProven || res[0].Method != kmsimport.ProofKeyMaterialID || res[0].KeyMaterialIDMatch == nil || !*res[0].KeyMaterialIDMatch {
-		t.Fatalf("match: %+v, %v", res, err)
-	}
+	require.NoError(t, err, "match: %+v, %v", res, err)
+	require.True(t, res[0].Proven, "match: %+v, %v", res, err)
+	require.Equal(t, kmsimport.VerdictProven, res[0].Verdict, "match: %+v, %v", res, err)
+	require.Equal(t, kmsimport.ProofKeyMaterialID, res[0].Method, "match: %+v, %v", res, err)
+	require.NotNil(t, res[0].KeyMaterialIDMatch, "match: %+v, %v", res, err)
+	require.True(t, *res[0].KeyMaterialIDMatch, "match: %+v, %v", res, err)
 	// A round trip alone shows usable material, not this bundle's: without a
 	// receipt, or with one that holds no KeyMaterialId, nothing is proven.
 	for name, rc := range map[string]*kmsimport.Receipt{
@@ -272,16 +255,18 @@ func TestShapeVerifyImportKeyMaterialID(t *testing.T) {
 		"failed":     {Entries: []kmsimport.ReceiptEntry{{KeyARN: symARN, Outcome: "failed", KeyMaterialID: matID}}},
 	} {
 		res, err := kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, strings.NewReader(string(make([]byte, 64))))
-		if err != nil || res[0].Proven || res[0].Verdict != kmsimport.VerdictUsable || res[0].Method != kmsimport.ProofRoundTrip ||
-			!strings.Contains(res[0].Detail, "KMS holds usable key material") || !strings.Contains(res[0].Detail, "what would prove it: the KeyMaterialId that ImportKeyMaterial returned") {
-			t.Fatalf("%s: %+v, %v", name, res, err)
-		}
+		require.NoError(t, err, "%s: %+v, %v", name, res, err)
+		require.False(t, res[0].Proven, "%s: %+v, %v", name, res, err)
+		require.Equal(t, kmsimport.VerdictUsable, res[0].Verdict, "%s: %+v, %v", name, res, err)
+		require.Equal(t, kmsimport.ProofRoundTrip, res[0].Method, "%s: %+v, %v", name, res, err)
+		require.Contains(t, res[0].Detail, "KMS holds usable key material", "%s: %+v, %v", name, res, err)
+		require.Contains(t, res[0].Detail, "what would prove it: the KeyMaterialId that ImportKeyMaterial returned", "%s: %+v, %v", name, res, err)
 	}
 	rc.Entries[0].KeyMaterialID = matID2
 	res, err = kmsimport.VerifyImport(context.Background(), f.client(t), pl, rc, strings.NewReader(string(make([]byte, 64))))
-	if !errors.Is(err, kmsimport.ErrProofMismatch) || res[0].Proven || res[0].Verdict != kmsimport.VerdictFailed {
-		t.Fatalf("mismatch: %+v, %v", res, err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrProofMismatch, "mismatch: %+v, %v", res, err)
+	require.False(t, res[0].Proven, "mismatch: %+v, %v", res, err)
+	require.Equal(t, kmsimport.VerdictFailed, res[0].Verdict, "mismatch: %+v, %v", res, err)
 }
 
 // DependencyTimeoutException and KMSInternalException are retried like
@@ -290,22 +275,17 @@ func TestShapeRetryableKMSErrors(t *testing.T) {
 	f := newFake(t)
 	f.on("DescribeKey", 400, `{"__type":"DependencyTimeoutException","message":"timed out"}`)
 	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "PendingImport", ""))
-	if _, err := kmsimport.Status(context.Background(), f.client(t), []string{symARN}, time.Now()); err != nil {
-		t.Fatalf("after one DependencyTimeoutException: %v", err)
-	}
-	if n := len(f.bodies("DescribeKey")); n != 2 {
-		t.Fatalf("%d DescribeKey requests, want 2", n)
-	}
+	_, err := kmsimport.Status(context.Background(), f.client(t), []string{symARN}, time.Now())
+	require.NoError(t, err, "after one DependencyTimeoutException")
+	n := len(f.bodies("DescribeKey"))
+	require.Equal(t, 2, n, "%d DescribeKey requests, want 2", n)
 
 	f2 := newFake(t)
 	f2.on("DescribeKey", 400, `{"__type":"KMSInternalException","message":"internal"}`)
-	_, err := kmsimport.Status(context.Background(), f2.client(t), []string{symARN}, time.Now())
-	if !errors.Is(err, kmsimport.ErrTransient) {
-		t.Fatalf("after retries ran out: %v", err)
-	}
-	if n := len(f2.bodies("DescribeKey")); n != 2 {
-		t.Fatalf("%d DescribeKey requests, want 2 (MaxAttempts)", n)
-	}
+	_, err = kmsimport.Status(context.Background(), f2.client(t), []string{symARN}, time.Now())
+	require.ErrorIs(t, err, kmsimport.ErrTransient, "after retries ran out: %v", err)
+	n = len(f2.bodies("DescribeKey"))
+	require.Equal(t, 2, n, "%d DescribeKey requests, want 2 (MaxAttempts)", n)
 }
 
 // Errors any call can return, in operator terms.
@@ -324,13 +304,11 @@ func TestShapeCommonErrors(t *testing.T) {
 		f.on("ImportKeyMaterial", 400, `{"__type":"`+c.code+`","message":"m"}`)
 		e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
 		_, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
-		if !errors.Is(err, c.want) {
-			t.Errorf("%s: %v, want %v", c.code, err, c.want)
-		}
+		assert.ErrorIs(t, err, c.want, "%s: %v, want %v", c.code, err, c.want)
 		// ErrKeyState names the key, for the hint to say what to check.
 		var ks *kmsimport.KeyStateError
-		if c.want == kmsimport.ErrKeyState && (!errors.As(err, &ks) || ks.ARN != symARN) {
-			t.Errorf("%s: no KeyStateError for %s in %v", c.code, symARN, err)
+		if c.want == kmsimport.ErrKeyState && assert.ErrorAs(t, err, &ks, "%s: no KeyStateError for %s in %v", c.code, symARN, err) {
+			assert.Equal(t, symARN, ks.ARN, "%s: no KeyStateError for %s in %v", c.code, symARN, err)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package kmsimport_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/kmsimport"
 )
@@ -62,9 +62,7 @@ func timeoutClient(t *testing.T, s *stall, attempts int, timeout time.Duration) 
 		MaxAttempts: attempts,
 		MaxBackoff:  20 * time.Millisecond,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -85,19 +83,15 @@ func TestSubmitTimeouts(t *testing.T) {
 			e.tr.Reset()
 			api := timeoutClient(t, &stall{next: e.tr, op: "ImportKeyMaterial", nth: []int{2}, forward: c.forward}, 3, timeout)
 			rc, err := e.submit(t, api, pl)
-			if err != nil {
-				t.Fatalf("Submit: %v", err)
-			}
-			if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) {
-				t.Fatalf("outcomes %v", got)
-			}
+			require.NoError(t, err, "Submit")
+			got := outcomes(rc)
+			require.Equal(t, []string{"imported", "imported", "imported"}, got, "outcomes %v", got)
 			want := map[string]int{keys[0]: 1, keys[1]: 1, keys[2]: 1}
 			if c.forward {
 				want[keys[1]] = 2 // the timed-out import, then the confirmation in Enabled
 			}
-			if got := e.tr.Reached("ImportKeyMaterial"); !mapsEqual(got, want) {
-				t.Fatalf("ImportKeyMaterial reached local-kms %v, want %v", got, want)
-			}
+			reached := e.tr.Reached("ImportKeyMaterial")
+			require.Equal(t, want, reached, "ImportKeyMaterial reached local-kms %v, want %v", reached, want)
 			for _, k := range keys {
 				e.roundTrip(t, k)
 			}
@@ -108,27 +102,13 @@ func TestSubmitTimeouts(t *testing.T) {
 		// the import KMS acts on, and the confirmation submit sends after it
 		api := timeoutClient(t, &stall{next: e.tr, op: "ImportKeyMaterial", nth: []int{2, 3}, forward: true}, 1, timeout)
 		rc, err := e.submit(t, api, pl)
-		if !errors.Is(err, kmsimport.ErrTransient) || !slices.Equal(outcomes(rc), []string{"imported", "failed", "imported"}) {
-			t.Fatalf("first run: %v, %v", outcomes(rc), err)
-		}
+		require.ErrorIs(t, err, kmsimport.ErrTransient, "first run: %v, %v", outcomes(rc), err)
+		require.Equal(t, []string{"imported", "failed", "imported"}, outcomes(rc), "first run: %v, %v", outcomes(rc), err)
 		rc, err = e.submit(t, e.api, pl)
-		if err != nil || !slices.Equal(outcomes(rc), []string{"already-imported", "already-imported", "already-imported"}) {
-			t.Fatalf("re-run: %v, %v", outcomes(rc), err)
-		}
+		require.NoError(t, err, "re-run: %v, %v", outcomes(rc), err)
+		require.Equal(t, []string{"already-imported", "already-imported", "already-imported"}, outcomes(rc), "re-run: %v, %v", outcomes(rc), err)
 		for _, k := range keys {
 			e.roundTrip(t, k)
 		}
 	})
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

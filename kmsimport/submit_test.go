@@ -2,9 +2,6 @@ package kmsimport_test
 
 import (
 	"context"
-	"errors"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -12,6 +9,8 @@ import (
 	"github.com/airwrap/airwrap/kmsimport"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
@@ -23,16 +22,12 @@ func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
 	pl, _ := payload(t, p1, []byte("params"))
 
 	rc, err := e.submit(t, e.api, pl)
-	if err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported"}) {
-		t.Fatalf("outcomes %v", got)
-	}
+	require.NoError(t, err, "Submit")
+	got := outcomes(rc)
+	require.Equal(t, []string{"imported", "imported"}, got, "outcomes %v", got)
 	for _, re := range rc.Entries {
-		if re.StateBefore != "PendingImport" || re.Time.IsZero() {
-			t.Errorf("entry %+v", re)
-		}
+		assert.Equal(t, "PendingImport", re.StateBefore, "entry %+v", re)
+		assert.False(t, re.Time.IsZero(), "entry %+v", re)
 	}
 	e.roundTrip(t, k1)
 	e.roundTrip(t, k2)
@@ -40,26 +35,22 @@ func TestSubmitImportsThenReportsAlreadyImported(t *testing.T) {
 	// Every ImportKeyMaterial carried ExpirationModel and ValidTo (local-kms
 	// would have crashed otherwise), and re-running is safe.
 	rc, err = e.submit(t, e.api, pl)
-	if err != nil {
-		t.Fatalf("re-Submit: %v", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"already-imported", "already-imported"}) {
-		t.Fatalf("re-run outcomes %v", got)
-	}
-	if got := e.tr.Reached("ImportKeyMaterial"); got[k1] != 2 || got[k2] != 2 {
-		t.Fatalf("ImportKeyMaterial reached %v", got)
-	}
+	require.NoError(t, err, "re-Submit")
+	got = outcomes(rc)
+	require.Equal(t, []string{"already-imported", "already-imported"}, got, "re-run outcomes %v", got)
+	reached := e.tr.Reached("ImportKeyMaterial")
+	require.Equal(t, 2, reached[k1], "ImportKeyMaterial reached %v", reached)
+	require.Equal(t, 2, reached[k2], "ImportKeyMaterial reached %v", reached)
 	e.roundTrip(t, k1)
 
 	// Dry run: checks, sends nothing.
 	e.tr.Reset()
 	rc, err = kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: pl, DryRun: true})
-	if err != nil || !slices.Equal(outcomes(rc), []string{"would-import", "would-import"}) {
-		t.Fatalf("dry run: %v %v", outcomes(rc), err)
-	}
-	if n := e.tr.Count("ImportKeyMaterial"); n != 0 || e.tr.Count("DescribeKey") != 2 {
-		t.Fatalf("dry run sent %d imports, %d describes", n, e.tr.Count("DescribeKey"))
-	}
+	require.NoError(t, err, "dry run: %v %v", outcomes(rc), err)
+	require.Equal(t, []string{"would-import", "would-import"}, outcomes(rc), "dry run: %v %v", outcomes(rc), err)
+	n := e.tr.Count("ImportKeyMaterial")
+	require.Equal(t, 0, n, "dry run sent %d imports, %d describes", n, e.tr.Count("DescribeKey"))
+	require.Equal(t, 2, e.tr.Count("DescribeKey"), "dry run sent %d imports, %d describes", n, e.tr.Count("DescribeKey"))
 }
 
 // Each error local-kms really returns, explained in operator terms.
@@ -71,12 +62,9 @@ func TestSubmitKMSErrors(t *testing.T) {
 	check := func(name string, pl *bundle.ImportPayload, sentinel error) {
 		t.Helper()
 		rc, err := e.submit(t, e.api, pl)
-		if !errors.Is(err, sentinel) {
-			t.Fatalf("%s: error %v, want %v", name, err, sentinel)
-		}
-		if rc.Entries[0].Outcome != kmsimport.OutcomeFailed || rc.Entries[0].Error == "" {
-			t.Errorf("%s: receipt entry %+v", name, rc.Entries[0])
-		}
+		require.ErrorIs(t, err, sentinel, "%s: error %v, want %v", name, err, sentinel)
+		assert.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Outcome, "%s: receipt entry %+v", name, rc.Entries[0])
+		assert.NotEmpty(t, rc.Entries[0].Error, "%s: receipt entry %+v", name, rc.Entries[0])
 	}
 
 	// A token from an earlier GetParametersForImport.
@@ -103,9 +91,8 @@ func TestSubmitKMSErrors(t *testing.T) {
 
 	// Other material on reimport.
 	pl, _ = payload(t, p, []byte("p"))
-	if _, err := e.submit(t, e.api, pl); err != nil {
-		t.Fatalf("first import: %v", err)
-	}
+	_, err := e.submit(t, e.api, pl)
+	require.NoError(t, err, "first import")
 	p = e.prepare(t, string(kmsrules.RSAESOAEPSHA256), k)
 	pl, _ = payload(t, p, []byte("p")) // fresh random material
 	check("other material", pl, kmsimport.ErrIncorrectKeyMaterial)
@@ -114,9 +101,7 @@ func TestSubmitKMSErrors(t *testing.T) {
 	// Pre-checks: a key of origin AWS_KMS and a key spec mismatch stop the
 	// whole batch before any ImportKeyMaterial.
 	awsKey, err := e.api.CreateKey(ctx, &kms.CreateKeyInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	good := e.prepare(t, string(kmsrules.RSAESOAEPSHA256), e.createKey(t))
 	pl, _ = payload(t, good, []byte("p"))
 	bad := pl.Entries[0]
@@ -126,18 +111,14 @@ func TestSubmitKMSErrors(t *testing.T) {
 	pl.Entries = append(pl.Entries, bad, mismatch)
 	e.tr.Reset()
 	rc, err := e.submit(t, e.api, pl)
-	if !errors.Is(err, kmsimport.ErrKeyNotImportable) || !errors.Is(err, kmsimport.ErrKeyMismatch) {
-		t.Fatalf("pre-check error %v", err)
-	}
-	if n := e.tr.Count("ImportKeyMaterial"); n != 0 {
-		t.Fatalf("%d ImportKeyMaterial after a failed pre-check", n)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"not-attempted", "failed", "failed"}) {
-		t.Fatalf("outcomes %v", got)
-	}
-	if !strings.Contains(err.Error(), "entries[1].Origin") || !strings.Contains(err.Error(), "entries[2].key_spec") {
-		t.Fatalf("error lacks field paths: %v", err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrKeyNotImportable, "pre-check error %v", err)
+	require.ErrorIs(t, err, kmsimport.ErrKeyMismatch, "pre-check error %v", err)
+	n := e.tr.Count("ImportKeyMaterial")
+	require.Equal(t, 0, n, "%d ImportKeyMaterial after a failed pre-check", n)
+	got := outcomes(rc)
+	require.Equal(t, []string{"not-attempted", "failed", "failed"}, got, "outcomes %v", got)
+	require.Contains(t, err.Error(), "entries[1].Origin", "error lacks field paths: %v", err)
+	require.Contains(t, err.Error(), "entries[2].key_spec", "error lacks field paths: %v", err)
 }
 
 // batch makes n keys with parameters and a payload for them.
@@ -159,17 +140,12 @@ func TestSubmitRetriesThrottlingAnd5xx(t *testing.T) {
 	e.tr.Inject("ImportKeyMaterial", kmstest.ServerError, 0, 1)
 	e.tr.Inject("DescribeKey", kmstest.Throttle, 0, 1)
 	rc, err := e.submit(t, e.api, pl)
-	if err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) {
-		t.Fatalf("outcomes %v", got)
-	}
+	require.NoError(t, err, "Submit")
+	got := outcomes(rc)
+	require.Equal(t, []string{"imported", "imported", "imported"}, got, "outcomes %v", got)
 	reached := e.tr.Reached("ImportKeyMaterial")
 	for _, k := range keys {
-		if reached[k] != 1 {
-			t.Errorf("%s imported %d times, want 1 (%v)", k, reached[k], reached)
-		}
+		assert.Equal(t, 1, reached[k], "%s imported %d times, want 1 (%v)", k, reached[k], reached)
 	}
 }
 
@@ -183,19 +159,13 @@ func TestSubmitBatchCompletesOnRerun(t *testing.T) {
 	e.tr.Inject("ImportKeyMaterial", kmstest.Throttle, 1, 1)
 	e.tr.Inject("ImportKeyMaterial", kmstest.ServerError, 0, 1) // hits the third entry
 	rc, err := e.submit(t, api1, pl)
-	if !errors.Is(err, kmsimport.ErrTransient) {
-		t.Fatalf("first run error %v, want ErrTransient", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "failed", "failed"}) {
-		t.Fatalf("first run outcomes %v", got)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrTransient, "first run error %v, want ErrTransient", err)
+	got := outcomes(rc)
+	require.Equal(t, []string{"imported", "failed", "failed"}, got, "first run outcomes %v", got)
 	rc, err = e.submit(t, api1, pl)
-	if err != nil {
-		t.Fatalf("re-run: %v", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"already-imported", "imported", "imported"}) {
-		t.Fatalf("re-run outcomes %v", got)
-	}
+	require.NoError(t, err, "re-run")
+	got = outcomes(rc)
+	require.Equal(t, []string{"already-imported", "imported", "imported"}, got, "re-run outcomes %v", got)
 	for _, k := range keys {
 		e.roundTrip(t, k)
 	}
@@ -211,15 +181,14 @@ func TestSubmitDroppedConnection(t *testing.T) {
 	e.tr.Reset()
 	e.tr.Inject("ImportKeyMaterial", kmstest.DropAfterForward, 1, 1)
 	rc, err := e.submit(t, api1, pl)
-	if err != nil {
-		t.Fatalf("Submit: %v", err)
-	}
-	if got := outcomes(rc); !slices.Equal(got, []string{"imported", "imported", "imported"}) || !strings.Contains(rc.Entries[1].Note, "answer was lost") {
-		t.Fatalf("outcomes %v, note %q", got, rc.Entries[1].Note)
-	}
-	if got := e.tr.Reached("ImportKeyMaterial"); got[keys[0]] != 1 || got[keys[1]] != 2 || got[keys[2]] != 1 {
-		t.Fatalf("ImportKeyMaterial reached %v: the dropped one twice (same material), the others once", got)
-	}
+	require.NoError(t, err, "Submit")
+	got := outcomes(rc)
+	require.Equal(t, []string{"imported", "imported", "imported"}, got, "outcomes %v, note %q", got, rc.Entries[1].Note)
+	require.Contains(t, rc.Entries[1].Note, "answer was lost", "outcomes %v, note %q", got, rc.Entries[1].Note)
+	reached := e.tr.Reached("ImportKeyMaterial")
+	require.Equal(t, 1, reached[keys[0]], "ImportKeyMaterial reached %v: the dropped one twice (same material), the others once", reached)
+	require.Equal(t, 2, reached[keys[1]], "ImportKeyMaterial reached %v: the dropped one twice (same material), the others once", reached)
+	require.Equal(t, 1, reached[keys[2]], "ImportKeyMaterial reached %v: the dropped one twice (same material), the others once", reached)
 	for _, k := range keys {
 		e.roundTrip(t, k)
 	}
@@ -229,13 +198,11 @@ func TestSubmitDroppedConnection(t *testing.T) {
 	e.tr.Inject("ImportKeyMaterial", kmstest.DropAfterForward, 1, 1)
 	e.tr.Inject("DescribeKey", kmstest.ServerError, 3, 1) // the check after the drop
 	rc, err = e.submit(t, api1, pl)
-	if !errors.Is(err, kmsimport.ErrTransient) || !slices.Equal(outcomes(rc), []string{"imported", "failed", "imported"}) {
-		t.Fatalf("first run: %v %v", outcomes(rc), err)
-	}
+	require.ErrorIs(t, err, kmsimport.ErrTransient, "first run: %v %v", outcomes(rc), err)
+	require.Equal(t, []string{"imported", "failed", "imported"}, outcomes(rc), "first run: %v %v", outcomes(rc), err)
 	rc, err = e.submit(t, api1, pl)
-	if err != nil || !slices.Equal(outcomes(rc), []string{"already-imported", "already-imported", "already-imported"}) {
-		t.Fatalf("re-run: %v %v", outcomes(rc), err)
-	}
+	require.NoError(t, err, "re-run: %v %v", outcomes(rc), err)
+	require.Equal(t, []string{"already-imported", "already-imported", "already-imported"}, outcomes(rc), "re-run: %v %v", outcomes(rc), err)
 	for _, k := range keys {
 		e.roundTrip(t, k)
 	}

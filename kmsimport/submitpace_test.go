@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/require"
 )
 
 // TestSubmitSaysHowLongPacingTakes: paced to a rate that makes the batch
@@ -17,21 +18,13 @@ func TestSubmitSaysHowLongPacingTakes(t *testing.T) {
 	_, pl := e.batch(t, 3)
 	var progress bytes.Buffer
 	rc, err := kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: pl, BundleSHA256: "test", Rate: 2, Progress: &progress})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(outcomes(rc), ","); got != "imported,imported,imported" {
-		t.Fatalf("outcomes %s", got)
-	}
+	require.NoError(t, err)
+	got := strings.Join(outcomes(rc), ",")
+	require.Equal(t, "imported,imported,imported", got, "outcomes %s", got)
 	first, _, _ := strings.Cut(progress.String(), "\n")
-	if first != "importing 3 keys at 2/s: about 1s" {
-		t.Fatalf("first progress line %q", first)
-	}
+	require.Equal(t, "importing 3 keys at 2/s: about 1s", first, "first progress line %q", first)
 	progress.Reset()
-	if _, err := kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: pl, BundleSHA256: "test", Rate: 1e6, Progress: &progress}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(progress.String(), "importing 3 keys") {
-		t.Fatalf("unpaced submit announced a wait:\n%s", progress.String())
-	}
+	_, err = kmsimport.Submit(context.Background(), e.api, kmsimport.SubmitRequest{Payload: pl, BundleSHA256: "test", Rate: 1e6, Progress: &progress})
+	require.NoError(t, err)
+	require.NotContains(t, progress.String(), "importing 3 keys", "unpaced submit announced a wait:\n%s", progress.String())
 }

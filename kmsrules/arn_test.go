@@ -1,22 +1,22 @@
 package kmsrules
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/testkit/corpus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestARNCorpus(t *testing.T) {
 	for _, c := range corpus.Read(t, "testdata/arns.txt") {
 		a, err := ParseARN(c.In)
-		switch {
-		case c.Want == "" && err != nil:
-			t.Errorf("%q: %v", c.In, err)
-		case c.Want == "" && a.String() != c.In:
-			t.Errorf("%q: String() = %q", c.In, a.String())
-		case c.Want != "" && (err == nil || !errors.Is(err, ErrARN) || err.Error() != c.Want):
-			t.Errorf("%q:\n got %v\nwant %s", c.In, err, c.Want)
+		if c.Want == "" {
+			if assert.NoError(t, err, "%q", c.In) {
+				assert.Equal(t, c.In, a.String(), "%q: String()", c.In)
+			}
+		} else if assert.ErrorIs(t, err, ErrARN, "%q", c.In) {
+			assert.Equal(t, c.Want, err.Error(), "%q", c.In)
 		}
 	}
 }
@@ -29,13 +29,9 @@ func FuzzParseARN(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := ParseARN(s)
 		if err != nil {
-			if !errors.Is(err, ErrARN) {
-				t.Fatalf("not ErrARN: %v", err)
-			}
+			require.ErrorIs(t, err, ErrARN, "not ErrARN: %v", err)
 			return
 		}
-		if a.String() != s {
-			t.Fatalf("accepted %q prints as %q", s, a.String())
-		}
+		require.Equal(t, s, a.String(), "accepted %q prints as %q", s, a.String())
 	})
 }

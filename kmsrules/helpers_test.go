@@ -2,13 +2,13 @@ package kmsrules
 
 import (
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // now is a fixed moment for the ValidTo tests.
@@ -18,13 +18,9 @@ var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 func wrappingDER(t testing.TB, bits string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("../bundle/testdata/keys/wrap-rsa" + bits + ".pub.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	block, _ := pem.Decode(b)
-	if block == nil {
-		t.Fatal("no PEM")
-	}
+	require.NotNil(t, block, "no PEM")
 	return block.Bytes
 }
 
@@ -32,12 +28,12 @@ func wrappingDER(t testing.TB, bits string) []byte {
 // not empty, that msg is one of err's lines.
 func wantErr(t *testing.T, err, sentinel error, msg string) {
 	t.Helper()
-	switch {
-	case sentinel == nil && err != nil:
-		t.Fatalf("want success, got:\n%v", err)
-	case sentinel != nil && !errors.Is(err, sentinel):
-		t.Fatalf("want %v, got:\n%v", sentinel, err)
-	case msg != "" && !slices.Contains(strings.Split(fmt.Sprint(err), "\n"), msg):
-		t.Fatalf("want the line\n  %s\ngot:\n%v", msg, err)
+	if sentinel == nil {
+		require.NoError(t, err, "want success")
+	} else {
+		require.ErrorIs(t, err, sentinel)
+	}
+	if msg != "" {
+		require.Contains(t, strings.Split(fmt.Sprint(err), "\n"), msg, "want the line\n  %s\ngot:\n%v", msg, err)
 	}
 }

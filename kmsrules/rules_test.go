@@ -1,6 +1,7 @@
 package kmsrules
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -10,21 +11,20 @@ import (
 	"math/big"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckWrappingPublicKey(t *testing.T) {
 	k2048 := wrappingDER(t, "2048")
 	pub, err := x509.ParsePKIXPublicKey(k2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	withE := func(e int) []byte {
 		k := *pub.(*rsa.PublicKey)
 		k.E = e
 		der, err := x509.MarshalPKIXPublicKey(&k)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return der
 	}
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -54,14 +54,13 @@ func TestCheckWrappingPublicKey(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			k, err := CheckWrappingPublicKey(c.der, WrappingKeySpec(c.spec))
 			if c.name[len(c.name)-2:] == "ok" {
-				if err != nil || k == nil {
-					t.Fatalf("want ok, got %v", err)
-				}
+				require.NoError(t, err, "want ok, got %v", err)
+				require.NotNil(t, k, "want ok, got %v", err)
 				return
 			}
 			wantErr(t, err, ErrWrappingKey, "")
-			if c.msg != "" && err.Error() != c.msg {
-				t.Fatalf("got  %s\nwant %s", err, c.msg)
+			if c.msg != "" {
+				require.Equal(t, c.msg, err.Error())
 			}
 		})
 	}
@@ -75,8 +74,12 @@ func TestParseARN(t *testing.T) {
 	}
 	for _, g := range good {
 		a, err := ParseARN(g.s)
-		if err != nil || a.Partition != g.partition || a.Region != g.region || a.Account != g.account || a.KeyID != g.id || a.String() != g.s {
-			t.Errorf("ParseARN(%q) = %+v, %v", g.s, a, err)
+		if assert.NoError(t, err, "ParseARN(%q) = %+v, %v", g.s, a, err) {
+			assert.Equal(t, g.partition, a.Partition, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.region, a.Region, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.account, a.Account, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.id, a.KeyID, "ParseARN(%q) = %+v, %v", g.s, a, err)
+			assert.Equal(t, g.s, a.String(), "ParseARN(%q) = %+v, %v", g.s, a, err)
 		}
 	}
 	bad := map[string]string{
@@ -150,15 +153,11 @@ func TestCheckFit(t *testing.T) {
 	}
 	for _, c := range cases {
 		err := CheckFit(c.spec, c.alg, c.wrap)
-		if (c.want == nil) != (err == nil) || (c.want != nil && !errorsIs(err, c.want)) {
-			t.Errorf("CheckFit(%s, %s, %s) = %v, want %v", c.spec, c.alg, c.wrap, err, c.want)
-		}
+		assert.False(t, (c.want == nil) != (err == nil) || (c.want != nil && !errorsIs(err, c.want)), "CheckFit(%s, %s, %s) = %v, want %v", c.spec, c.alg, c.wrap, err, c.want)
 	}
 	err := CheckFit("ECC_NIST_P521", RSAESOAEPSHA256, "RSA_2048")
 	want := "key material does not fit the wrapping key: ECC_NIST_P521 material is up to 241 bytes, RSAES_OAEP_SHA_256 with RSA_2048 carries at most 190 (use RSA_AES_KEY_WRAP_* or a larger wrapping key)"
-	if err.Error() != want {
-		t.Errorf("got  %v\nwant %s", err, want)
-	}
+	assert.Equal(t, want, err.Error(), "got  %v\nwant %s", err, want)
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
@@ -177,9 +176,8 @@ func TestValidToWarning(t *testing.T) {
 		{"just under a day", tm(23*time.Hour + 59*time.Minute), "ValidTo 2026-11-28T11:59:00Z is less than a day ahead (23h59m0s left): the import may happen later than that, and the key material stops working then"},
 		{"an hour", tm(time.Hour), "ValidTo 2026-11-27T13:00:00Z is less than a day ahead (1h0m0s left): the import may happen later than that, and the key material stops working then"},
 	} {
-		if got := ValidToWarning(c.validTo, now); got != c.want {
-			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
-		}
+		got := ValidToWarning(c.validTo, now)
+		assert.Equal(t, c.want, got, "%s:\n got %q\nwant %q", c.name, got, c.want)
 	}
 }
 
@@ -208,13 +206,11 @@ func TestChooseAlgorithm(t *testing.T) {
 	for _, c := range cases {
 		got, err := ChooseAlgorithm(c.spec, c.alg, c.wks)
 		if c.err != nil {
-			if !errors.Is(err, c.err) {
-				t.Errorf("%s %q %s: error %v, want %v", c.spec, c.alg, c.wks, err, c.err)
-			}
+			assert.ErrorIs(t, err, c.err, "%s %q %s: error %v, want %v", c.spec, c.alg, c.wks, err, c.err)
 			continue
 		}
-		if err != nil || got != c.want {
-			t.Errorf("%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want)
+		if assert.NoError(t, err, "%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want) {
+			assert.Equal(t, c.want, got, "%s %q %s: %q, %v; want %q", c.spec, c.alg, c.wks, got, err, c.want)
 		}
 	}
 }
@@ -232,30 +228,35 @@ func TestTableReadOnly(t *testing.T) {
 	oid[0] = 9
 	parts := Partitions()
 	parts[0] = "evil"
-	if KeySpecs()[0] != SymmetricDefault || SymmetricDefault.Allows(RSAAESKeyWrapSHA256) || WrappingAlgorithms()[0] != RSAESOAEPSHA256 ||
-		KeySpec("ECC_NIST_P256").CurveOID()[0] != 1 || Partitions()[0] != "aws" {
-		t.Fatal("a caller changed the rules")
-	}
-	if err := CheckFit(SymmetricDefault, RSAAESKeyWrapSHA256, "RSA_4096"); !errors.Is(err, ErrAlgorithmNotAllowed) {
-		t.Fatalf("after a caller changed its copy: %v", err)
-	}
+	require.Equal(t, SymmetricDefault, KeySpecs()[0], "a caller changed the rules")
+	require.False(t, SymmetricDefault.Allows(RSAAESKeyWrapSHA256), "a caller changed the rules")
+	require.Equal(t, RSAESOAEPSHA256, WrappingAlgorithms()[0], "a caller changed the rules")
+	require.Equal(t, 1, KeySpec("ECC_NIST_P256").CurveOID()[0], "a caller changed the rules")
+	require.Equal(t, "aws", Partitions()[0], "a caller changed the rules")
+	err := CheckFit(SymmetricDefault, RSAAESKeyWrapSHA256, "RSA_4096")
+	require.ErrorIs(t, err, ErrAlgorithmNotAllowed, "after a caller changed its copy: %v", err)
 }
 
 // TestParse: each parse function accepts its names and refuses others with its sentinel.
 func TestParse(t *testing.T) {
 	for _, s := range KeySpecs() {
-		if got, err := ParseKeySpec(string(s)); err != nil || got != s || s.Kind() == 0 {
-			t.Errorf("ParseKeySpec(%s) = %q, %v", s, got, err)
+		got, err := ParseKeySpec(string(s))
+		if assert.NoError(t, err, "ParseKeySpec(%s) = %q, %v", s, got, err) {
+			assert.Equal(t, s, got, "ParseKeySpec(%s) = %q, %v", s, got, err)
+			assert.NotZero(t, s.Kind(), "ParseKeySpec(%s) = %q, %v", s, got, err)
 		}
 	}
 	for _, a := range WrappingAlgorithms() {
-		if got, err := ParseWrappingAlgorithm(string(a)); err != nil || got != a || a.Hash() == 0 {
-			t.Errorf("ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+		got, err := ParseWrappingAlgorithm(string(a))
+		if assert.NoError(t, err, "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err) {
+			assert.Equal(t, a, got, "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
+			assert.NotZero(t, a.Hash(), "ParseWrappingAlgorithm(%s) = %q, %v", a, got, err)
 		}
 	}
 	for _, w := range []string{"RSA_2048", "RSA_3072", "RSA_4096"} {
-		if got, err := ParseWrappingKeySpec(w); err != nil || got.Bits() == 0 {
-			t.Errorf("ParseWrappingKeySpec(%s) = %q, %v", w, got, err)
+		got, err := ParseWrappingKeySpec(w)
+		if assert.NoError(t, err, "ParseWrappingKeySpec(%s) = %q, %v", w, got, err) {
+			assert.NotZero(t, got.Bits(), "ParseWrappingKeySpec(%s) = %q, %v", w, got, err)
 		}
 	}
 	wantErr(t, func() error { _, err := ParseKeySpec("ML_DSA_44"); return err }(), ErrKeySpec,
@@ -264,9 +265,9 @@ func TestParse(t *testing.T) {
 		`unknown wrapping algorithm: "RSAES_PKCS1_V1_5" (known: [RSAES_OAEP_SHA_256 RSA_AES_KEY_WRAP_SHA_256 RSAES_OAEP_SHA_1 RSA_AES_KEY_WRAP_SHA_1])`)
 	wantErr(t, func() error { _, err := ParseWrappingKeySpec("RSA_1024"); return err }(), ErrWrappingKey,
 		`wrapping public key is not acceptable: unknown wrapping key spec "RSA_1024" (want RSA_2048, RSA_3072 or RSA_4096)`)
-	if KeySpec("ML_DSA_44").Kind() != 0 || KeySpec("ML_DSA_44").MaxMaterialLen() != 0 || WrappingAlgorithm("x").Hash() != 0 {
-		t.Fatal("an unknown name has rules")
-	}
+	require.Equal(t, Kind(0), KeySpec("ML_DSA_44").Kind(), "an unknown name has rules")
+	require.Equal(t, 0, KeySpec("ML_DSA_44").MaxMaterialLen(), "an unknown name has rules")
+	require.Equal(t, crypto.Hash(0), WrappingAlgorithm("x").Hash(), "an unknown name has rules")
 }
 
 // TestMaterialAndWrappedLen: measured material against the OAEP capacity,

@@ -2,38 +2,25 @@ package online
 
 import (
 	"os"
-	"slices"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/stretchr/testify/require"
 )
 
 // KeyARNs (behind `status FILE`) reads the same keys from a parameters bundle
 // and from signed parameters that carry it.
 func TestKeyARNsParamsSignedOrNot(t *testing.T) {
 	signed, err := os.ReadFile("../bundle/testdata/signedparams/valid-p384.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sp, err := bundle.ParseSignedParams(signed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want, err := KeyARNs(sp.Raw)
-	if err != nil {
-		t.Fatalf("plain parameters: %v", err)
-	}
-	if len(want) == 0 {
-		t.Fatal("plain parameters: no key ARNs")
-	}
+	require.NoError(t, err, "plain parameters")
+	require.NotEmpty(t, want, "plain parameters: no key ARNs")
 	got, err := KeyARNs(signed)
-	if err != nil {
-		t.Fatalf("signed parameters: %v", err)
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("signed parameters: %v, want %v", got, want)
-	}
-	if _, err := KeyARNs([]byte(`{"hello":1}`)); err == nil {
-		t.Fatal("unknown JSON accepted")
-	}
+	require.NoError(t, err, "signed parameters")
+	require.Equal(t, want, got, "signed parameters: %v, want %v", got, want)
+	_, err = KeyARNs([]byte(`{"hello":1}`))
+	require.Error(t, err, "unknown JSON accepted")
 }

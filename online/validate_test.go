@@ -2,16 +2,17 @@ package online
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/internal/clikit"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func noClient(t *testing.T) Client {
 	return func() (kmsimport.API, error) {
-		t.Fatal("a KMS client was built although the request is invalid")
+		require.FailNow(t, "a KMS client was built although the request is invalid")
 		return nil, nil
 	}
 }
@@ -35,21 +36,22 @@ func TestRequestsValidate(t *testing.T) {
 		{"status: neither", StatusRequest{}.Validate(), "give a BUNDLE or --key-id"},
 		{"status: both", StatusRequest{Path: "b.json", KeyIDs: []string{"k"}}.Validate(), "give a BUNDLE or --key-id, not both"},
 	} {
-		if c.err == nil || c.err.Error() != c.want || !clikit.IsUsage(c.err) {
-			t.Errorf("%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+		if assert.Error(t, c.err, "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want) {
+			assert.Equal(t, c.want, c.err.Error(), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
+			assert.True(t, clikit.IsUsage(c.err), "%s: %v (usage %v), want usage error\n%s", c.name, c.err, clikit.IsUsage(c.err), c.want)
 		}
 	}
 	// The same through the workflows: nothing is read, no client is built.
-	if _, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
-		t.Errorf("Submit: %v", err)
+	_, err := Submit(context.Background(), SubmitRequest{Client: noClient(t)})
+	assert.True(t, clikit.IsUsage(err), "Submit: %v", err)
+	_, err = Prepare(context.Background(), PrepareRequest{Client: noClient(t)})
+	if assert.True(t, clikit.IsUsage(err), "Prepare: %v", err) {
+		assert.ErrorIs(t, err, kmsimport.ErrUsage, "Prepare: %v", err)
 	}
-	if _, err := Prepare(context.Background(), PrepareRequest{Client: noClient(t)}); !clikit.IsUsage(err) || !errors.Is(err, kmsimport.ErrUsage) {
-		t.Errorf("Prepare: %v", err)
-	}
-	if _, err := Status(context.Background(), StatusRequest{Client: noClient(t)}); !clikit.IsUsage(err) {
-		t.Errorf("Status: %v", err)
-	}
-	if err := (OpenRequest{}).Validate(); !errors.Is(err, ErrNoParams) || !errors.Is(err, ErrNoTrust) {
-		t.Errorf("OpenRequest: %v", err)
+	_, err = Status(context.Background(), StatusRequest{Client: noClient(t)})
+	assert.True(t, clikit.IsUsage(err), "Status: %v", err)
+	err = (OpenRequest{}).Validate()
+	if assert.ErrorIs(t, err, ErrNoParams, "OpenRequest: %v", err) {
+		assert.ErrorIs(t, err, ErrNoTrust, "OpenRequest: %v", err)
 	}
 }

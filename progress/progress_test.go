@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // clock is a fake clock the test moves by hand.
@@ -17,33 +20,24 @@ func (c *clock) now() time.Time { return c.t }
 func TestPlainLinesWithoutTerminal(t *testing.T) {
 	var out bytes.Buffer
 	b := New(&out, "wrapping", 2)
-	if b.Terminal() {
-		t.Fatal("a buffer is not a terminal")
-	}
+	require.False(t, b.Terminal(), "a buffer is not a terminal")
 	b.Plain("wrapping 1/2")
 	b.Step()
 	b.Print("note")
 	b.Plain("wrapping 2/2")
 	b.Step()
 	b.Done()
-	if got, want := out.String(), "wrapping 1/2\nnote\nwrapping 2/2\n"; got != want {
-		t.Fatalf("got %q, want %q", got, want)
-	}
+	got, want := out.String(), "wrapping 1/2\nnote\nwrapping 2/2\n"
+	require.Equal(t, want, got, "got %q, want %q", got, want)
 }
 
 func TestPipeIsNotATerminal(t *testing.T) {
 	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer r.Close()
 	defer w.Close()
-	if New(w, "x", 1).Terminal() {
-		t.Fatal("a pipe is not a terminal")
-	}
-	if New(rawer{w}, "x", 1).Terminal() {
-		t.Fatal("a pipe under a wrapper is not a terminal")
-	}
+	require.False(t, New(w, "x", 1).Terminal(), "a pipe is not a terminal")
+	require.False(t, New(rawer{w}, "x", 1).Terminal(), "a pipe under a wrapper is not a terminal")
 }
 
 type rawer struct{ w *os.File }
@@ -62,30 +56,22 @@ func TestBarShowsRateAndTimeLeft(t *testing.T) {
 	}
 	last := lastDraw(tty.String())
 	for _, want := range []string{"wrapping [", " 25/100", "5.0/s", "15s left"} {
-		if !strings.Contains(last, want) {
-			t.Errorf("bar %q lacks %q", last, want)
-		}
+		assert.Contains(t, last, want, "bar %q lacks %q", last, want)
 	}
-	if len(last) > 60 {
-		t.Errorf("bar %q is wider than the terminal", last)
-	}
+	assert.LessOrEqual(t, len(last), 60, "bar %q is wider than the terminal", last)
 	b.Print("entries[3]: failed")
-	if lines.String() != "entries[3]: failed\n" {
-		t.Errorf("lines %q", lines.String())
-	}
+	assert.Equal(t, "entries[3]: failed\n", lines.String(), "lines %q", lines.String())
 	for range 75 {
 		c.t = c.t.Add(200 * time.Millisecond)
 		b.Step()
 	}
 	b.Done()
 	final := tty.String()
-	if !strings.HasSuffix(final, "\n") || !strings.Contains(lastDraw(strings.TrimSuffix(final, "\n")), "100/100") {
-		t.Errorf("final bar %q", final)
+	if assert.True(t, strings.HasSuffix(final, "\n"), "final bar %q", final) {
+		assert.Contains(t, lastDraw(strings.TrimSuffix(final, "\n")), "100/100", "final bar %q", final)
 	}
 	b.Done()
-	if tty.String() != final {
-		t.Error("second Done drew again")
-	}
+	assert.Equal(t, final, tty.String(), "second Done drew again")
 }
 
 func TestSlowRateInMinutes(t *testing.T) {
@@ -94,9 +80,9 @@ func TestSlowRateInMinutes(t *testing.T) {
 	b := newBar(&bytes.Buffer{}, &tty, 80, "parameters", 10, c.now)
 	c.t = c.t.Add(2 * time.Minute)
 	b.Step()
-	if last := lastDraw(tty.String()); !strings.Contains(last, "0.5/min") || !strings.Contains(last, "18m0s left") {
-		t.Errorf("bar %q", last)
-	}
+	last := lastDraw(tty.String())
+	assert.Contains(t, last, "0.5/min", "bar %q", last)
+	assert.Contains(t, last, "18m0s left", "bar %q", last)
 }
 
 func lastDraw(s string) string {

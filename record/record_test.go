@@ -18,9 +18,11 @@ import (
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
-	"github.com/airwrap/airwrap/softhsm-test"
+	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 	"github.com/airwrap/airwrap/transcript"
 	"github.com/airwrap/airwrap/verify"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Operators and a key label a hostile or merely international ceremony
@@ -41,24 +43,16 @@ func ceremonyOnSoftHSM(t *testing.T) Input {
 		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: ceremony.HMACCheckInput()}
 	}
 	tok, err := hsm.Open(cfg())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ceremony.GenerateKey(tok, hostileLabel, "SYMMETRIC_DEFAULT"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = ceremony.GenerateKey(tok, hostileLabel, "SYMMETRIC_DEFAULT")
+	require.NoError(t, err)
 	s, err := tok.GenerateSigner("s", "ECDSA_P256")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pub := s.Public()
-	if err := tok.Close(); err != nil {
-		t.Fatal(err)
-	}
+	err = tok.Close()
+	require.NoError(t, err)
 	m, err := ceremonytest.Params(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	v := time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second)
 	out := filepath.Join(t.TempDir(), "import.json")
 	_, err = ceremony.Wrap(context.Background(), ceremony.Options{
@@ -67,34 +61,25 @@ func ceremonyOnSoftHSM(t *testing.T) Input {
 		SignerLabel: "s", Operators: hostileOperators, Out: out, ToolVersion: "test",
 		Open: func() (ceremony.Token, error) { return hsm.Open(cfg()) },
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	in := Input{BundlePath: out, TranscriptPath: out + ceremony.TranscriptSuffix, Params: m.Data, ParamsPath: "params.json",
 		Trusted: []verify.TrustedKey{{Public: pub, Source: "signer.pem"}}, ToolVersion: "test"}
-	if in.Bundle, err = os.ReadFile(in.BundlePath); err != nil {
-		t.Fatal(err)
-	}
-	if in.Transcript, err = os.ReadFile(in.TranscriptPath); err != nil {
-		t.Fatal(err)
-	}
+	in.Bundle, err = os.ReadFile(in.BundlePath)
+	require.NoError(t, err)
+	in.Transcript, err = os.ReadFile(in.TranscriptPath)
+	require.NoError(t, err)
 	id, err := bundle.KeyID(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	in.Trusted[0].KeyID = id
 	return in
 }
 
 func pdftotext(t *testing.T, args ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatalf("%v: install Debian's poppler-utils (scripts/setup.sh does)", err)
-	}
+	_, err := exec.LookPath("pdftotext")
+	require.NoError(t, err, "%v: install Debian's poppler-utils (scripts/setup.sh does)", err)
 	out, err := exec.Command("pdftotext", args...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext %v: %v", args, err)
-	}
+	require.NoError(t, err, "pdftotext %v", args)
 	return string(out)
 }
 
@@ -111,64 +96,46 @@ var (
 func TestHostileStringsKeepTheLayout(t *testing.T) {
 	in := ceremonyOnSoftHSM(t)
 	doc, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	pdfPath, mdPath := filepath.Join(dir, "record.pdf"), filepath.Join(dir, "record.md")
-	if err := doc.Write(pdfPath, mdPath); err != nil {
-		t.Fatal(err)
-	}
+	err = doc.Write(pdfPath, mdPath)
+	require.NoError(t, err)
 	md, err := os.ReadFile(mdPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pdf, err := os.ReadFile(pdfPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again, err := doc.PDF(); err != nil || !bytes.Equal(again, pdf) {
-		t.Errorf("the same record rendered twice differs (err %v): the PDF must depend only on the files", err)
+	require.NoError(t, err)
+	again, err := doc.PDF()
+	if assert.NoError(t, err, "the same record rendered twice differs (err %v): the PDF must depend only on the files", err) {
+		assert.Equal(t, pdf, again, "the same record rendered twice differs (err %v): the PDF must depend only on the files", err)
 	}
 	for i, l := range strings.Split(string(md), "\n") {
 		if strings.HasPrefix(l, "|") {
-			if n := len(unescapedPipe.FindAllString(" "+l, -1)); n != 3 {
-				t.Errorf("Markdown line %d has %d cell separators, want 3: %s", i+1, n, l)
-			}
+			n := len(unescapedPipe.FindAllString(" "+l, -1))
+			assert.Equal(t, 3, n, "Markdown line %d has %d cell separators, want 3: %s", i+1, n, l)
 		}
-		if rest := strings.NewReplacer("<code>", "", "</code>", "", `\<`, "").Replace(l); strings.Contains(rest, "<") {
-			t.Errorf("Markdown line %d has raw HTML: %s", i+1, l)
-		}
+		rest := strings.NewReplacer("<code>", "", "</code>", "", `\<`, "").Replace(l)
+		assert.NotContains(t, rest, "<", "Markdown line %d has raw HTML: %s", i+1, l)
 	}
 	text := strings.Join(strings.Fields(pdftotext(t, pdfPath, "-")), " ")
 	for _, s := range append([]string{hostileLabel}, hostileOperators[:2]...) {
 		shown := Shown(s)
-		if !bytes.Contains(md, []byte(mdEscape(shown))) {
-			t.Errorf("the Markdown twin lacks %s", mdEscape(shown))
-		}
-		if !strings.Contains(text, shown) {
-			t.Errorf("the PDF's text lacks %s", shown)
-		}
+		assert.True(t, bytes.Contains(md, []byte(mdEscape(shown))), "the Markdown twin lacks %s", mdEscape(shown))
+		assert.Contains(t, text, shown, "the PDF's text lacks %s", shown)
 	}
-	if !strings.Contains(text, `"\u0141ukasz \"\u0416\" | *bold* <b>"`) || !strings.Contains(text, "Zoë Ødegård") {
-		t.Errorf("names not in the expected forms:\n%s", text)
-	}
+	assert.Contains(t, text, `"\u0141ukasz \"\u0416\" | *bold* <b>"`, "names not in the expected forms:\n%s", text)
+	assert.Contains(t, text, "Zoë Ødegård", "names not in the expected forms:\n%s", text)
 	bbox := pdftotext(t, "-bbox", pdfPath, "-")
 	w, err := strconv.ParseFloat(pageBox.FindStringSubmatch(bbox)[1], 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	const marginPt = margin / 25.4 * 72
 	words := wordBox.FindAllStringSubmatch(bbox, -1)
-	if len(words) < 100 {
-		t.Fatalf("pdftotext found %d words", len(words))
-	}
+	require.GreaterOrEqual(t, len(words), 100, "pdftotext found %d words", len(words))
 	for _, m := range words {
 		x0, _ := strconv.ParseFloat(m[1], 64)
 		x1, _ := strconv.ParseFloat(m[2], 64)
-		if x0 < marginPt-1 || x1 > w-marginPt+1 {
-			t.Errorf("a word runs outside the margins: x %.1f..%.1f on a %.1f-wide page", x0, x1, w)
-		}
+		assert.GreaterOrEqual(t, x0, marginPt-1, "a word runs outside the margins: x %.1f..%.1f on a %.1f-wide page", x0, x1, w)
+		assert.LessOrEqual(t, x1, w-marginPt+1, "a word runs outside the margins: x %.1f..%.1f on a %.1f-wide page", x0, x1, w)
 	}
 }
 
@@ -177,36 +144,27 @@ func TestHostileStringsKeepTheLayout(t *testing.T) {
 func TestWriteNeverReplaces(t *testing.T) {
 	in := ceremonyOnSoftHSM(t)
 	doc, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	pdfPath, mdPath := filepath.Join(dir, "r.pdf"), filepath.Join(dir, "r.md")
-	if err := os.WriteFile(mdPath, []byte("mine"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := doc.Write(pdfPath, mdPath); !errors.Is(err, atomicfile.ErrExists) {
-		t.Fatalf("err = %v, want atomicfile.ErrExists", err)
-	}
-	if _, err := os.Stat(pdfPath); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("the PDF appeared without its twin: %v", err)
-	}
-	if b, _ := os.ReadFile(mdPath); string(b) != "mine" {
-		t.Fatalf("the existing file changed: %q", b)
-	}
+	err = os.WriteFile(mdPath, []byte("mine"), 0o644)
+	require.NoError(t, err)
+	err = doc.Write(pdfPath, mdPath)
+	require.ErrorIs(t, err, atomicfile.ErrExists, "err = %v, want atomicfile.ErrExists", err)
+	_, err = os.Stat(pdfPath)
+	require.ErrorIs(t, err, os.ErrNotExist, "the PDF appeared without its twin: %v", err)
+	b, _ := os.ReadFile(mdPath)
+	require.Equal(t, "mine", string(b), "the existing file changed: %q", b)
 }
 
 // Every one-byte change to the part of the transcript the signature covers
 // (the bound line and every line before it) is refused, naming what failed.
 func TestTamperedTranscriptRefused(t *testing.T) {
 	in := ceremonyOnSoftHSM(t)
-	if _, err := Build(in); err != nil {
-		t.Fatal(err)
-	}
+	_, err := Build(in)
+	require.NoError(t, err)
 	sum, err := transcript.CheckBundleFile(in.Transcript, in.Bundle)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	covered := 0
 	for _, l := range splitLines(in.Transcript)[:sum.PayloadLine] {
 		covered += len(l.raw) + 1
@@ -216,8 +174,7 @@ func TestTamperedTranscriptRefused(t *testing.T) {
 		in.Transcript = bytes.Clone(good)
 		in.Transcript[i] ^= 0x01
 		doc, err := Build(in)
-		if doc != nil || !(errors.Is(err, transcript.ErrBroken) || errors.Is(err, transcript.ErrMismatch) || errors.Is(err, transcript.ErrSteps)) {
-			t.Fatalf("flip at byte %d (%q): doc %v, err %v", i, good[i], doc != nil, err)
-		}
+		require.Nil(t, doc, "flip at byte %d (%q): doc %v, err %v", i, good[i], doc != nil, err)
+		require.True(t, errors.Is(err, transcript.ErrBroken) || errors.Is(err, transcript.ErrMismatch) || errors.Is(err, transcript.ErrSteps), "flip at byte %d (%q): doc %v, err %v", i, good[i], doc != nil, err)
 	}
 }

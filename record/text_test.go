@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestShown(t *testing.T) {
@@ -21,9 +24,8 @@ func TestShown(t *testing.T) {
 		{"\xff", `"\xff"`},
 		{strings.Repeat("a", maxShown+5), strings.Repeat("a", maxShown) + " ... (5 more characters not shown)"},
 	} {
-		if got := Shown(c.in); got != c.want {
-			t.Errorf("Shown(%q) = %s, want %s", c.in, got, c.want)
-		}
+		got := Shown(c.in)
+		assert.Equal(t, c.want, got, "Shown(%q) = %s, want %s", c.in, got, c.want)
 	}
 }
 
@@ -38,19 +40,17 @@ func FuzzShown(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Shown(s)
 		for _, r := range out {
-			if !(r >= 0x20 && r < 0x7f || r >= 0xa1 && r <= 0xff && r != 0xad) {
-				t.Fatalf("Shown(%q) = %q holds %U", s, out, r)
-			}
+			require.True(t, r >= 0x20 && r < 0x7f || r >= 0xa1 && r <= 0xff && r != 0xad, "Shown(%q) = %q holds %U", s, out, r)
 		}
 		if utf8.RuneCountInString(s) > maxShown {
 			return
 		}
 		if strings.HasPrefix(out, `"`) {
-			if back, err := strconv.Unquote(out); err != nil || back != s {
-				t.Fatalf("Shown(%q) = %s unquotes to %q, %v", s, out, back, err)
-			}
-		} else if out != s {
-			t.Fatalf("Shown(%q) = %q", s, out)
+			back, err := strconv.Unquote(out)
+			require.NoError(t, err, "Shown(%q) = %s unquotes to %q, %v", s, out, back, err)
+			require.Equal(t, s, back, "Shown(%q) = %s unquotes to %q, %v", s, out, back, err)
+		} else {
+			require.Equal(t, s, out, "Shown(%q) = %q", s, out)
 		}
 	})
 }
@@ -59,7 +59,5 @@ func FuzzShown(f *testing.F) {
 func TestMarkdownEscape(t *testing.T) {
 	got := mdEscape(`a|b*c_d[e](f)<g>!h~i&j#k` + "`" + `\`)
 	want := `a\|b\*c\_d\[e\]\(f\)\<g\>\!h\~i\&j\#k` + "\\`" + `\\`
-	if got != want {
-		t.Fatalf("mdEscape = %s, want %s", got, want)
-	}
+	require.Equal(t, want, got, "mdEscape = %s, want %s", got, want)
 }

@@ -6,6 +6,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // What quote prints, bash reads back as the same arguments.
@@ -18,23 +21,13 @@ func TestQuoteRoundTrips(t *testing.T) {
 	script := `source "$1"; shift; eval "set -- $(quote "$@")"; printf '%s\0' "$@"`
 	cmd := exec.Command("bash", append([]string{"-c", script, "bash", "quote.sh"}, args...)...)
 	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("bash: %v", err)
-	}
+	require.NoError(t, err, "bash")
 	got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	if len(got) != len(args) {
-		t.Fatalf("%d arguments back, want %d: %q", len(got), len(args), got)
-	}
+	require.Len(t, got, len(args), "%d arguments back, want %d: %q", len(got), len(args), got)
 	for i := range args {
-		if got[i] != args[i] {
-			t.Errorf("argument %d: got %q, want %q", i, got[i], args[i])
-		}
+		assert.Equal(t, args[i], got[i], "argument %d: got %q, want %q", i, got[i], args[i])
 	}
 	plain, err := exec.Command("bash", "-c", `source quote.sh; quote airwrap verify import.json --trust ceremony-signer.pem`).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(plain) != "airwrap verify import.json --trust ceremony-signer.pem" {
-		t.Errorf("plain words quoted: %s", plain)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "airwrap verify import.json --trust ceremony-signer.pem", string(plain), "plain words quoted: %s", plain)
 }

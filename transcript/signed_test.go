@@ -1,13 +1,13 @@
 package transcript_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/testkit/transcripttest"
 	"github.com/airwrap/airwrap/transcript"
+	"github.com/stretchr/testify/require"
 )
 
 var (
@@ -29,25 +29,20 @@ func ceremony(t *testing.T, cosign bool, run int) ([]byte, transcript.Binding) {
 	t.Helper()
 	tr := transcript.New(clock())
 	for _, s := range []string{"ceremony.start", "params.entry", "token.identity", "wrap", transcript.StepPayloadBuilt} {
-		if err := tr.Record(s, map[string]any{"run": run}); err != nil {
-			t.Fatal(err)
-		}
+		err := tr.Record(s, map[string]any{"run": run})
+		require.NoError(t, err)
 	}
 	b := transcript.Binding{TranscriptSHA256: tr.Head(), PayloadSHA256: payloadSHA, BundleSHA256: bundle1SHA, KeyIDs: []string{signerA}}
-	if err := tr.RecordSignature(transcript.StepSigned, transcript.Signature{BundleSHA256: bundle1SHA, PayloadSHA256: payloadSHA, SignerKeyID: signerA}); err != nil {
-		t.Fatal(err)
-	}
+	err := tr.RecordSignature(transcript.StepSigned, transcript.Signature{BundleSHA256: bundle1SHA, PayloadSHA256: payloadSHA, SignerKeyID: signerA})
+	require.NoError(t, err)
 	if !cosign {
 		return tr.Bytes(), b
 	}
 	// cosign resumes the file and appends one line
 	tr2, err := transcript.Resume(tr.Bytes(), clock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr2.RecordSignature(transcript.StepCosigned, transcript.Signature{BundleSHA256: bundle2SHA, PayloadSHA256: payloadSHA, SignerKeyID: signerB}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	err = tr2.RecordSignature(transcript.StepCosigned, transcript.Signature{BundleSHA256: bundle2SHA, PayloadSHA256: payloadSHA, SignerKeyID: signerB})
+	require.NoError(t, err)
 	b.BundleSHA256, b.KeyIDs = bundle2SHA, []string{signerA, signerB}
 	return tr2.Bytes(), b
 }
@@ -56,19 +51,18 @@ func TestCheckBundleAccepts(t *testing.T) {
 	for _, cosign := range []bool{false, true} {
 		data, b := ceremony(t, cosign, 1)
 		s, err := transcript.CheckBundle(data, b)
-		if err != nil {
-			t.Fatalf("cosign=%v: %v", cosign, err)
-		}
+		require.NoError(t, err, "cosign=%v", cosign)
 		want := 6
 		if cosign {
 			want = 7
 		}
-		if s.Lines != want || s.PayloadLine != 5 || s.PayloadHead != b.TranscriptSHA256 || !s.BundleBound || len(s.Signers) != want-5 {
-			t.Fatalf("cosign=%v: summary %+v", cosign, s)
-		}
-		if head, _ := transcript.HeadOf(data); s.Head != head {
-			t.Fatalf("head %s, want %s", s.Head, head)
-		}
+		require.Equal(t, want, s.Lines, "cosign=%v: summary %+v", cosign, s)
+		require.Equal(t, 5, s.PayloadLine, "cosign=%v: summary %+v", cosign, s)
+		require.Equal(t, b.TranscriptSHA256, s.PayloadHead, "cosign=%v: summary %+v", cosign, s)
+		require.True(t, s.BundleBound, "cosign=%v: summary %+v", cosign, s)
+		require.Len(t, s.Signers, want-5, "cosign=%v: summary %+v", cosign, s)
+		head, _ := transcript.HeadOf(data)
+		require.Equal(t, head, s.Head, "head %s, want %s", s.Head, head)
 	}
 }
 
@@ -103,19 +97,16 @@ func TestCheckBundleRefuses(t *testing.T) {
 			}
 			if c.op != nil {
 				var err error
-				if data, err = transcripttest.Tamper(data, c.op[0], c.op[1:]...); err != nil {
-					t.Fatal(err)
-				}
+				data, err = transcripttest.Tamper(data, c.op[0], c.op[1:]...)
+				require.NoError(t, err)
 			}
 			if c.bind != nil {
 				c.bind(&b)
 			}
 			_, err := transcript.CheckBundle(data, b)
-			if !errors.Is(err, c.want) {
-				t.Fatalf("err = %v, want %v", err, c.want)
-			}
-			if c.msg != "" && !strings.Contains(err.Error(), c.msg) {
-				t.Fatalf("error does not say %q:\n%v", c.msg, err)
+			require.ErrorIs(t, err, c.want, "err = %v, want %v", err, c.want)
+			if c.msg != "" {
+				require.Contains(t, err.Error(), c.msg, "error does not say %q", c.msg)
 			}
 		})
 	}
@@ -125,32 +116,27 @@ func TestCheckBundleRefuses(t *testing.T) {
 func TestCheckStepsAfterSigning(t *testing.T) {
 	tr := transcript.New(clock())
 	_ = tr.Record("ceremony.start", map[string]any{})
-	if _, err := transcript.Check(tr.Bytes()); !errors.Is(err, transcript.ErrSteps) || !strings.Contains(err.Error(), "no payload.built line") {
-		t.Fatalf("unsigned transcript: %v", err)
-	}
-	_ = tr.Record(transcript.StepPayloadBuilt, map[string]any{})
-	if _, err := transcript.Check(tr.Bytes()); !errors.Is(err, transcript.ErrSteps) || !strings.Contains(err.Error(), "the signed line is missing") {
-		t.Fatalf("no signed line: %v", err)
-	}
-	_ = tr.Record(transcript.StepSigned, map[string]any{"bundle_sha256": "x"})
 	_, err := transcript.Check(tr.Bytes())
+	require.ErrorIs(t, err, transcript.ErrSteps, "unsigned transcript: %v", err)
+	require.Contains(t, err.Error(), "no payload.built line", "unsigned transcript: %v", err)
+	_ = tr.Record(transcript.StepPayloadBuilt, map[string]any{})
+	_, err = transcript.Check(tr.Bytes())
+	require.ErrorIs(t, err, transcript.ErrSteps, "no signed line: %v", err)
+	require.Contains(t, err.Error(), "the signed line is missing", "no signed line: %v", err)
+	_ = tr.Record(transcript.StepSigned, map[string]any{"bundle_sha256": "x"})
+	_, err = transcript.Check(tr.Bytes())
 	for _, want := range []string{"bundle_sha256 is not 64 lowercase hex", "payload_sha256 is not", "signer_keyid is not", "signature_verified is not true"} {
-		if !errors.Is(err, transcript.ErrSteps) || !strings.Contains(err.Error(), want) {
-			t.Fatalf("incomplete signed line: %v (want %q)", err, want)
-		}
+		require.ErrorIs(t, err, transcript.ErrSteps, "incomplete signed line: %v (want %q)", err, want)
+		require.Contains(t, err.Error(), want, "incomplete signed line: %v (want %q)", err, want)
 	}
-	if err := tr.RecordSignature("note", transcript.Signature{}); !errors.Is(err, transcript.ErrField) {
-		t.Fatalf("RecordSignature with another step: %v", err)
-	}
+	err = tr.RecordSignature("note", transcript.Signature{})
+	require.ErrorIs(t, err, transcript.ErrField, "RecordSignature with another step: %v", err)
 }
 
 func TestResumeRefusesBrokenChain(t *testing.T) {
 	data, _ := ceremony(t, false, 1)
 	bad, err := transcripttest.Tamper(data, "swap", "1", "2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := transcript.Resume(bad, clock()); !errors.Is(err, transcript.ErrBroken) {
-		t.Fatalf("resumed a broken transcript: %v", err)
-	}
+	require.NoError(t, err)
+	_, err = transcript.Resume(bad, clock())
+	require.ErrorIs(t, err, transcript.ErrBroken, "resumed a broken transcript: %v", err)
 }

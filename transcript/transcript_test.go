@@ -3,10 +3,11 @@ package transcript
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func fixedClock() func() time.Time {
@@ -27,9 +28,8 @@ func sample(t *testing.T) *Transcript {
 		{"wrap", map[string]any{"key_arn": "arn:aws:kms:eu-west-1:111122223333:key/x", "label": "k\n1"}},
 	}
 	for _, s := range steps {
-		if err := tr.Record(s.step, s.fields); err != nil {
-			t.Fatal(err)
-		}
+		err := tr.Record(s.step, s.fields)
+		require.NoError(t, err)
 	}
 	return tr
 }
@@ -38,28 +38,16 @@ func TestChainVerifies(t *testing.T) {
 	tr := sample(t)
 	data := tr.Bytes()
 	head, err := HeadOf(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if head != tr.Head() {
-		t.Fatalf("HeadOf = %s, Head = %s", head, tr.Head())
-	}
+	require.NoError(t, err)
+	require.Equal(t, tr.Head(), head, "HeadOf = %s, Head = %s", head, tr.Head())
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("%d lines", len(lines))
-	}
-	if !strings.HasPrefix(lines[0], `{"seq":1,"time":"2026-11-28T02:00:01Z","step":"params.read","entries":2,"sha256":"ab","prev":"`+Genesis+`"}`) {
-		t.Fatalf("first line: %s", lines[0])
-	}
+	require.Len(t, lines, 3, "%d lines", len(lines))
+	require.True(t, strings.HasPrefix(lines[0], `{"seq":1,"time":"2026-11-28T02:00:01Z","step":"params.read","entries":2,"sha256":"ab","prev":"`+Genesis+`"}`), "first line: %s", lines[0])
 	for _, l := range lines {
 		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("line not JSON: %s", l)
-		}
+		require.NoError(t, json.Unmarshal([]byte(l), &m), "line not JSON: %s", l)
 	}
-	if Genesis != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
-		t.Fatal("genesis is not SHA-256 of the empty string")
-	}
+	require.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Genesis, "genesis is not SHA-256 of the empty string")
 }
 
 // Any edit of any line is detected: by the chain, or (for the last line) by Head.
@@ -73,9 +61,7 @@ func TestChainBreaksOnAnyEdit(t *testing.T) {
 		mod := bytes.Clone(data)
 		mod[i] ^= 0x01
 		head, err := HeadOf(mod)
-		if err == nil && head == tr.Head() {
-			t.Fatalf("flip at byte %d (%q) undetected", i, data[i])
-		}
+		require.False(t, err == nil && head == tr.Head(), "flip at byte %d (%q) undetected", i, data[i])
 	}
 }
 
@@ -83,33 +69,25 @@ func TestChainBreaksOnRemovedOrReorderedLine(t *testing.T) {
 	data := sample(t).Bytes()
 	lines := bytes.SplitAfter(data, []byte("\n"))[:3]
 	removed := append(bytes.Clone(lines[0]), lines[2]...)
-	if err := Verify(removed); !errors.Is(err, ErrBroken) {
-		t.Fatalf("removed line: %v", err)
-	}
+	err := Verify(removed)
+	require.ErrorIs(t, err, ErrBroken, "removed line: %v", err)
 	swapped := append(append(bytes.Clone(lines[1]), lines[0]...), lines[2]...)
-	if err := Verify(swapped); !errors.Is(err, ErrBroken) {
-		t.Fatalf("swapped lines: %v", err)
-	}
-	if err := Verify(data[:len(data)-1]); !errors.Is(err, ErrBroken) {
-		t.Fatalf("truncated: %v", err)
-	}
-	if err := Verify(nil); !errors.Is(err, ErrBroken) {
-		t.Fatalf("empty: %v", err)
-	}
+	err = Verify(swapped)
+	require.ErrorIs(t, err, ErrBroken, "swapped lines: %v", err)
+	err = Verify(data[:len(data)-1])
+	require.ErrorIs(t, err, ErrBroken, "truncated: %v", err)
+	err = Verify(nil)
+	require.ErrorIs(t, err, ErrBroken, "empty: %v", err)
 }
 
 func TestRecordRefusesBytesAndReserved(t *testing.T) {
 	tr := New(fixedClock())
 	err := tr.Record("wrap", map[string]any{"material": []byte{1, 2}, "prev": "x"})
-	if !errors.Is(err, ErrField) {
-		t.Fatalf("err = %v", err)
-	}
-	if !strings.Contains(err.Error(), "wrap.material") || !strings.Contains(err.Error(), `"prev"`) {
-		t.Fatalf("error should name both fields: %v", err)
-	}
-	if tr.Len() != 0 || tr.Head() != Genesis {
-		t.Fatal("a refused record changed the transcript")
-	}
+	require.ErrorIs(t, err, ErrField, "err = %v", err)
+	require.Contains(t, err.Error(), "wrap.material", "error should name both fields: %v", err)
+	require.Contains(t, err.Error(), `"prev"`, "error should name both fields: %v", err)
+	require.Equal(t, 0, tr.Len(), "a refused record changed the transcript")
+	require.Equal(t, Genesis, tr.Head(), "a refused record changed the transcript")
 }
 
 // FuzzVerify: no input panics, and whatever verifies has a head that a
@@ -127,8 +105,6 @@ func FuzzVerify(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(head) != 64 {
-			t.Fatalf("head %q", head)
-		}
+		require.Len(t, head, 64, "head %q", head)
 	})
 }

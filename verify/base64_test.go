@@ -2,11 +2,12 @@ package verify
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // insertAt writes ins into the JSON string value that follows field in data,
@@ -14,9 +15,7 @@ import (
 func insertAt(t *testing.T, data []byte, field string, at int, ins string) []byte {
 	t.Helper()
 	i := bytes.Index(data, []byte(field))
-	if i < 0 {
-		t.Fatalf("%q not found", field)
-	}
+	require.GreaterOrEqual(t, i, 0, "%q not found", field)
 	j := i + len(field) + at
 	return []byte(string(data[:j]) + ins + string(data[j:]))
 }
@@ -29,12 +28,9 @@ func TestLineBreakInBase64IsRefused(t *testing.T) {
 	valid := readVector(t, "envelope/valid-p384.json")
 	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
 	env, err := bundle.ParseEnvelope(valid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := VerifyEnvelope(env, trusted, 1); err != nil {
-		t.Fatalf("the valid vector does not verify: %v", err)
-	}
+	require.NoError(t, err)
+	_, _, err = VerifyEnvelope(env, trusted, 1)
+	require.NoError(t, err, "the valid vector does not verify")
 	for _, c := range []struct{ field, ins, path string }{
 		{`"payload": "`, `\n`, "payload"},
 		{`"payload": "`, `\r\n`, "payload"},
@@ -49,8 +45,9 @@ func TestLineBreakInBase64IsRefused(t *testing.T) {
 			continue
 		}
 		var fe *bundle.FieldError
-		if !errors.As(err, &fe) || fe.Path != c.path || !strings.Contains(fe.Msg, "SPEC.md R8") {
-			t.Errorf("%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+		if assert.ErrorAs(t, err, &fe, "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err) {
+			assert.Equal(t, c.path, fe.Path, "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
+			assert.Contains(t, fe.Msg, "SPEC.md R8", "%s in %s: want a %s error citing SPEC.md R8, got %v", c.ins, c.path, c.path, err)
 		}
 	}
 }
@@ -60,31 +57,30 @@ func TestVerifyEnvelopeRefusesLineBreaks(t *testing.T) {
 	trusted := []TrustedKey{trustOf(t, "test-signer-p384")}
 	fresh := func() *bundle.Envelope {
 		env, err := bundle.ParseEnvelope(readVector(t, "envelope/valid-p384.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return env
 	}
 	env := fresh()
 	env.Payload = env.Payload[:76] + "\n" + env.Payload[76:]
 	_, _, err := VerifyEnvelope(env, trusted, 1)
 	want := `payload: not standard padded base64 (SPEC.md R8): a line break '\n' at byte 76 of the value`
-	if err == nil || err.Error() != want || !errors.Is(err, bundle.ErrMalformed) {
-		t.Errorf("line break in the payload:\n got %v\nwant %s", err, want)
+	if assert.Error(t, err, "line break in the payload:\n got %v\nwant %s", err, want) {
+		assert.Equal(t, want, err.Error(), "line break in the payload:\n got %v\nwant %s", err, want)
+		assert.ErrorIs(t, err, bundle.ErrMalformed, "line break in the payload:\n got %v\nwant %s", err, want)
 	}
 
 	env = fresh()
 	env.Signatures[0].Sig = env.Signatures[0].Sig[:64] + "\r\n" + env.Signatures[0].Sig[64:]
-	if _, _, err := VerifyEnvelope(env, trusted, 1); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "signatures[0] by trusted key") {
-		t.Errorf("line break in the signature: got %v, want the signature not to count", err)
+	_, _, err = VerifyEnvelope(env, trusted, 1)
+	if assert.ErrorIs(t, err, ErrUntrusted, "line break in the signature: got %v, want the signature not to count", err) {
+		assert.Contains(t, err.Error(), "signatures[0] by trusted key", "line break in the signature: got %v, want the signature not to count", err)
 	}
 
 	sp, err := bundle.ParseSignedParams(readVector(t, "signedparams/valid-p384.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sp.Envelope.Payload = sp.Envelope.Payload[:76] + "\r\n" + sp.Envelope.Payload[76:]
-	if _, _, err := VerifySignedParams(sp.Envelope, trusted, 1); err == nil || !strings.HasPrefix(err.Error(), "payload: not standard padded base64 (SPEC.md R8): a line break '\\r'") {
-		t.Errorf("line break in signed parameters: got %v", err)
+	_, _, err = VerifySignedParams(sp.Envelope, trusted, 1)
+	if assert.Error(t, err, "line break in signed parameters: got %v", err) {
+		assert.True(t, strings.HasPrefix(err.Error(), "payload: not standard padded base64 (SPEC.md R8): a line break '\\r'"), "line break in signed parameters: got %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/stretchr/testify/require"
 )
 
 // go test ./verify -run TestGenerateCorpus -update rewrites testdata/params
@@ -39,9 +40,7 @@ func rsaPub(t *testing.T, bits, e int) []byte {
 	n.SetBit(n, bits-1, 1)
 	n.SetBit(n, 0, 1)
 	der, err := x509.MarshalPKIXPublicKey(&rsa.PublicKey{N: n, E: e})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return der
 }
 
@@ -50,9 +49,7 @@ func paramsCorpus(t *testing.T) []semVector {
 		return func(_ *testing.T, p any) { f(&p.(*bundle.Params).Entries[0]) }
 	}
 	p256, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p256").Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return []semVector{
 		{"invalid-arn-unparsable", pe(func(e *bundle.ParamsEntry) { e.KeyARN = "payments-2026" }),
 			`entries[0].key_arn: not a KMS key ARN: "payments-2026" (want arn:aws:kms:<region>:<account>:key/<key id>)`},
@@ -113,32 +110,25 @@ func TestGenerateCorpus(t *testing.T) {
 	}
 	write := func(dir, name string, data []byte, msg string) {
 		p := filepath.Join("testdata", dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p+".json", data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p+".err", []byte(msg+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		require.NoError(t, err)
+		err = os.WriteFile(p+".json", data, 0o644)
+		require.NoError(t, err)
+		err = os.WriteFile(p+".err", []byte(msg+"\n"), 0o644)
+		require.NoError(t, err)
 	}
 	for _, v := range paramsCorpus(t) {
 		p := validParams(t, "valid-one-entry.json")
 		v.edit(t, p)
 		data, err := bundle.MarshalParams(p)
-		if err != nil {
-			t.Fatalf("%s: %v", v.name, err)
-		}
+		require.NoError(t, err, "%s", v.name)
 		write("params", v.name, data, v.err)
 	}
 	for _, v := range importCorpus(t) {
 		p := validPayload(t, "valid-three-entries.json")
 		v.edit(t, p)
 		data, err := bundle.MarshalImportPayload(p)
-		if err != nil {
-			t.Fatalf("%s: %v", v.name, err)
-		}
+		require.NoError(t, err, "%s", v.name)
 		write("import", v.name, data, v.err)
 	}
 }

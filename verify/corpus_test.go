@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/stretchr/testify/require"
 )
 
 // TestSemanticCorpus: every file of testdata/params and testdata/import
@@ -30,26 +31,18 @@ func TestSemanticCorpus(t *testing.T) {
 		},
 	} {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
-		if err != nil || len(files) < 5 {
-			t.Fatalf("testdata/%s: %d files (regenerate with -update)", dir, len(files))
-		}
+		require.NoError(t, err, "testdata/%s: %d files (regenerate with -update)", dir, len(files))
+		require.GreaterOrEqual(t, len(files), 5, "testdata/%s: %d files (regenerate with -update)", dir, len(files))
 		for _, f := range files {
 			t.Run(dir+"/"+filepath.Base(f), func(t *testing.T) {
 				data, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				want, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".err")
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				perr, cerr := check(data)
-				if perr != nil {
-					t.Fatalf("does not parse: %v", perr)
-				}
-				if cerr == nil || cerr.Error() != strings.TrimSuffix(string(want), "\n") {
-					t.Fatalf("got  %v\nwant %s", cerr, want)
-				}
+				require.NoError(t, perr, "does not parse")
+				require.Error(t, cerr, "got  %v\nwant %s", cerr, want)
+				require.Equal(t, strings.TrimSuffix(string(want), "\n"), cerr.Error(), "got  %v\nwant %s", cerr, want)
 			})
 		}
 	}

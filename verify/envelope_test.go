@@ -6,19 +6,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"errors"
 	"testing"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 func sign(t *testing.T, payload []byte, signers ...crypto.Signer) *bundle.Envelope {
 	t.Helper()
 	env, err := bundle.SignEnvelope(bundle.ImportPayloadType, payload, signers...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return env
 }
 
@@ -66,20 +64,15 @@ func TestVerifyEnvelopeThreshold(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, acc, err := VerifyEnvelope(tc.env, tc.trusted, tc.threshold)
 			if tc.msg != "" {
-				if !errors.Is(err, ErrUntrusted) || err.Error() != tc.msg {
-					t.Fatalf("got  %v\nwant %s", err, tc.msg)
-				}
-				if got != nil || acc != nil {
-					t.Fatal("payload or keys returned with an error")
-				}
+				require.ErrorIs(t, err, ErrUntrusted, "got  %v\nwant %s", err, tc.msg)
+				require.Equal(t, tc.msg, err.Error(), "got  %v\nwant %s", err, tc.msg)
+				require.Nil(t, got, "payload or keys returned with an error")
+				require.Nil(t, acc, "payload or keys returned with an error")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, payload) || len(acc) != tc.accepted {
-				t.Fatalf("payload ok=%v, accepted %d, want %d", bytes.Equal(got, payload), len(acc), tc.accepted)
-			}
+			require.NoError(t, err)
+			require.Equal(t, payload, got, "payload ok=%v, accepted %d, want %d", bytes.Equal(got, payload), len(acc), tc.accepted)
+			require.Len(t, acc, tc.accepted, "payload ok=%v, accepted %d, want %d", bytes.Equal(got, payload), len(acc), tc.accepted)
 		})
 	}
 }
@@ -94,45 +87,34 @@ func TestVerifyEnvelopeRejectsABadSignatureByATrustedKey(t *testing.T) {
 	// Threshold 1 is met by the P-384 signature, but the P-256 one is forged.
 	_, _, err := VerifyEnvelope(env, []TrustedKey{ta, tb}, 1)
 	want := "signature threshold not met by trusted keys: signatures[1] by trusted key abac e464 0287 fa01 a31a 5fca 26c2 87ee 9b7b 57f4 a347 b21a a497 cdc8 176f 9c39 (officer-b.pem) does not verify: the bundle was altered after signing"
-	if !errors.Is(err, ErrUntrusted) || err.Error() != want {
-		t.Fatalf("got  %v\nwant %s", err, want)
-	}
+	require.ErrorIs(t, err, ErrUntrusted, "got  %v\nwant %s", err, want)
+	require.Equal(t, want, err.Error(), "got  %v\nwant %s", err, want)
 }
 
 func TestVerifyEnvelopeAddSignatureLater(t *testing.T) {
 	payload := readVector(t, "payload/valid-symmetric.json")
 	env := sign(t, payload, keys.Signer(t, "test-signer-p384"))
 	trusted := []TrustedKey{trustOf(t, "test-signer-p384"), trustOf(t, "test-signer-rsa3072")}
-	if _, _, err := VerifyEnvelope(env, trusted, 2); !errors.Is(err, ErrUntrusted) {
-		t.Fatalf("one signature met threshold 2: %v", err)
-	}
-	if err := bundle.AddSignature(env, keys.Signer(t, "test-signer-rsa3072")); err != nil {
-		t.Fatal(err)
-	}
-	if err := bundle.AddSignature(env, keys.Signer(t, "test-signer-p384")); !errors.Is(err, bundle.ErrSignerKey) {
-		t.Fatalf("second signature by the same key: %v", err)
-	}
+	_, _, err := VerifyEnvelope(env, trusted, 2)
+	require.ErrorIs(t, err, ErrUntrusted, "one signature met threshold 2: %v", err)
+	err = bundle.AddSignature(env, keys.Signer(t, "test-signer-rsa3072"))
+	require.NoError(t, err)
+	err = bundle.AddSignature(env, keys.Signer(t, "test-signer-p384"))
+	require.ErrorIs(t, err, bundle.ErrSignerKey, "second signature by the same key: %v", err)
 	raw, err := bundle.MarshalEnvelope(env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	parsed, err := bundle.ParseEnvelope(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, acc, err := VerifyEnvelope(parsed, trusted, 2); err != nil || len(acc) != 2 {
-		t.Fatalf("2 of 2 after AddSignature: %v", err)
-	}
+	require.NoError(t, err)
+	_, acc, err := VerifyEnvelope(parsed, trusted, 2)
+	require.NoError(t, err, "2 of 2 after AddSignature")
+	require.Len(t, acc, 2, "2 of 2 after AddSignature: %v", err)
 }
 
 func TestVerifyEnvelopeWrongPayloadType(t *testing.T) {
 	env, err := bundle.SignEnvelope("application/json", []byte("{}"), keys.Signer(t, "test-signer-p384"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := VerifyEnvelope(env, []TrustedKey{trustOf(t, "test-signer-p384")}, 1); !errors.Is(err, bundle.ErrMalformed) {
-		t.Fatalf("got %v", err)
-	}
+	require.NoError(t, err)
+	_, _, err = VerifyEnvelope(env, []TrustedKey{trustOf(t, "test-signer-p384")}, 1)
+	require.ErrorIs(t, err, bundle.ErrMalformed, "got %v", err)
 }
 
 // dupSig repeats an envelope's first signature (ParseEnvelope refuses this;

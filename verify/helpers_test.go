@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
+	"github.com/stretchr/testify/require"
 )
 
 // The vectors and published test keys of package bundle are reused here.
@@ -21,36 +21,28 @@ var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 func readVector(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(vectors, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
 func trustOf(t testing.TB, name string) TrustedKey {
 	t.Helper()
 	k, err := LoadTrust(keys.PublicPEM(t, name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }
 
 func validParams(t testing.TB, name string) *bundle.Params {
 	t.Helper()
 	p, err := bundle.ParseParams(readVector(t, "params/"+name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
 func validPayload(t testing.TB, name string) *bundle.ImportPayload {
 	t.Helper()
 	p, err := bundle.ParseImportPayload(readVector(t, "payload/"+name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
@@ -59,24 +51,11 @@ func validPayload(t testing.TB, name string) *bundle.ImportPayload {
 func wantErr(t *testing.T, err, sentinel error, msg string) {
 	t.Helper()
 	if sentinel == nil {
-		if err != nil {
-			t.Fatalf("want success, got:\n%v", err)
-		}
+		require.NoError(t, err, "want success, got:\n%v", err)
 		return
 	}
-	if !errors.Is(err, sentinel) {
-		t.Fatalf("want %v, got:\n%v", sentinel, err)
+	require.ErrorIs(t, err, sentinel, "want %v, got:\n%v", sentinel, err)
+	if msg != "" {
+		require.Contains(t, strings.Split(err.Error(), "\n"), msg, "want the line\n  %s\ngot:\n%v", msg, err)
 	}
-	if msg != "" && !contains(strings.Split(err.Error(), "\n"), msg) {
-		t.Fatalf("want the line\n  %s\ngot:\n%v", msg, err)
-	}
-}
-
-func contains(lines []string, s string) bool {
-	for _, l := range lines {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }

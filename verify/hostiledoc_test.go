@@ -5,15 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // docs/HOSTILE-INPUT.md lists every corpus file with its exact error: a new
 // vector that is not in the table fails here (regenerate the appendix).
 func TestHostileInputDocListsEveryCorpusFile(t *testing.T) {
 	doc, err := os.ReadFile("../docs/HOSTILE-INPUT.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n := 0
 	for _, pattern := range []string{
 		"../bundle/testdata/*/invalid-*.json",
@@ -21,9 +22,7 @@ func TestHostileInputDocListsEveryCorpusFile(t *testing.T) {
 		"../kmsimport/testdata/receipt/invalid-*.json",
 	} {
 		files, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, f := range files {
 			n++
 			rel := strings.TrimPrefix(f, "../")
@@ -31,16 +30,10 @@ func TestHostileInputDocListsEveryCorpusFile(t *testing.T) {
 				rel = "verify/" + f
 			}
 			want, err := os.ReadFile(strings.TrimSuffix(strings.TrimSuffix(f, ".json"), ".pem") + ".err")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			row := "| `" + rel + "` | " + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSuffix(string(want), "\n"), "|", `\|`), "\n", " ⏎ ") + " |"
-			if !strings.Contains(string(doc), row) {
-				t.Errorf("docs/HOSTILE-INPUT.md lacks the row for %s:\n%s", rel, row)
-			}
+			assert.Contains(t, string(doc), row, "docs/HOSTILE-INPUT.md lacks the row for %s:\n%s", rel, row)
 		}
 	}
-	if n < 100 {
-		t.Fatalf("only %d corpus files found", n)
-	}
+	require.GreaterOrEqual(t, n, 100, "only %d corpus files found", n)
 }

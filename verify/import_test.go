@@ -8,22 +8,21 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckImportValidVectors(t *testing.T) {
 	for _, name := range []string{"valid-symmetric.json", "valid-three-entries.json"} {
-		if err := CheckImport(validPayload(t, name), now); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
+		err := CheckImport(validPayload(t, name), now)
+		assert.NoError(t, err, "%s", name)
 	}
 }
 
 func TestCheckImport(t *testing.T) {
 	// Entries of valid-three-entries.json: 0 SYMMETRIC_DEFAULT, 1 HMAC_256, 2 ECC_NIST_P384.
 	p256DER, err := x509.MarshalPKIXPublicKey(keys.Signer(t, "test-signer-p256").Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cases := []struct {
 		name     string
 		edit     func(e []bundle.ImportEntry)

@@ -1,13 +1,13 @@
 package verify
 
 import (
-	"errors"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/transcript"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // OpenImport runs every check asked for and reports every problem at once,
@@ -16,16 +16,17 @@ func TestOpenImport(t *testing.T) {
 	data := readVector(t, "envelope/valid-p384.json")
 	p384 := trustOf(t, "test-signer-p384")
 	o, err := OpenImport(OpenRequest{Bundle: data, Trusted: []TrustedKey{p384}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.BundleSHA256 != bundle.SHA256Hex(data) || o.PayloadSHA256 != bundle.SHA256Hex(o.Raw) || len(o.TrustedBy) != 1 || o.TrustedBy[0].KeyID != p384.KeyID || len(o.Payload.Entries) == 0 || o.Transcript != nil {
-		t.Fatalf("opened %+v", o)
-	}
+	require.NoError(t, err)
+	require.Equal(t, bundle.SHA256Hex(data), o.BundleSHA256, "opened %+v", o)
+	require.Equal(t, bundle.SHA256Hex(o.Raw), o.PayloadSHA256, "opened %+v", o)
+	require.Len(t, o.TrustedBy, 1, "opened %+v", o)
+	require.Equal(t, p384.KeyID, o.TrustedBy[0].KeyID, "opened %+v", o)
+	require.NotEmpty(t, o.Payload.Entries, "opened %+v", o)
+	require.Nil(t, o.Transcript, "opened %+v", o)
 	// Unverified: no Trusted, no TrustedBy.
-	if o, err := OpenImport(OpenRequest{Bundle: data}); err != nil || o.TrustedBy != nil {
-		t.Fatalf("without trust: %+v, %v", o, err)
-	}
+	o, err = OpenImport(OpenRequest{Bundle: data})
+	require.NoError(t, err, "without trust: %+v, %v", o, err)
+	require.Nil(t, o.TrustedBy, "without trust: %+v, %v", o, err)
 
 	other := trustOf(t, "test-signer-p256")
 	late := o.Payload.Entries[0].ParametersValidTo.Add(time.Hour)
@@ -34,17 +35,15 @@ func TestOpenImport(t *testing.T) {
 	for _, p := range Problems(err) {
 		parts = append(parts, p.Part)
 	}
-	if want := []Part{PartSignatures, PartRules, PartParams, PartTranscript}; !slices.Equal(parts, want) {
-		t.Fatalf("parts %v, want %v: %v", parts, want, err)
-	}
+	want := []Part{PartSignatures, PartRules, PartParams, PartTranscript}
+	require.Equal(t, want, parts, "parts %v, want %v: %v", parts, want, err)
 	for _, want := range []error{ErrUntrusted, ErrParamsExpired, ErrBinding, transcript.ErrBroken} {
-		if !errors.Is(err, want) {
-			t.Errorf("%v is not %v", err, want)
-		}
+		assert.ErrorIs(t, err, want, "%v is not %v", err, want)
 	}
 
 	_, err = OpenImport(OpenRequest{Bundle: []byte("{}"), Trusted: []TrustedKey{other}, Params: []byte("{}"), Transcript: []byte("{}")})
-	if ps := Problems(err); len(ps) != 1 || ps[0].Part != PartBundle || !errors.Is(err, bundle.ErrMalformed) {
-		t.Fatalf("not a bundle: %v", err)
-	}
+	ps := Problems(err)
+	require.Len(t, ps, 1, "not a bundle: %v", err)
+	require.Equal(t, PartBundle, ps[0].Part, "not a bundle: %v", err)
+	require.ErrorIs(t, err, bundle.ErrMalformed, "not a bundle: %v", err)
 }

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,13 +9,14 @@ import (
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/kmsrules"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckParamsValidVectors(t *testing.T) {
 	for _, name := range []string{"valid-one-entry.json", "valid-three-entries.json"} {
-		if err := CheckParams(validParams(t, name), now); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
+		err := CheckParams(validParams(t, name), now)
+		assert.NoError(t, err, "%s", name)
 	}
 }
 
@@ -74,13 +74,10 @@ func TestCheckParamsReportsEveryProblem(t *testing.T) {
 	p.Entries[2].ParametersValidTo = now
 	err := CheckParams(p, now)
 	for _, s := range []error{ErrInconsistent, kmsrules.ErrAlgorithmNotAllowed, ErrParamsExpired} {
-		if !errors.Is(err, s) {
-			t.Errorf("missing %v in:\n%v", s, err)
-		}
+		assert.ErrorIs(t, err, s, "missing %v in:\n%v", s, err)
 	}
-	if n := len(strings.Split(err.Error(), "\n")); n != 3 {
-		t.Errorf("want 3 problems, got %d:\n%v", n, err)
-	}
+	n := len(strings.Split(err.Error(), "\n"))
+	assert.Equal(t, 3, n, "want 3 problems, got %d:\n%v", n, err)
 }
 
 // FuzzCheckParams: parameters that parse never make the semantic checks
@@ -91,16 +88,12 @@ func FuzzCheckParams(f *testing.F) {
 		files, _ := filepath.Glob(dir + "/*.json")
 		for _, file := range files {
 			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
+			require.NoError(f, err)
 			f.Add(data)
 			n++
 		}
 	}
-	if n == 0 {
-		f.Fatal("empty seed corpus")
-	}
+	require.NotZero(f, n, "empty seed corpus")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if p, err := bundle.ParseParams(data); err == nil {
 			_ = CheckParams(p, now)

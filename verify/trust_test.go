@@ -8,27 +8,25 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func pubPEM(t *testing.T, pub any) []byte {
 	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
 func TestLoadTrust(t *testing.T) {
 	for name, alg := range map[string]string{"test-signer-p384": "ECDSA_P384", "test-signer-p256": "ECDSA_P256", "test-signer-rsa3072": "RSA_PSS_3072"} {
 		k := trustOf(t, name)
-		if k.Algorithm != alg || len(k.KeyID) != 64 {
-			t.Errorf("%s: %+v", name, k)
-		}
+		assert.Equal(t, alg, k.Algorithm, "%s: %+v", name, k)
+		assert.Len(t, k.KeyID, 64, "%s: %+v", name, k)
 	}
 	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	rsa2048, _ := rsa.GenerateKey(rand.Reader, 2048)
@@ -50,11 +48,9 @@ func TestLoadTrust(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := LoadTrust(c.pem)
-			if !errors.Is(err, ErrTrustKey) {
-				t.Fatalf("want ErrTrustKey, got %v", err)
-			}
-			if c.msg != "" && err.Error() != c.msg {
-				t.Fatalf("got  %s\nwant %s", err, c.msg)
+			require.ErrorIs(t, err, ErrTrustKey, "want ErrTrustKey, got %v", err)
+			if c.msg != "" {
+				require.Equal(t, c.msg, err.Error())
 			}
 		})
 	}
@@ -64,22 +60,18 @@ func TestLoadTrustFilesReportsEveryBadFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(vectors, "keys/test-signer-p384.pub.pem")
 	bad := filepath.Join(dir, "bad.pem")
-	if err := os.WriteFile(bad, []byte("nope"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	err := os.WriteFile(bad, []byte("nope"), 0o600)
+	require.NoError(t, err)
 	missing := filepath.Join(dir, "missing.pem")
-	_, err := LoadTrustFiles(good, bad, missing)
-	if !errors.Is(err, ErrTrustKey) || !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("want both problems, got %v", err)
-	}
-	if !strings.Contains(err.Error(), bad+": trusted key") || !strings.Contains(err.Error(), missing) {
-		t.Fatalf("messages do not name the files: %v", err)
-	}
+	_, err = LoadTrustFiles(good, bad, missing)
+	require.ErrorIs(t, err, ErrTrustKey, "want both problems, got %v", err)
+	require.ErrorIs(t, err, os.ErrNotExist, "want both problems, got %v", err)
+	require.Contains(t, err.Error(), bad+": trusted key", "messages do not name the files: %v", err)
+	require.Contains(t, err.Error(), missing, "messages do not name the files: %v", err)
 	keys, err := LoadTrustFiles(good, good)
-	if err != nil || len(keys) != 2 || keys[0].Source != good {
-		t.Fatalf("LoadTrustFiles(good, good) = %v, %v", keys, err)
-	}
-	if _, err := LoadTrustFiles(); !errors.Is(err, ErrTrustKey) {
-		t.Fatalf("no files: %v", err)
-	}
+	require.NoError(t, err, "LoadTrustFiles(good, good) = %v, %v", keys, err)
+	require.Len(t, keys, 2, "LoadTrustFiles(good, good) = %v, %v", keys, err)
+	require.Equal(t, good, keys[0].Source, "LoadTrustFiles(good, good) = %v, %v", keys, err)
+	_, err = LoadTrustFiles()
+	require.ErrorIs(t, err, ErrTrustKey, "no files: %v", err)
 }

@@ -1,18 +1,18 @@
 package verify
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func trustCorpus(t testing.TB) []string {
 	files, err := filepath.Glob(filepath.Join("testdata", "trust", "*.pem"))
-	if err != nil || len(files) < 5 {
-		t.Fatalf("testdata/trust: %d files, %v", len(files), err)
-	}
+	require.NoError(t, err, "testdata/trust: %d files, %v", len(files), err)
+	require.GreaterOrEqual(t, len(files), 5, "testdata/trust: %d files, %v", len(files), err)
 	return files
 }
 
@@ -24,17 +24,14 @@ func TestTrustCorpus(t *testing.T) {
 			keys, err := LoadTrustFiles(f)
 			want, rerr := os.ReadFile(strings.TrimSuffix(f, ".pem") + ".err")
 			if strings.HasPrefix(filepath.Base(f), "valid-") {
-				if rerr == nil || err != nil || len(keys) != 1 {
-					t.Fatalf("valid trust file: %v (.err present: %v)", err, rerr == nil)
-				}
+				require.Error(t, rerr, "valid trust file: %v (.err present: %v)", err, rerr == nil)
+				require.NoError(t, err, "valid trust file: %v (.err present: %v)", err, rerr == nil)
+				require.Len(t, keys, 1, "valid trust file: %v (.err present: %v)", err, rerr == nil)
 				return
 			}
-			if rerr != nil {
-				t.Fatal(rerr)
-			}
-			if !errors.Is(err, ErrTrustKey) || err.Error() != f+": "+strings.TrimSuffix(string(want), "\n") {
-				t.Fatalf("got  %v\nwant %s: %s", err, f, want)
-			}
+			require.NoError(t, rerr)
+			require.ErrorIs(t, err, ErrTrustKey, "got  %v\nwant %s: %s", err, f, want)
+			require.Equal(t, f+": "+strings.TrimSuffix(string(want), "\n"), err.Error(), "got  %v\nwant %s: %s", err, f, want)
 		})
 	}
 }
@@ -42,13 +39,12 @@ func TestTrustCorpus(t *testing.T) {
 // An oversized trust file is refused without reading it all.
 func TestTrustFileOversized(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "big.pem")
-	if err := os.WriteFile(p, make([]byte, 64<<10+1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err := LoadTrustFiles(p)
-	if want := p + ": trusted key is not acceptable: larger than 64 KiB"; !errors.Is(err, ErrTrustKey) || err.Error() != want {
-		t.Fatalf("got  %v\nwant %s", err, want)
-	}
+	err := os.WriteFile(p, make([]byte, 64<<10+1), 0o644)
+	require.NoError(t, err)
+	_, err = LoadTrustFiles(p)
+	want := p + ": trusted key is not acceptable: larger than 64 KiB"
+	require.ErrorIs(t, err, ErrTrustKey, "got  %v\nwant %s", err, want)
+	require.Equal(t, want, err.Error(), "got  %v\nwant %s", err, want)
 }
 
 // FuzzLoadTrust: no PEM input panics; an accepted key is a signer type
@@ -56,21 +52,17 @@ func TestTrustFileOversized(t *testing.T) {
 func FuzzLoadTrust(f *testing.F) {
 	for _, file := range trustCorpus(f) {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k, err := LoadTrust(data)
 		if err != nil {
-			if !errors.Is(err, ErrTrustKey) {
-				t.Fatalf("not ErrTrustKey: %v", err)
-			}
+			require.ErrorIs(t, err, ErrTrustKey, "not ErrTrustKey: %v", err)
 			return
 		}
-		if _, err := signerAlgorithm(k.Public); err != nil || len(k.KeyID) != 64 {
-			t.Fatalf("accepted an unusable key: %v", err)
-		}
+		_, err = signerAlgorithm(k.Public)
+		require.NoError(t, err, "accepted an unusable key")
+		require.Len(t, k.KeyID, 64, "accepted an unusable key: %v", err)
 	})
 }

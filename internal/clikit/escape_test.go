@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEscape(t *testing.T) {
@@ -19,9 +22,8 @@ func TestEscape(t *testing.T) {
 		"c1\u009bcontrol":    `c1\u009bcontrol`,
 		`back\slash`:         `back\slash`,
 	} {
-		if got := Escape(in); got != want {
-			t.Errorf("escape(%q) = %s, want %s", in, got, want)
-		}
+		got := Escape(in)
+		assert.Equal(t, want, got, "escape(%q) = %s, want %s", in, got, want)
 	}
 }
 
@@ -30,12 +32,10 @@ func TestEscapeJSONKeepsJSON(t *testing.T) {
 	b, _ := json.Marshal(in)
 	out := EscapeJSON(b)
 	var back map[string]string
-	if err := json.Unmarshal(out, &back); err != nil || back["label"] != in["label"] {
-		t.Fatalf("escapeJSON changed the value: %s (%v)", out, err)
-	}
-	if string(out) != `{"label":"a\u202eb\u2066c\udb40\udc01d é"}` {
-		t.Fatalf("escapeJSON = %s", out)
-	}
+	err := json.Unmarshal(out, &back)
+	require.NoError(t, err, "escapeJSON changed the value: %s (%v)", out, err)
+	require.Equal(t, in["label"], back["label"], "escapeJSON changed the value: %s (%v)", out, err)
+	require.Equal(t, `{"label":"a\u202eb\u2066c\udb40\udc01d é"}`, string(out), "escapeJSON = %s", out)
 }
 
 // Field escapes the name as well as the value: a name may be data, such as a
@@ -43,7 +43,6 @@ func TestEscapeJSONKeepsJSON(t *testing.T) {
 func TestFieldEscapesNameAndValue(t *testing.T) {
 	var b bytes.Buffer
 	Field(&b, 2, "material evil\x1b[2J\nline2", "CURRENT\u202e\r\nline3")
-	if want := `  material evil\x1b[2J\nline2: CURRENT\u202e\r\nline3` + "\n"; b.String() != want {
-		t.Fatalf("Field wrote %q, want %q", b.String(), want)
-	}
+	want := `  material evil\x1b[2J\nline2: CURRENT\u202e\r\nline3` + "\n"
+	require.Equal(t, want, b.String(), "Field wrote %q, want %q", b.String(), want)
 }

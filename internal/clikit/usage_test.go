@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestExitCode(t *testing.T) {
@@ -16,22 +19,21 @@ func TestExitCode(t *testing.T) {
 		{Usagef("--threshold %q: want a whole number", "two"), ExitUsage},
 		{fmt.Errorf("wrap: %w", Usagef("--key is required")), ExitUsage},
 	} {
-		if got := ExitCode(c.err); got != c.want {
-			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)
-		}
+		got := ExitCode(c.err)
+		assert.Equal(t, c.want, got, "ExitCode(%v) = %d, want %d", c.err, got, c.want)
 	}
 }
 
 // Threshold is the one reader of --threshold and --params-threshold.
 func TestThreshold(t *testing.T) {
-	if k, err := Threshold("--threshold", "2"); k != 2 || err != nil {
-		t.Fatalf("Threshold(2) = %d, %v", k, err)
-	}
+	k, err := Threshold("--threshold", "2")
+	require.Equal(t, 2, k, "Threshold(2) = %d, %v", k, err)
+	require.NoError(t, err, "Threshold(2) = %d, %v", k, err)
 	for _, bad := range []string{"0", "-1", "", "two", "1.5", " 1"} {
 		_, err := Threshold("--params-threshold", bad)
 		want := `--params-threshold "` + bad + `": want a whole number of at least 1`
-		if !IsUsage(err) || err.Error() != want {
-			t.Errorf("Threshold(%q): %v, want usage error %q", bad, err, want)
+		if assert.True(t, IsUsage(err), "Threshold(%q): %v, want usage error %q", bad, err, want) {
+			assert.Equal(t, want, err.Error(), "Threshold(%q): %v, want usage error %q", bad, err, want)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Case is one line: an input and the exact error it must produce ("" for
@@ -21,9 +23,7 @@ type Case struct{ In, Want string }
 func Read(t testing.TB, path string) []Case {
 	t.Helper()
 	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	var out []Case
 	sc := bufio.NewScanner(f)
@@ -35,16 +35,13 @@ func Read(t testing.TB, path string) []Case {
 		a, b, ok := strings.Cut(line, "\t")
 		in, err1 := strconv.Unquote(a)
 		want, err2 := strconv.Unquote(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s:%d: want \"input\"<TAB>\"exact error\"", path, n)
-		}
+		require.True(t, ok, "%s:%d: want \"input\"<TAB>\"exact error\"", path, n)
+		require.NoError(t, err1, "%s:%d: want \"input\"<TAB>\"exact error\"", path, n)
+		require.NoError(t, err2, "%s:%d: want \"input\"<TAB>\"exact error\"", path, n)
 		out = append(out, Case{in, want})
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s: empty corpus", path)
-	}
+	err = sc.Err()
+	require.NoError(t, err, "%s", path)
+	require.NotEmpty(t, out, "%s: empty corpus", path)
 	return out
 }

@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Signers are the signing test keys, by file stem.
@@ -29,16 +31,12 @@ const regenerate = "run go test ./bundle -run TestGenerateVectors -update"
 func Dir(t testing.TB) string {
 	t.Helper()
 	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("keys: %v", err)
-	}
+	require.NoError(t, err, "keys")
 	for dir := wd; ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			return filepath.Join(dir, "bundle", "testdata", "keys")
 		}
-		if filepath.Dir(dir) == dir {
-			t.Fatalf("keys: no go.mod above %s", wd)
-		}
+		require.NotEqual(t, dir, filepath.Dir(dir), "keys: no go.mod above %s", wd)
 	}
 }
 
@@ -46,9 +44,7 @@ func Dir(t testing.TB) string {
 func File(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(Dir(t), name))
-	if err != nil {
-		t.Fatalf("test key %s: %v (%s)", name, err, regenerate)
-	}
+	require.NoError(t, err, "test key %s: %v (%s)", name, err, regenerate)
 	return b
 }
 
@@ -58,9 +54,7 @@ func File(t testing.TB, name string) []byte {
 func Signer(t testing.TB, name string) crypto.Signer {
 	t.Helper()
 	s, err := ParseSigner(File(t, name+".key.pem"))
-	if err != nil {
-		t.Fatalf("test key %s: %v", name, err)
-	}
+	require.NoError(t, err, "test key %s", name)
 	return s
 }
 
@@ -94,9 +88,8 @@ func WrappingDER(t testing.TB, bits int) []byte {
 	t.Helper()
 	name := fmt.Sprintf("wrap-rsa%d.pub.pem", bits)
 	block, _ := pem.Decode(File(t, name))
-	if block == nil || block.Type != "PUBLIC KEY" {
-		t.Fatalf("test key %s: no PUBLIC KEY PEM block", name)
-	}
+	require.NotNil(t, block, "test key %s: no PUBLIC KEY PEM block", name)
+	require.Equal(t, "PUBLIC KEY", block.Type, "test key %s: no PUBLIC KEY PEM block", name)
 	return block.Bytes
 }
 

@@ -1,11 +1,12 @@
 package keys
 
 import (
-	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestSignersLoad: every signing test key loads, and its public file holds
@@ -14,16 +15,11 @@ func TestSignersLoad(t *testing.T) {
 	for _, name := range Signers {
 		s := Signer(t, name)
 		block, _ := pem.Decode(PublicPEM(t, name))
-		if block == nil || block.Type != "PUBLIC KEY" {
-			t.Fatalf("%s: public file is not a PUBLIC KEY PEM", name)
-		}
+		require.NotNil(t, block, "%s: public file is not a PUBLIC KEY PEM", name)
+		require.Equal(t, "PUBLIC KEY", block.Type, "%s: public file is not a PUBLIC KEY PEM", name)
 		der, err := x509.MarshalPKIXPublicKey(s.Public())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(der, block.Bytes) {
-			t.Fatalf("%s: public file does not match the private key", name)
-		}
+		require.NoError(t, err)
+		require.Equal(t, block.Bytes, der, "%s: public file does not match the private key", name)
 	}
 }
 
@@ -31,25 +27,21 @@ func TestSignersLoad(t *testing.T) {
 func TestWrappingKeys(t *testing.T) {
 	for _, bits := range []int{2048, 3072, 4096} {
 		k, err := x509.ParsePKIXPublicKey(WrappingDER(t, bits))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, ok := k.(*rsa.PublicKey); !ok || r.N.BitLen() != bits {
-			t.Fatalf("wrap-rsa%d: %T", bits, k)
-		}
+		require.NoError(t, err)
+		r, ok := k.(*rsa.PublicKey)
+		require.True(t, ok, "wrap-rsa%d: %T", bits, k)
+		require.Equal(t, bits, r.N.BitLen(), "wrap-rsa%d: %T", bits, k)
 	}
 }
 
 // TestMaterial: the same seed gives the same bytes, another seed others.
 func TestMaterial(t *testing.T) {
 	a, b := Material("one", 32), Material("two", 32)
-	if len(a) != 32 || !bytes.Equal(a, Material("one", 32)) || bytes.Equal(a, b) {
-		t.Fatalf("Material: %x, %x", a, b)
-	}
+	require.Len(t, a, 32, "Material: %x, %x", a, b)
+	require.Equal(t, Material("one", 32), a, "Material: %x, %x", a, b)
+	require.NotEqual(t, b, a, "Material: %x, %x", a, b)
 	defer func() {
-		if recover() == nil {
-			t.Fatal("Material(65) did not refuse")
-		}
+		require.NotNil(t, recover(), "Material(65) did not refuse")
 	}()
 	Material("one", 65)
 }

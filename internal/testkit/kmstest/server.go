@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The emulator and the identity it is started with.
@@ -79,9 +81,7 @@ var startedRE = regexp.MustCompile(`Local KMS started on [^ ]*:([0-9]+)`)
 func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := Binary()
-	if err != nil {
-		t.Fatalf("kmstest: %v", err)
-	}
+	require.NoError(t, err, "kmstest")
 	s := &Server{Account: Account, Region: Region, DataDir: t.TempDir(), log: &syncBuffer{}}
 	cmd := exec.Command(bin)
 	// PORT=0: the emulator binds a free port itself and logs it, so there is no
@@ -95,9 +95,8 @@ func Start(t testing.TB) *Server {
 	)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("kmstest: start %s: %v", bin, err)
-	}
+	err = cmd.Start()
+	require.NoError(t, err, "kmstest: start %s", bin)
 	s.cmd = cmd
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); _ = pw.Close(); close(exited) }()
@@ -127,18 +126,15 @@ func Start(t testing.TB) *Server {
 
 	select {
 	case port, ok := <-portCh:
-		if !ok {
-			t.Fatalf("kmstest: local-kms exited before listening:\n%s", s.log.String())
-		}
+		require.True(t, ok, "kmstest: local-kms exited before listening:\n%s", s.log.String())
 		s.Port = port
 	case <-time.After(60 * time.Second):
-		t.Fatalf("kmstest: local-kms did not report its port within 60s:\n%s", s.log.String())
+		require.FailNow(t, "kmstest: local-kms did not report its port within 60s", "%s", s.log.String())
 	}
 	// It listens on every interface; tests only ever talk to loopback.
 	s.URL = "http://" + net.JoinHostPort("127.0.0.1", s.Port)
-	if err := waitReady(s.URL, exited); err != nil {
-		t.Fatalf("kmstest: %v\n%s", err, s.log.String())
-	}
+	err = waitReady(s.URL, exited)
+	require.NoError(t, err, "kmstest: %v\n%s", err, s.log.String())
 	return s
 }
 

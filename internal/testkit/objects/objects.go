@@ -7,6 +7,8 @@ package objects
 import (
 	"crypto/rsa"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Counter counts the objects a session can see (token and session
@@ -26,9 +28,7 @@ type Wrapper[K, M any] interface {
 func Count(t testing.TB, tok Counter) int {
 	t.Helper()
 	n, err := tok.ObjectCount()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return n
 }
 
@@ -38,8 +38,7 @@ func WrapCounted[K, M any](t testing.TB, tok Wrapper[K, M], k K, wk *rsa.PublicK
 	t.Helper()
 	before := Count(t, tok)
 	out, err := tok.Wrap(k, wk, m)
-	if after := Count(t, tok); after != before {
-		t.Fatalf("%v: %d objects before Wrap, %d after", m, before, after)
-	}
+	after := Count(t, tok)
+	require.Equal(t, before, after, "%v: %d objects before Wrap, %d after", m, before, after)
 	return out, err
 }

@@ -10,14 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func rsaKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return k
 }
 
@@ -26,13 +26,10 @@ func TestUnwrapOAEP(t *testing.T) {
 	msg := bytes.Repeat([]byte{0x42}, 32)
 	for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
 		blob, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, msg, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		got, err := UnwrapOAEP(k, h, blob)
-		if err != nil || !bytes.Equal(got, msg) {
-			t.Fatalf("%v: got %x, %v", h, got, err)
-		}
+		require.NoError(t, err, "%v: got %x, %v", h, got, err)
+		require.Equal(t, msg, got, "%v: got %x, %v", h, got, err)
 	}
 }
 
@@ -50,22 +47,15 @@ func TestUnwrapRSAAESWithOpenSSL(t *testing.T) {
 			in := filepath.Join(dir, "in")
 			out := filepath.Join(dir, "out")
 			os.WriteFile(in, material, 0o600)
-			if o, err := exec.Command("openssl", "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey),
-				"-iv", "A65959A6", "-in", in, "-out", out).CombinedOutput(); err != nil {
-				t.Fatalf("%v\n%s", err, o)
-			}
+			o, err := exec.Command("openssl", "enc", "-id-aes256-wrap-pad", "-K", hex.EncodeToString(aesKey),
+				"-iv", "A65959A6", "-in", in, "-out", out).CombinedOutput()
+			require.NoError(t, err, "%s", o)
 			kwp, _ := os.ReadFile(out)
-			if len(kwp) != (n+7)/8*8+8 {
-				t.Fatalf("KWP of %d bytes is %d bytes", n, len(kwp))
-			}
+			require.Len(t, kwp, (n+7)/8*8+8, "KWP of %d bytes is %d bytes", n, len(kwp))
 			rsaPart, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, aesKey, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got := UnwrapRSAAESWithOpenSSL(t, k, h, append(rsaPart, kwp...))
-			if !bytes.Equal(got, material) {
-				t.Fatalf("%v n=%d: unwrapped %d bytes, not the material", h, n, len(got))
-			}
+			require.Equal(t, material, got, "%v n=%d: unwrapped %d bytes, not the material", h, n, len(got))
 		}
 	}
 }
@@ -82,19 +72,14 @@ func TestUnwrapByName(t *testing.T) {
 	material := bytes.Repeat([]byte{0x5a}, 32)
 	for alg, h := range map[string]crypto.Hash{"RSAES_OAEP_SHA_1": crypto.SHA1, "RSAES_OAEP_SHA_256": crypto.SHA256} {
 		blob, err := rsa.EncryptOAEP(h.New(), rand.Reader, &k.PublicKey, material, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := Unwrap(t, k, alg, blob); !bytes.Equal(got, material) {
-			t.Fatalf("%s: unwrapped %x", alg, got)
-		}
+		require.NoError(t, err)
+		got := Unwrap(t, k, alg, blob)
+		require.Equal(t, material, got, "%s: unwrapped %x", alg, got)
 		var f fatals
-		if Unwrap(&f, k, "RSA_AES_KEY_WRAP"+alg[len("RSAES_OAEP"):], blob); len(f) != 1 {
-			t.Fatalf("an OAEP blob unwrapped as RSA-AES: %q", f)
-		}
+		Unwrap(&f, k, "RSA_AES_KEY_WRAP"+alg[len("RSAES_OAEP"):], blob)
+		require.Len(t, f, 1, "an OAEP blob unwrapped as RSA-AES: %q", f)
 	}
 	var f fatals
-	if Unwrap(&f, k, "RSAES_PKCS1_V1_5", []byte{1}); len(f) != 1 {
-		t.Fatalf("unknown algorithm: %q", f)
-	}
+	Unwrap(&f, k, "RSAES_PKCS1_V1_5", []byte{1})
+	require.Len(t, f, 1, "unknown algorithm: %q", f)
 }
