@@ -318,11 +318,7 @@ func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint, a
 // attrsAll reads every one of types in one call; ok is false when the
 // token did not give them all.
 func (t *Token) attrsAll(h pkcs11.ObjectHandle, types ...uint) (map[uint][]byte, bool) {
-	tmpl := make([]*pkcs11.Attribute, len(types))
-	for i, ty := range types {
-		tmpl[i] = pkcs11.NewAttribute(ty, nil)
-	}
-	got, err := t.p.GetAttributeValue(t.sh, h, tmpl)
+	got, err := t.getAttributes(h, types)
 	if err != nil || len(got) != len(types) {
 		return nil, false
 	}

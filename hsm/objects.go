@@ -35,18 +35,14 @@ func (t *Token) find(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
 // not reveal) are absent from the map. It never asks for CKA_VALUE of a key.
 func (t *Token) attrs(o pkcs11.ObjectHandle, types ...uint) map[uint][]byte {
 	out := make(map[uint][]byte, len(types))
-	tmpl := make([]*pkcs11.Attribute, len(types))
-	for i, ty := range types {
-		tmpl[i] = pkcs11.NewAttribute(ty, nil)
-	}
-	if got, err := t.p.GetAttributeValue(t.sh, o, tmpl); err == nil {
+	if got, err := t.getAttributes(o, types); err == nil {
 		for _, a := range got {
 			out[a.Type] = a.Value
 		}
 		return out
 	}
 	for _, ty := range types { // one at a time: some are missing
-		got, err := t.p.GetAttributeValue(t.sh, o, []*pkcs11.Attribute{pkcs11.NewAttribute(ty, nil)})
+		got, err := t.getAttributes(o, []uint{ty})
 		if err == nil && len(got) == 1 {
 			out[ty] = got[0].Value
 		}

@@ -240,7 +240,7 @@ func (s *signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	if err := s.signInit(mech); err != nil {
 		return nil, err
 	}
-	sig, err := s.t.p.Sign(s.t.sh, digest)
+	sig, err := s.t.sign(digest, maxModulus) // an RSA-3072 or ECDSA signature is shorter
 	if err != nil {
 		return nil, fmt.Errorf("C_Sign for signer %q: %w", s.label, err)
 	}
