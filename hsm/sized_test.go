@@ -1,0 +1,84 @@
+package hsm
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/aes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"testing"
+
+	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSizedCallsFallBack: where the caller-sized buffer is too small
+// (CKR_BUFFER_TOO_SMALL), C_Encrypt, C_Sign, C_WrapKey and
+// C_GetAttributeValue fall back to miekg's length query and give the same
+// answer as Go's own AES, HMAC and RSA-OAEP, and as miekg's read: an
+// unexpected size costs calls, never a wrong answer.
+func TestSizedCallsFallBack(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	key := bytes.Repeat([]byte{7}, 32)
+	knownSecret(t, tok, "aes", pkcs11.CKK_AES, key)
+	knownSecret(t, tok, "mac", pkcs11.CKK_SHA256_HMAC, key)
+	long := string(bytes.Repeat([]byte("L"), 700)) // longer than attrSize gives a label
+	knownSecret(t, tok, long, pkcs11.CKK_AES, key)
+	tok.mu.Lock()
+	defer tok.mu.Unlock()
+	handle := func(label string) pkcs11.ObjectHandle {
+		h, _, err := tok.keyHandle(label, nil)
+		require.NoError(t, err)
+		return h
+	}
+	aesH, macH, longH := handle("aes"), handle("mac"), handle(long)
+
+	m.reset(0)
+	require.NoError(t, tok.p.EncryptInit(tok.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_ECB, nil)}, aesH))
+	got, err := tok.encrypt(make([]byte, 16), 4)
+	require.NoError(t, err)
+	b, _ := aes.NewCipher(key)
+	want := make([]byte, 16)
+	b.Encrypt(want, want)
+	assert.Equal(t, want, got, "AES-ECB of a zero block after a too-small buffer")
+
+	require.NoError(t, tok.p.SignInit(tok.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_SHA256_HMAC, nil)}, macH))
+	got, err = tok.sign([]byte("data"), 4)
+	require.NoError(t, err)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("data"))
+	assert.Equal(t, mac.Sum(nil), got, "HMAC after a too-small buffer")
+
+	wk, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	pub, err := tok.wrappingPublic(&wk.PublicKey)
+	require.NoError(t, err)
+	defer tok.destroy(pub, nil)
+	c, _ := m.counts()
+	m.reset(0)
+	got, err = tok.wrapInto(oaepMech(crypto.SHA1), rawOAEP(crypto.SHA1), pub, aesH, 8)
+	require.NoError(t, err)
+	plain, err := rsa.DecryptOAEP(sha1.New(), nil, wk, got, nil)
+	require.NoError(t, err)
+	assert.Equal(t, key, plain, "RSA-OAEP wrap after a too-small buffer")
+	wc, _ := m.counts()
+
+	m.reset(0)
+	a, err := tok.getAttributes(longH, []uint{pkcs11.CKA_LABEL, pkcs11.CKA_KEY_TYPE})
+	require.NoError(t, err)
+	require.Len(t, a, 2)
+	assert.Equal(t, long, string(a[0].Value), "a label longer than its buffer")
+	kt, _ := ulong(a[1].Value)
+	assert.Equal(t, uint(pkcs11.CKK_AES), kt)
+	ac, _ := m.counts()
+
+	// Each: the caller-sized call, refused, then miekg's query and call.
+	assert.Equal(t, map[string]int{"C_EncryptInit": 1, "C_Encrypt": 3, "C_SignInit": 1, "C_Sign": 3, "C_CreateObject": 1}, c)
+	assert.Equal(t, map[string]int{"C_WrapKey": 3}, wc)
+	assert.Equal(t, map[string]int{"C_GetAttributeValue": 3}, ac)
+}
