@@ -20,8 +20,9 @@ import (
 
 // sizedP11 is the caller-sized calls, one C call each. A module loaded by
 // loadModule offers them (sizedCtx); the meter passes them on and counts
-// them as the C calls they are. A p11 without them (the fault injector, a
-// bare *pkcs11.Ctx) makes miekg's two calls.
+// them as the C calls they are, the fault injector fails them as the calls
+// they stand for. A p11 without them (a bare *pkcs11.Ctx) makes miekg's
+// two calls.
 type sizedP11 interface {
 	// WrapKeyInto is C_WrapKey with m (no parameter, or OAEP parameters)
 	// into size bytes.
