@@ -152,8 +152,9 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 // what describe reads of a secret key (and CKA_CHECK_VALUE) in one call,
 // which took read. Where that call fails (not a secret key, or a token
 // without CKA_CHECK_VALUE), or the search finds more than one object (a
-// key pair's public half carries the label too), it goes on as keyHandle
-// does; a is then nil.
+// key pair's public half carries the label too), it goes on as pickKey
+// does: a is then a private key's attributes (read: one object's read),
+// or nil.
 func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[uint][]byte, read time.Duration, err error) {
 	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)})
 	if err != nil {
@@ -167,8 +168,12 @@ func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[
 			return hs[0], c, a, time.Since(t0), nil
 		}
 	}
-	h, class, err = t.pickKey(label, hs)
-	return h, class, nil, 0, err
+	t0 := time.Now()
+	h, class, a, err = t.pickKey(label, hs)
+	if a != nil {
+		read = time.Since(t0) / time.Duration(len(hs)) // one read per object found
+	}
+	return h, class, a, read, err
 }
 
 // lookup strategies; forceLookup, set by tests, overrides the measurement.

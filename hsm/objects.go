@@ -33,11 +33,23 @@ func (t *Token) find(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
 
 // attrs reads the given attributes; ones the token does not have (or will
 // not reveal) are absent from the map. It never asks for CKA_VALUE of a key.
+// One call where the module is reached directly (it answers for every
+// attribute it can, sized.go); else, where some are missing, one call
+// per attribute.
 func (t *Token) attrs(o pkcs11.ObjectHandle, types ...uint) map[uint][]byte {
 	out := make(map[uint][]byte, len(types))
-	if got, err := t.getAttributes(o, types); err == nil {
+	got, err := t.getAttributes(o, types)
+	if err == nil {
 		for _, a := range got {
 			out[a.Type] = a.Value
+		}
+		return out
+	}
+	if partial(got, err) {
+		for _, a := range got {
+			if a.Value != nil {
+				out[a.Type] = a.Value
+			}
 		}
 		return out
 	}

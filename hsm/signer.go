@@ -137,12 +137,12 @@ func (t *Token) findSigner(label string) (Signer, error) {
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	switch kt {
 	case pkcs11.CKK_EC:
-		if err := t.describeEC(h, k, true); err != nil {
+		if err := t.describeEC(h, k, a, true); err != nil {
 			return nil, err
 		}
 		s.alg = map[string]string{"P-384": SignerECDSAP384, "P-256": SignerECDSAP256}[k.Curve]
 	case pkcs11.CKK_RSA:
-		if err := t.describeRSA(h, k); err != nil {
+		if err := t.describeRSA(h, k, a); err != nil {
 			return nil, err
 		}
 		if k.KeySpec == "RSA_3072" {

@@ -31,7 +31,9 @@ type sizedP11 interface {
 	SignInto(sh pkcs11.SessionHandle, msg []byte, size int) ([]byte, error)
 	// GetAttributeValueInto reads types in one call, each into a buffer
 	// of attrSize bytes; it answers as miekg's GetAttributeValue does
-	// (Value nil where the module gave none).
+	// (Value nil where the module gave none), except that with
+	// CKR_ATTRIBUTE_SENSITIVE or CKR_ATTRIBUTE_TYPE_INVALID it also
+	// returns the values the module gave (see partial).
 	GetAttributeValueInto(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, types []uint) ([]*pkcs11.Attribute, error)
 }
 
@@ -78,14 +80,22 @@ func (c *sizedCtx) GetAttributeValueInto(sh pkcs11.SessionHandle, o pkcs11.Objec
 		sizes[i] = attrSize(ty)
 	}
 	vals, rv := c.raw.GetAttributes(uint(sh), uint(o), types, sizes)
-	if rv != pkcs11.CKR_OK {
+	if vals == nil {
 		return nil, pkcs11.Error(rv)
 	}
 	out := make([]*pkcs11.Attribute, len(types))
 	for i, ty := range types {
 		out[i] = &pkcs11.Attribute{Type: ty, Value: vals[i]}
 	}
-	return out, nil
+	return out, rvErr(rv)
+}
+
+// partial tells a C_GetAttributeValue that answered for every attribute it
+// could (CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID; PKCS#11
+// v2.40 section 5.7 says the call must still have processed every
+// attribute), with got its answer, from a failure.
+func partial(got []*pkcs11.Attribute, err error) bool {
+	return got != nil && (ckr(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) || ckr(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID))
 }
 
 // attrSize is the buffer GetAttributeValueInto gives an attribute: enough

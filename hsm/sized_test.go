@@ -82,3 +82,48 @@ func TestSizedCallsFallBack(t *testing.T) {
 	assert.Equal(t, map[string]int{"C_WrapKey": 3}, wc)
 	assert.Equal(t, map[string]int{"C_GetAttributeValue": 3}, ac)
 }
+
+// plainP11 hides a module's caller-sized calls: miekg's two calls only.
+type plainP11 struct{ p11 }
+
+// TestSizedAnswersAsMiekg: every key on the token, listed and found by
+// label, is described the same through the caller-sized calls (one
+// C_GetAttributeValue per object that answers for every attribute it
+// can, an EC key's public point from the public half its label search
+// found) as through miekg's length queries with an attribute at a time
+// where some are missing and a search by CKA_ID for the EC point.
+func TestSizedAnswersAsMiekg(t *testing.T) {
+	tok, _ := openTest(t)
+	var labels []string
+	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_512", "ECC_NIST_P256", "ECC_NIST_P384", "RSA_2048"} {
+		k, err := tok.GenerateKey("k-"+spec, specParams(t, spec))
+		require.NoError(t, err)
+		labels = append(labels, k.Label)
+	}
+	_, err := tok.GenerateSigner("signer", SignerECDSAP384)
+	require.NoError(t, err)
+	labels = append(labels, "signer")
+	answers := func() ([]Key, []*Key) {
+		list, err := tok.ListKeys()
+		require.NoError(t, err)
+		var found []*Key
+		for _, l := range labels {
+			k, err := tok.FindKey(l)
+			require.NoError(t, err, l)
+			found = append(found, k)
+		}
+		return list, found
+	}
+	_, ok := tok.sized()
+	require.True(t, ok, "a module loaded by Open has the caller-sized calls")
+	list, found := answers()
+	tok.p = plainP11{tok.p}
+	_, ok = tok.sized()
+	require.False(t, ok)
+	wantList, wantFound := answers()
+	assert.Equal(t, wantList, list)
+	assert.Equal(t, wantFound, found)
+	for _, k := range found {
+		assert.NotEmpty(t, k.CheckValue, k.Label)
+	}
+}

@@ -230,8 +230,11 @@ func (l *Lib) into(size int, f func(*C.CK_BYTE, *C.CK_ULONG) C.CK_RV) (out []byt
 
 // GetAttributes is C_GetAttributeValue of types in one call, the i-th
 // into a buffer of sizes[i] bytes. vals[i] is nil where the module gave
-// no value (CK_UNAVAILABLE_INFORMATION). On CKR_BUFFER_TOO_SMALL, or any
-// return value but CKR_OK, vals is nil.
+// no value (CK_UNAVAILABLE_INFORMATION). CKR_ATTRIBUTE_SENSITIVE and
+// CKR_ATTRIBUTE_TYPE_INVALID come with the values the module did give:
+// PKCS#11 v2.40 (section 5.7, C_GetAttributeValue) says they are not true
+// errors, and that the module must have processed every attribute. On
+// CKR_BUFFER_TOO_SMALL, or any other return value, vals is nil.
 func (l *Lib) GetAttributes(session, object uint, types []uint, sizes []int) (vals [][]byte, rv uint) {
 	n := len(types)
 	if n == 0 || len(sizes) != n {
@@ -262,7 +265,7 @@ func (l *Lib) GetAttributes(session, object uint, types []uint, sizes []int) (va
 		at += sizes[i]
 	}
 	r := C.p11raw_getattrs(l.fl, C.CK_SESSION_HANDLE(session), C.CK_OBJECT_HANDLE(object), C.CK_ULONG(n), ctypes, buf, off, lens)
-	if r != C.CKR_OK {
+	if r != C.CKR_OK && r != C.CKR_ATTRIBUTE_SENSITIVE && r != C.CKR_ATTRIBUTE_TYPE_INVALID {
 		return nil, uint(r)
 	}
 	vals = make([][]byte, n)
@@ -275,5 +278,5 @@ func (l *Lib) GetAttributes(session, object uint, types []uint, sizes []int) (va
 		}
 		vals[i] = C.GoBytes(unsafe.Add(unsafe.Pointer(buf), int(co[i])), C.int(cl[i]))
 	}
-	return vals, 0
+	return vals, uint(r)
 }
