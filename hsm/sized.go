@@ -93,9 +93,47 @@ func (c *sizedCtx) GetAttributeValueInto(sh pkcs11.SessionHandle, o pkcs11.Objec
 // partial tells a C_GetAttributeValue that answered for every attribute it
 // could (CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID; PKCS#11
 // v2.40 section 5.7 says the call must still have processed every
-// attribute), with got its answer, from a failure.
+// attribute), with got its answer, from a failure. An attribute the module
+// gave no value for is then absent, except where it may instead not have
+// fitted its buffer: the standard lets a module that meets both a missing
+// attribute and a buffer too small return either error, and marks both
+// attributes alike. So a missing attribute that every such object has
+// (a label, an id), or one of variable length the answer does not explain
+// (CKA_MODULUS of a key that is not RSA, CKA_EC_PARAMS or CKA_EC_POINT of
+// one that is not EC, CKA_EC_POINT of an object that is not a public key),
+// makes the answer unusable, and the caller reads as if there were no
+// caller-sized calls. A CK_ULONG or CK_BBOOL always fits its buffer.
 func partial(got []*pkcs11.Attribute, err error) bool {
-	return got != nil && (ckr(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) || ckr(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID))
+	if got == nil || !(ckr(err, pkcs11.CKR_ATTRIBUTE_SENSITIVE) || ckr(err, pkcs11.CKR_ATTRIBUTE_TYPE_INVALID)) {
+		return false
+	}
+	val := map[uint][]byte{}
+	for _, a := range got {
+		val[a.Type] = a.Value
+	}
+	kt, ktOK := ulong(val[pkcs11.CKA_KEY_TYPE])
+	class, classOK := ulong(val[pkcs11.CKA_CLASS])
+	for _, a := range got {
+		if a.Value != nil || attrSize(a.Type) == 8 {
+			continue
+		}
+		switch a.Type {
+		case pkcs11.CKA_MODULUS, pkcs11.CKA_PUBLIC_EXPONENT:
+			if ktOK && kt != pkcs11.CKK_RSA {
+				continue
+			}
+		case pkcs11.CKA_EC_PARAMS:
+			if ktOK && kt != pkcs11.CKK_EC {
+				continue
+			}
+		case pkcs11.CKA_EC_POINT:
+			if ktOK && kt != pkcs11.CKK_EC || classOK && class != pkcs11.CKO_PUBLIC_KEY {
+				continue
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // attrSize is the buffer GetAttributeValueInto gives an attribute: enough

@@ -127,3 +127,22 @@ func TestSizedAnswersAsMiekg(t *testing.T) {
 		assert.NotEmpty(t, k.CheckValue, k.Label)
 	}
 }
+
+// TestSizedPartialAnswerTooSmall: an attribute read that meets both a
+// missing attribute and a value longer than its buffer is not taken as an
+// answer with that value missing: the label comes back whole.
+func TestSizedPartialAnswerTooSmall(t *testing.T) {
+	tok, _ := openTest(t)
+	long := string(bytes.Repeat([]byte("L"), 700))
+	knownSecret(t, tok, long, pkcs11.CKK_AES, bytes.Repeat([]byte{7}, 32))
+	k, err := tok.FindKey(long)
+	require.NoError(t, err)
+	tok.mu.Lock()
+	defer tok.mu.Unlock()
+	// CKA_MODULUS: no AES key has one, and the answer does not say the type.
+	a := tok.attrs(k.at.h, pkcs11.CKA_LABEL, pkcs11.CKA_MODULUS, pkcs11.CKA_VALUE_LEN)
+	assert.Equal(t, long, string(a[pkcs11.CKA_LABEL]))
+	assert.NotContains(t, a, uint(pkcs11.CKA_MODULUS))
+	n, _ := ulong(a[pkcs11.CKA_VALUE_LEN])
+	assert.Equal(t, uint(32), n)
+}
