@@ -80,8 +80,8 @@ func TestCallsIndependentOfTokenSize(t *testing.T) {
 }
 
 // TestSignSearchesOnce: a signer found once signs with C_SignInit and
-// C_Sign alone (two C calls for C_Sign: miekg asks the length first), no
-// search per signature, the first one included. A key handle the token no
+// one C_Sign into a caller-sized buffer (no length query), no search per
+// signature, the first one included. A key handle the token no
 // longer knows is found again.
 func TestSignSearchesOnce(t *testing.T) {
 	m := meterTest(t)
@@ -96,10 +96,56 @@ func TestSignSearchesOnce(t *testing.T) {
 		_, err := s.Sign(nil, d[:], crypto.SHA384)
 		require.NoError(t, err)
 		c, _ := m.counts()
-		assert.True(t, maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 2}), "signature %d: %v, want C_SignInit once and C_Sign (length, then signature)", i+1, c)
+		assert.True(t, maps.Equal(c, map[string]int{"C_SignInit": 1, "C_Sign": 1}), "signature %d: %v, want C_SignInit and C_Sign once each", i+1, c)
 	}
 	s.(*signer).h = 0xdead // a handle the token never gave
 	sig, err := s.Sign(nil, d[:], crypto.SHA384)
 	require.NoError(t, err, "with a stale handle")
 	require.True(t, ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig), "with a stale handle: the signature does not verify")
+}
+
+// TestCallsPerKey pins, function by function, the C calls of finding one
+// key by label and wrapping it: no length query (one C_Encrypt,
+// C_GetAttributeValue and C_WrapKey each, where miekg/pkcs11 makes two),
+// and an EC key's public point comes from the label search (no search by
+// CKA_ID). docs/PERFORMANCE.md says where each call goes.
+func TestCallsPerKey(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	_, err := tok.SelfTest()
+	require.NoError(t, err)
+	wk := goRSA(t, 2048)
+	search := map[string]int{"C_FindObjectsInit": 1, "C_FindObjects": 2, "C_FindObjectsFinal": 1}
+	with := func(more map[string]int) map[string]int {
+		out := maps.Clone(search)
+		maps.Copy(out, more)
+		return out
+	}
+	for _, row := range []struct {
+		spec string
+		alg  WrapMechanism
+		want map[string]int
+	}{
+		// search 4, attributes 1, check value 2 at lookup and 2 under the
+		// handle before the wrap, the wrap 3 (session public key, C_WrapKey,
+		// its destruction): 12.
+		{"SYMMETRIC_DEFAULT", OAEPSHA1, with(map[string]int{"C_GetAttributeValue": 1, "C_EncryptInit": 2, "C_Encrypt": 2,
+			"C_CreateObject": 1, "C_WrapKey": 1, "C_DestroyObject": 1})},
+		{"HMAC_256", OAEPSHA1, with(map[string]int{"C_GetAttributeValue": 1, "C_SignInit": 2, "C_Sign": 2,
+			"C_CreateObject": 1, "C_WrapKey": 1, "C_DestroyObject": 1})},
+		// search 4, one read of each half of the pair, the private key read
+		// again before the wrap, the two-step wrap 6: 13.
+		{"ECC_NIST_P384", RSAAESKeyWrapSHA1, with(map[string]int{"C_GetAttributeValue": 3,
+			"C_CreateObject": 1, "C_GenerateKey": 1, "C_WrapKey": 2, "C_DestroyObject": 2})},
+	} {
+		k, err := tok.GenerateKey("k-"+row.spec, specParams(t, row.spec))
+		require.NoError(t, err)
+		m.reset(0)
+		keys, errs := tok.FindKeys([]string{k.Label})
+		require.NoError(t, errs[0])
+		_, err = tok.Wrap(keys[0], &wk.PublicKey, row.alg)
+		require.NoError(t, err)
+		got, _ := m.counts()
+		assert.Equal(t, row.want, got, "find and wrap a %s key with %s", row.spec, row.alg)
+	}
 }

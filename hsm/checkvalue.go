@@ -86,7 +86,7 @@ func (t *Token) aesZeroBlock(h pkcs11.ObjectHandle) ([]byte, error) {
 	if err := t.p.EncryptInit(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_AES_ECB, nil)}, h); err != nil {
 		return nil, fmt.Errorf("C_EncryptInit(CKM_AES_ECB): %w", err)
 	}
-	out, err := t.p.Encrypt(t.sh, make([]byte, 16))
+	out, err := t.encrypt(make([]byte, 16), 16)
 	if err != nil {
 		return nil, fmt.Errorf("C_Encrypt(CKM_AES_ECB): %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/airwrap/airwrap/hsm/internal/p11raw"
 	"github.com/miekg/pkcs11"
 )
 
@@ -273,4 +274,50 @@ func (in *injector) GenerateRandom(sh pkcs11.SessionHandle, n int) ([]byte, erro
 		return nil, err
 	}
 	return in.p11.GenerateRandom(sh, n)
+}
+
+// The caller-sized calls (sized.go) fail as the calls they stand for.
+
+func (in *injector) WrapKeyInto(sh pkcs11.SessionHandle, m p11raw.Mech, w, k pkcs11.ObjectHandle, size int) ([]byte, error) {
+	s, ok := in.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	if err := in.fault("WrapKey", true); err != nil {
+		return nil, err
+	}
+	return s.WrapKeyInto(sh, m, w, k, size)
+}
+
+func (in *injector) EncryptInto(sh pkcs11.SessionHandle, msg []byte, size int) ([]byte, error) {
+	s, ok := in.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	if err := in.fault("Encrypt", true); err != nil {
+		return nil, err
+	}
+	return s.EncryptInto(sh, msg, size)
+}
+
+func (in *injector) SignInto(sh pkcs11.SessionHandle, msg []byte, size int) ([]byte, error) {
+	s, ok := in.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	if err := in.fault("Sign", true); err != nil {
+		return nil, err
+	}
+	return s.SignInto(sh, msg, size)
+}
+
+func (in *injector) GetAttributeValueInto(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, types []uint) ([]*pkcs11.Attribute, error) {
+	s, ok := in.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	if err := in.fault("GetAttributeValue", true); err != nil {
+		return nil, err
+	}
+	return s.GetAttributeValueInto(sh, o, types)
 }

@@ -27,7 +27,7 @@ func (t *Token) FindKeyID(label string, id []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, class, err := t.pickKey(what, hs)
+	h, class, a, err := t.pickKey(what, hs)
 	if errors.Is(err, ErrKeyNotFound) {
 		return nil, keyNotFound{fmt.Errorf("no secret or private key has %s on token %q", what, t.info.Label)}
 	}
@@ -37,7 +37,7 @@ func (t *Token) FindKeyID(label string, id []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.describeFound(what, h, class, nil)
+	return t.describeFound(what, h, class, a)
 }
 
 // keyNotFound is ErrKeyNotFound (errors.Is) with words of its own: the

@@ -31,8 +31,8 @@ type handleCache struct {
 // object, which would take a search to find, so label, 16-byte id and curve
 // decide. Anything else (a key found by another Token, a handle that no
 // longer matches) is searched for by label and id and described in full.
-// A search on a token of 1,000 keys costs about 30 ms on SoftHSM 2.6.1, an
-// attribute read about 0.2 ms, a wrap about 0.25 ms: see docs/PERFORMANCE.md.
+// A search scans the whole token on SoftHSM and costs far more than an
+// attribute read or a wrap (measured in docs/PERFORMANCE.md).
 func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
 	cached := key.at.tok == t && key.at.h != 0 && key.Label == key.at.label && string(key.ID) == key.at.id
 	if cached && key.Class == "secret" && key.CheckValue != nil && len(key.at.proof) > 0 {
@@ -152,8 +152,9 @@ func (t *Token) FindKeys(labels []string) (keys []*Key, errs []error) {
 // what describe reads of a secret key (and CKA_CHECK_VALUE) in one call,
 // which took read. Where that call fails (not a secret key, or a token
 // without CKA_CHECK_VALUE), or the search finds more than one object (a
-// key pair's public half carries the label too), it goes on as keyHandle
-// does; a is then nil.
+// key pair's public half carries the label too), it goes on as pickKey
+// does: a is then a private key's attributes (read: one object's read),
+// or nil.
 func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[uint][]byte, read time.Duration, err error) {
 	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)})
 	if err != nil {
@@ -167,8 +168,12 @@ func (t *Token) byLabel(label string) (h pkcs11.ObjectHandle, class uint, a map[
 			return hs[0], c, a, time.Since(t0), nil
 		}
 	}
-	h, class, err = t.pickKey(label, hs)
-	return h, class, nil, 0, err
+	t0 := time.Now()
+	h, class, a, err = t.pickKey(label, hs)
+	if a != nil {
+		read = time.Since(t0) / time.Duration(len(hs)) // one read per object found
+	}
+	return h, class, a, read, err
 }
 
 // lookup strategies; forceLookup, set by tests, overrides the measurement.
@@ -318,11 +323,7 @@ func (t *Token) describeFound(label string, h pkcs11.ObjectHandle, class uint, a
 // attrsAll reads every one of types in one call; ok is false when the
 // token did not give them all.
 func (t *Token) attrsAll(h pkcs11.ObjectHandle, types ...uint) (map[uint][]byte, bool) {
-	tmpl := make([]*pkcs11.Attribute, len(types))
-	for i, ty := range types {
-		tmpl[i] = pkcs11.NewAttribute(ty, nil)
-	}
-	got, err := t.p.GetAttributeValue(t.sh, h, tmpl)
+	got, err := t.getAttributes(h, types)
 	if err != nil || len(got) != len(types) {
 		return nil, false
 	}

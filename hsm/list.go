@@ -54,17 +54,21 @@ func (t *Token) FindKey(label string) (*Key, error) {
 }
 
 func (t *Token) findKey(label string) (*Key, error) {
-	h, class, err := t.keyHandle(label, nil)
+	hs, err := t.find([]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)})
 	if err != nil {
 		return nil, err
 	}
-	return t.describeFound(label, h, class, nil)
+	h, class, a, err := t.pickKey(label, hs)
+	if err != nil {
+		return nil, err
+	}
+	return t.describeFound(label, h, class, a)
 }
 
 // keyHandle finds the one secret or private key with label (and id, if
 // given). One C_FindObjects by label, then the class of each match: on a
 // token holding many objects every C_FindObjects scans them all (SoftHSM
-// 2.6.1 with 1,000 keys: about 30 ms a scan), so it scans once, not once
+// 2.6.1: the cost is in docs/PERFORMANCE.md), so it scans once, not once
 // per class.
 func (t *Token) keyHandle(label string, id []byte) (pkcs11.ObjectHandle, uint, error) {
 	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_LABEL, label)}
@@ -75,28 +79,62 @@ func (t *Token) keyHandle(label string, id []byte) (pkcs11.ObjectHandle, uint, e
 	if err != nil {
 		return 0, 0, err
 	}
-	return t.pickKey(label, hs)
+	h, class, _, err := t.pickKey(label, hs)
+	return h, class, err
 }
 
+// pairedECPoint is where pickKey leaves, among a private EC key's
+// attributes, the CKA_EC_POINT of the public object the same search found
+// with the same CKA_ID (not a PKCS#11 attribute: a key only this package
+// puts in the map describeFrom reads).
+const pairedECPoint = pkcs11.CKA_VENDOR_DEFINED | 0x41575045
+
 // pickKey is the one secret or private key among the objects hs a search
-// for label found (the class of each is read).
-func (t *Token) pickKey(label string, hs []pkcs11.ObjectHandle) (pkcs11.ObjectHandle, uint, error) {
+// for label found. It reads each object's class with what describe reads
+// of a private key and a public key's CKA_ID and CKA_EC_POINT, one call
+// per object: a is the private key's attributes (nil for a secret key:
+// describe reads them), with pairedECPoint where the search also found
+// the public half of an EC key pair (a key pair's halves usually share
+// label and id), which spares describeEC its search by CKA_ID.
+func (t *Token) pickKey(label string, hs []pkcs11.ObjectHandle) (pkcs11.ObjectHandle, uint, map[uint][]byte, error) {
 	var found []pkcs11.ObjectHandle
 	var classes []uint
+	var read []map[uint][]byte
+	var pubs []map[uint][]byte
+	types := append([]uint{pkcs11.CKA_CLASS, pkcs11.CKA_EC_POINT}, describeTypes(pkcs11.CKO_PRIVATE_KEY)...)
 	for _, h := range hs {
-		class, ok := ulong(t.attrs(h, pkcs11.CKA_CLASS)[pkcs11.CKA_CLASS])
-		if ok && (class == pkcs11.CKO_SECRET_KEY || class == pkcs11.CKO_PRIVATE_KEY) {
+		a := t.attrs(h, types...)
+		class, ok := ulong(a[pkcs11.CKA_CLASS])
+		switch {
+		case ok && (class == pkcs11.CKO_SECRET_KEY || class == pkcs11.CKO_PRIVATE_KEY):
 			found = append(found, h)
 			classes = append(classes, class)
+			read = append(read, a)
+		case ok && class == pkcs11.CKO_PUBLIC_KEY:
+			pubs = append(pubs, a)
 		}
 	}
 	switch len(found) {
 	case 0:
-		return 0, 0, fmt.Errorf("%w: %q on token %q", ErrKeyNotFound, label, t.info.Label)
+		return 0, 0, nil, fmt.Errorf("%w: %q on token %q", ErrKeyNotFound, label, t.info.Label)
 	case 1:
-		return found[0], classes[0], nil
+		if classes[0] != pkcs11.CKO_PRIVATE_KEY {
+			return found[0], classes[0], nil, nil
+		}
+		a := read[0]
+		delete(a, pkcs11.CKA_CLASS)
+		delete(a, pkcs11.CKA_EC_POINT)
+		kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
+		for _, p := range pubs {
+			if pt, _ := ulong(p[pkcs11.CKA_KEY_TYPE]); kt == pkcs11.CKK_EC && pt == pkcs11.CKK_EC &&
+				len(a[pkcs11.CKA_ID]) > 0 && bytes.Equal(p[pkcs11.CKA_ID], a[pkcs11.CKA_ID]) && p[pkcs11.CKA_EC_POINT] != nil {
+				a[pairedECPoint] = p[pkcs11.CKA_EC_POINT]
+				break
+			}
+		}
+		return found[0], classes[0], a, nil
 	}
-	return 0, 0, fmt.Errorf("%w: %d keys are labelled %q; give each key a unique label", ErrDuplicateLabel, len(found), label)
+	return 0, 0, nil, fmt.Errorf("%w: %d keys are labelled %q; give each key a unique label", ErrDuplicateLabel, len(found), label)
 }
 
 // describe reads what airwrap needs to know about a key, and its check value.
@@ -118,6 +156,9 @@ func describeTypes(class uint) []uint {
 	if class == pkcs11.CKO_SECRET_KEY {
 		types = append(types, pkcs11.CKA_VALUE_LEN)
 	} else {
+		// An RSA key has no CKA_EC_PARAMS, an EC key no CKA_MODULUS: the
+		// token answers for the others in the same call (attrs).
+		types = append(types, pkcs11.CKA_MODULUS, pkcs11.CKA_PUBLIC_EXPONENT, pkcs11.CKA_EC_PARAMS)
 		types = append(types, signerAttrTypes()...)
 	}
 	return types
@@ -181,9 +222,9 @@ func (t *Token) describeKey(h pkcs11.ObjectHandle, class uint, a map[uint][]byte
 	}
 	switch kt {
 	case pkcs11.CKK_RSA:
-		return k, t.describeRSA(h, k)
+		return k, t.describeRSA(h, k, a)
 	case pkcs11.CKK_EC:
-		return k, t.describeEC(h, k, !light)
+		return k, t.describeEC(h, k, a, !light)
 	}
 	k.NotImportable = fmt.Sprintf("private key type %s: KMS imports RSA and EC private keys only", keyTypeName(kt))
 	return k, nil

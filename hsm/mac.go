@@ -25,6 +25,16 @@ func hmacOfLen(n int) (uint, bool) {
 	return 0, false
 }
 
+// hmacLen is the length of an HMAC with mechanism mech (its hash's size).
+func hmacLen(mech uint) int {
+	for h, m := range hmacMechanisms {
+		if m == mech {
+			return h.Size()
+		}
+	}
+	return 64
+}
+
 // MAC computes the HMAC with hash h (SHA-224, -256, -384 or -512) of data
 // with an HMAC key, in the HSM.
 func (t *Token) MAC(key *Key, h crypto.Hash, data []byte) ([]byte, error) {
@@ -48,7 +58,7 @@ func (t *Token) hmac(h pkcs11.ObjectHandle, mech uint, data []byte) ([]byte, err
 	if err := t.p.SignInit(t.sh, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, h); err != nil {
 		return nil, fmt.Errorf("C_SignInit(HMAC): %w", err)
 	}
-	mac, err := t.p.Sign(t.sh, data)
+	mac, err := t.sign(data, hmacLen(mech))
 	if err != nil {
 		return nil, fmt.Errorf("C_Sign(HMAC): %w", err)
 	}

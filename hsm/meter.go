@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/airwrap/airwrap/hsm/internal/p11raw"
 	"github.com/miekg/pkcs11"
 )
 
@@ -15,7 +16,8 @@ import (
 // milliseconds per command), for the benchmarks and the call-count tests.
 // It counts C calls, what the module sees: miekg/pkcs11 makes two for
 // C_GetAttributeValue, C_Encrypt, C_Sign and C_WrapKey (a length query,
-// then the call), one when the first fails. The in-package
+// then the call), one when the first fails; the caller-sized calls
+// (sized.go) one each. The in-package
 // tests install it through wrapModule; benchmarks through InstallMeter,
 // which only a build with -tags airwrapbench has (meter_bench.go). Nothing
 // else refers to it, so a normal build does not contain it (an internal/crashtest
@@ -206,4 +208,40 @@ func (m *meter) WrapKey(sh pkcs11.SessionHandle, mech []*pkcs11.Mechanism, w, k 
 func (m *meter) GenerateRandom(sh pkcs11.SessionHandle, n int) ([]byte, error) {
 	m.call("GenerateRandom")
 	return m.p11.GenerateRandom(sh, n)
+}
+
+func (m *meter) WrapKeyInto(sh pkcs11.SessionHandle, mech p11raw.Mech, w, k pkcs11.ObjectHandle, size int) ([]byte, error) {
+	s, ok := m.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	m.call("WrapKey")
+	return s.WrapKeyInto(sh, mech, w, k, size)
+}
+
+func (m *meter) EncryptInto(sh pkcs11.SessionHandle, msg []byte, size int) ([]byte, error) {
+	s, ok := m.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	m.call("Encrypt")
+	return s.EncryptInto(sh, msg, size)
+}
+
+func (m *meter) SignInto(sh pkcs11.SessionHandle, msg []byte, size int) ([]byte, error) {
+	s, ok := m.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	m.call("Sign")
+	return s.SignInto(sh, msg, size)
+}
+
+func (m *meter) GetAttributeValueInto(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, types []uint) ([]*pkcs11.Attribute, error) {
+	s, ok := m.p11.(sizedP11)
+	if !ok {
+		return nil, errNoSized
+	}
+	m.call("GetAttributeValue")
+	return s.GetAttributeValueInto(sh, o, types)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/airwrap/airwrap/hsm/internal/p11raw"
 	"github.com/miekg/pkcs11"
 )
 
@@ -31,7 +32,7 @@ type module struct {
 	params string // Config.InitParams it was initialised with
 	p      p11
 	refs   int
-	raw    *rawLib // opened on first need (sizedwrap.go)
+	raw    *rawLib // the module reached directly, for caller-sized calls (sized.go, sizedwrap.go)
 }
 
 // wrapModule, when set (by tests), wraps each newly loaded module: the
@@ -70,8 +71,11 @@ func loadModule(path, params string) (*module, error) {
 		return nil, fmt.Errorf("C_Initialize of %s: %w%s", path, err, initHint(err, params))
 	}
 	m := &module{path: path, params: params, p: ctx, refs: 1}
+	if raw, err := p11raw.Open(path); err == nil {
+		m.raw, m.p = raw, &sizedCtx{Ctx: ctx, raw: raw} // caller-sized calls (sized.go)
+	}
 	if wrapModule != nil {
-		m.p = wrapModule(ctx)
+		m.p = wrapModule(m.p)
 	}
 	modules[path] = m
 	return m, nil

@@ -33,20 +33,28 @@ func (t *Token) find(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
 
 // attrs reads the given attributes; ones the token does not have (or will
 // not reveal) are absent from the map. It never asks for CKA_VALUE of a key.
+// One call where the module is reached directly (it answers for every
+// attribute it can, sized.go); else, where some are missing, one call
+// per attribute.
 func (t *Token) attrs(o pkcs11.ObjectHandle, types ...uint) map[uint][]byte {
 	out := make(map[uint][]byte, len(types))
-	tmpl := make([]*pkcs11.Attribute, len(types))
-	for i, ty := range types {
-		tmpl[i] = pkcs11.NewAttribute(ty, nil)
-	}
-	if got, err := t.p.GetAttributeValue(t.sh, o, tmpl); err == nil {
+	got, err := t.getAttributes(o, types)
+	if err == nil {
 		for _, a := range got {
 			out[a.Type] = a.Value
 		}
 		return out
 	}
+	if partial(got, err) {
+		for _, a := range got {
+			if a.Value != nil {
+				out[a.Type] = a.Value
+			}
+		}
+		return out
+	}
 	for _, ty := range types { // one at a time: some are missing
-		got, err := t.p.GetAttributeValue(t.sh, o, []*pkcs11.Attribute{pkcs11.NewAttribute(ty, nil)})
+		got, err := t.getAttributes(o, []uint{ty})
 		if err == nil && len(got) == 1 {
 			out[ty] = got[0].Value
 		}

@@ -13,8 +13,10 @@ import (
 // describeRSA maps an RSA private key to a key spec and its public key.
 // CKA_MODULUS and CKA_PUBLIC_EXPONENT are public attributes of the private
 // object, so no public object is needed.
-func (t *Token) describeRSA(h pkcs11.ObjectHandle, k *Key) error {
-	a := t.attrs(h, pkcs11.CKA_MODULUS, pkcs11.CKA_PUBLIC_EXPONENT)
+func (t *Token) describeRSA(h pkcs11.ObjectHandle, k *Key, a map[uint][]byte) error {
+	if a[pkcs11.CKA_MODULUS] == nil || a[pkcs11.CKA_PUBLIC_EXPONENT] == nil {
+		a = t.attrs(h, pkcs11.CKA_MODULUS, pkcs11.CKA_PUBLIC_EXPONENT)
+	}
 	n := new(big.Int).SetBytes(a[pkcs11.CKA_MODULUS])
 	e := new(big.Int).SetBytes(a[pkcs11.CKA_PUBLIC_EXPONENT])
 	switch n.BitLen() {
@@ -37,9 +39,14 @@ func (t *Token) describeRSA(h pkcs11.ObjectHandle, k *Key) error {
 }
 
 // describeEC maps an EC private key to a key spec by its curve OID, and takes
-// its public point from the public object with the same CKA_ID.
-func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key, checkValue bool) error {
-	params := t.attrs(h, pkcs11.CKA_EC_PARAMS)[pkcs11.CKA_EC_PARAMS]
+// its public point from the public object with the same CKA_ID (a, when
+// read already: CKA_EC_PARAMS, and pairedECPoint where the label search
+// found that object).
+func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key, a map[uint][]byte, checkValue bool) error {
+	params, ok := a[pkcs11.CKA_EC_PARAMS]
+	if !ok {
+		params = t.attrs(h, pkcs11.CKA_EC_PARAMS)[pkcs11.CKA_EC_PARAMS]
+	}
 	c, ok := curveByParams(params)
 	if !ok {
 		k.NotImportable = "an EC curve KMS does not import (it imports P-256, P-384, P-521 and secp256k1)"
@@ -51,7 +58,7 @@ func (t *Token) describeEC(h pkcs11.ObjectHandle, k *Key, checkValue bool) error
 	if !checkValue {
 		return nil
 	}
-	point, err := t.ecPoint(k.ID)
+	point, err := t.ecPointFrom(a[pairedECPoint], k.ID)
 	if err != nil || point == nil {
 		return err // no public object: no check value, the CLI says so
 	}
@@ -91,7 +98,15 @@ func (t *Token) ecPoint(id []byte) ([]byte, error) {
 	if err != nil || len(hs) == 0 {
 		return nil, err
 	}
-	raw := t.attrs(hs[0], pkcs11.CKA_EC_POINT)[pkcs11.CKA_EC_POINT]
+	return t.ecPointFrom(t.attrs(hs[0], pkcs11.CKA_EC_POINT)[pkcs11.CKA_EC_POINT], nil)
+}
+
+// ecPointFrom is the uncompressed point in a CKA_EC_POINT value raw, or,
+// when raw is nil, ecPoint(id).
+func (t *Token) ecPointFrom(raw, id []byte) ([]byte, error) {
+	if raw == nil {
+		return t.ecPoint(id)
+	}
 	// PKCS#11 says DER OCTET STRING; some tokens give the raw point.
 	var inner []byte
 	if rest, err := asn1.Unmarshal(raw, &inner); err == nil && len(rest) == 0 && len(inner) > 0 && inner[0] == 4 {

@@ -17,11 +17,12 @@ func rsaAESTwoStep(t *Token, h crypto.Hash, kwp uint, pub, target pkcs11.ObjectH
 		return nil, err
 	}
 	defer t.destroy(eph, &err)
-	kwpPart, err := t.wrapKey(pkcs11.NewMechanism(kwp, nil), eph, target)
+	kwpMech := pkcs11.NewMechanism(kwp, nil)
+	kwpPart, err := t.wrapInto(kwpMech, rawPlain(kwpMech), eph, target, maxWrapped)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s of the key under the ephemeral AES key: %w", errNoWrap, MechanismName(kwp), err)
 	}
-	rsaPart, err := t.wrapKey(oaepMech(h), pub, eph)
+	rsaPart, err := t.wrapInto(oaepMech(h), rawOAEP(h), pub, eph, maxModulus)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s of the ephemeral AES key: %w", errNoWrap, oaepName(h), err)
 	}

@@ -137,12 +137,12 @@ func (t *Token) findSigner(label string) (Signer, error) {
 	kt, _ := ulong(a[pkcs11.CKA_KEY_TYPE])
 	switch kt {
 	case pkcs11.CKK_EC:
-		if err := t.describeEC(h, k, true); err != nil {
+		if err := t.describeEC(h, k, a, true); err != nil {
 			return nil, err
 		}
 		s.alg = map[string]string{"P-384": SignerECDSAP384, "P-256": SignerECDSAP256}[k.Curve]
 	case pkcs11.CKK_RSA:
-		if err := t.describeRSA(h, k); err != nil {
+		if err := t.describeRSA(h, k, a); err != nil {
 			return nil, err
 		}
 		if k.KeySpec == "RSA_3072" {
@@ -240,7 +240,7 @@ func (s *signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	if err := s.signInit(mech); err != nil {
 		return nil, err
 	}
-	sig, err := s.t.p.Sign(s.t.sh, digest)
+	sig, err := s.t.sign(digest, maxModulus) // an RSA-3072 or ECDSA signature is shorter
 	if err != nil {
 		return nil, fmt.Errorf("C_Sign for signer %q: %w", s.label, err)
 	}

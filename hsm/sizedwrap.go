@@ -15,7 +15,7 @@ import (
 // into a buffer of the reported length + 16, through p11raw (miekg cannot
 // pass a caller-sized buffer).
 
-// rawLib is the module reached directly (nil until first needed).
+// rawLib is the module reached directly (opened when the module is loaded).
 type rawLib = p11raw.Lib
 
 // kwpSlack is how much longer than its input RFC 5649 output can be (+15),

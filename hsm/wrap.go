@@ -55,7 +55,7 @@ func (t *Token) Wrap(key *Key, wrappingKey *rsa.PublicKey, mech WrapMechanism) (
 	if mech.IsOAEP() {
 		out, err = t.wrapOAEP(now, h, wrappingKey, pub, target, class)
 	} else {
-		out, err = t.wrapRSAAES(now, h, n, mech, caps, pub, target, class)
+		out, err = t.wrapRSAAES(now, h, wrappingKey, n, mech, caps, pub, target, class)
 	}
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func canWrap(caps *Capabilities, key *Key, mech WrapMechanism) error {
 
 // wrapOAEP: C_WrapKey(CKM_RSA_PKCS_OAEP) of the target under pub.
 func (t *Token) wrapOAEP(key *Key, h crypto.Hash, wk *rsa.PublicKey, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
-	out, err := t.wrapKey(oaepMech(h), pub, target)
+	out, err := t.wrapInto(oaepMech(h), rawOAEP(h), pub, target, wk.Size())
 	if err != nil && class == pkcs11.CKO_PRIVATE_KEY {
 		// SoftHSM 2.6.1 wraps only secret keys with RSA-OAEP (measured:
 		// CKR_KEY_NOT_WRAPPABLE for EC private keys).
@@ -136,9 +136,9 @@ func (t *Token) wrapOAEP(key *Key, h crypto.Hash, wk *rsa.PublicKey, pub, target
 // wrapRSAAES: CKM_RSA_AES_KEY_WRAP where the self-test found it works, else
 // the two-step wrap with the chosen KWP mechanism. Under a mis-padding KWP
 // only 8-aligned material is wrapped.
-func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, n int, alg WrapMechanism, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
+func (t *Token) wrapRSAAES(key *Key, h crypto.Hash, wk *rsa.PublicKey, n int, alg WrapMechanism, caps *Capabilities, pub, target pkcs11.ObjectHandle, class uint) ([]byte, error) {
 	if r, _ := caps.Result(alg); strings.HasPrefix(r.Mechanism, "CKM_RSA_AES_KEY_WRAP(") {
-		out, err := t.wrapKey(rsaAESMech(h), pub, target)
+		out, err := t.wrapInto(rsaAESMech(h), rawRSAAES(h), pub, target, wk.Size()+maxWrapped)
 		if err != nil {
 			return nil, fmt.Errorf("C_WrapKey(%s) of %q: %w", r.Mechanism, key.Label, err)
 		}
