@@ -155,8 +155,16 @@ func importInput(e bundle.ImportEntry) *kms.ImportKeyMaterialInput {
 	if e.KeyMaterialDescription != "" {
 		in.KeyMaterialDescription = aws.String(e.KeyMaterialDescription)
 	}
+	if e.KeyMaterialID != "" {
+		in.KeyMaterialId = aws.String(e.KeyMaterialID)
+	}
 	return in
 }
+
+// PendingRotationNote is the receipt's note on NEW_KEY_MATERIAL imported into
+// a key that already holds material: KMS keeps it PENDING_ROTATION until
+// RotateKeyOnDemand makes it current. airwrap does not rotate (yet).
+const PendingRotationNote = "new key material, PENDING_ROTATION: it becomes the key's current material only after RotateKeyOnDemand (airwrap does not rotate yet: aws kms rotate-key-on-demand --key-id ARN)"
 
 // importEntry sends one entry's ImportKeyMaterial. Only an answer from KMS
 // that accepted this entry's material counts: every error is a failure, and
@@ -192,6 +200,9 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		}
 		re.KeyMaterialID = aws.ToString(out.KeyMaterialId)
 		re.RequestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+		if wasEnabled && newMaterial {
+			re.Note = PendingRotationNote
+		}
 		return re, nil
 	}
 	re.RequestID = RequestID(err)
