@@ -84,7 +84,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), transcriptcmd.Command("airwrap-online"), inspectCommand()}
+	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), deleteMaterialCommand(), transcriptcmd.Command("airwrap-online"), inspectCommand()}
 	for _, c := range cmds {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
 		for _, s := range c.Subcommands {

@@ -73,6 +73,8 @@ var hints = []hint{
 	{match: is(kmsimport.ErrSignerFileMode), each: true, text: say("chmod 600 the key file (and keep it off shared disks)")},
 	{match: is(kmsimport.ErrSignerKMSKey), each: true, text: say("give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096")},
 	{match: is(online.ErrExpiring), each: true, text: say("reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material")},
+	{match: is(kmsimport.ErrNoMaterial), each: true, text: say("nothing to delete: `airwrap-online status --key-id ARN` shows the key's state and materials")},
+	{match: is(online.ErrNotConfirmed), each: true, text: say("nothing was deleted: type the key id exactly as shown, or pass --yes where no one can type")},
 	{match: is(online.ErrReceiptMismatch), each: true, text: say("pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out")},
 
 	// Fallback: the first that matches.
