@@ -141,8 +141,24 @@ func TestDeleteAndReimportLocalKMS(t *testing.T) {
 	require.NoError(t, os.WriteFile(at("t.json"), tampered, 0o644))
 	tr.Reset()
 	_, stderr = onlineRun(1, "submit", at("t.json"), "--trust", at("s.pem"), "--params", at("p2.json"), "--transcript", at("i2.json.transcript.jsonl"))
-	require.Contains(t, stderr, "signature")
+	require.Contains(t, stderr, "hint: the bundle is not signed by enough of the pinned keys")
 	require.Empty(t, tr.Requests())
+
+	// A bundle naming a KeyMaterialId: that id, or the key's ARN (its
+	// Region), edited after signing is refused the same way.
+	airwrap("wrap", "--params", at("p2.json"), "--key", "k", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL",
+		"--key-material-id", strings.Repeat("ab", 32), "--signer", "s", "--out", at("i3.json"))
+	region := strings.Split(arn, ":")[3]
+	for name, edit := range map[string][2]string{
+		"id.json":     {`"key_material_id":"` + strings.Repeat("ab", 32) + `"`, `"key_material_id":"` + strings.Repeat("cd", 32) + `"`},
+		"region.json": {`"key_arn":"` + arn + `"`, `"key_arn":"` + strings.Replace(arn, ":"+region+":", ":eu-central-2:", 1) + `"`},
+	} {
+		require.NoError(t, os.WriteFile(at(name), editPayload(t, at("i3.json"), edit[0], edit[1]), 0o644))
+		tr.Reset()
+		_, stderr = onlineRun(1, "submit", at(name), "--trust", at("s.pem"), "--params", at("p2.json"), "--transcript", at("i3.json.transcript.jsonl"))
+		require.Contains(t, stderr, "hint: the bundle is not signed by enough of the pinned keys", name)
+		require.Empty(t, tr.Requests(), name)
+	}
 
 	out, _ := onlineRun(0, "submit", at("i2.json"), "--trust", at("s.pem"), "--params", at("p2.json"), "--receipt", at("r2.json"))
 	require.Contains(t, out, ": imported")
