@@ -52,3 +52,16 @@ func TestShapeNewMaterialIsPendingRotation(t *testing.T) {
 	require.NotContains(t, reqs[0], "KeyMaterialId")
 	require.Equal(t, "payments 2028", reqs[0]["KeyMaterialDescription"])
 }
+
+func TestShapeDryRunNewMaterialNote(t *testing.T) {
+	f := newFake(t)
+	api := f.client(t)
+	f.on("DescribeKey", 200, describeJSON(symARN, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled", `,"CurrentKeyMaterialId":"`+matID+`"`))
+	e := shapeEntry(symARN, "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256))
+	e.ImportType = bundle.ImportNew
+	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{DryRun: true, Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
+	require.NoError(t, err)
+	require.Equal(t, kmsimport.OutcomeWouldImport, rc.Entries[0].Outcome)
+	require.Contains(t, rc.Entries[0].Note, "PENDING_ROTATION until RotateKeyOnDemand")
+	require.Equal(t, 0, f.Count("ImportKeyMaterial"))
+}

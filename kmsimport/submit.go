@@ -83,7 +83,10 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		var err error
 		if req.DryRun {
 			re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeWouldImport, StateBefore: before[i].State, Time: req.Now().UTC()}
-			if before[i].State == string(types.KeyStateEnabled) {
+			switch {
+			case before[i].State == string(types.KeyStateEnabled) && e.ImportType == string(types.ImportTypeNewKeyMaterial):
+				re.Note = "the key is Enabled: submit would add new material, which stays PENDING_ROTATION until RotateKeyOnDemand"
+			case before[i].State == string(types.KeyStateEnabled):
 				re.Note = "the key is Enabled: submit would re-import, which KMS accepts only for the same material"
 			}
 		} else {
