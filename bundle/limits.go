@@ -1,5 +1,7 @@
 package bundle
 
+import "github.com/airwrap/airwrap/kmsrules"
+
 // Per-field limits (SPEC.md, "Limits"). Sizes are decoded bytes for base64
 // fields and bytes of UTF-8 for strings.
 const (
@@ -10,8 +12,8 @@ const (
 	MaxNameLen         = 128 // labels, operators, tool versions, enum-like strings
 	MaxTokenFieldLen   = 64  // PKCS#11 token identity fields
 	MaxOperators       = 16
-	MaxDescriptionLen  = 256 // KeyMaterialDescription
-	MaxCKAIDHexLen     = 256 // CKA_ID as hex
+	MaxDescriptionLen  = kmsrules.MaxDescriptionLen // KeyMaterialDescription
+	MaxCKAIDHexLen     = 256                        // CKA_ID as hex
 	MaxCheckValueHex   = 128
 	MaxChallengeSize   = 64
 	MaxMACSize         = 64

@@ -1,15 +1,13 @@
 package bundle
 
-import (
-	"strings"
-)
+import "github.com/airwrap/airwrap/kmsrules"
 
 // Expiration models and import types as KMS spells them.
 const (
 	ModelExpires       = "KEY_MATERIAL_EXPIRES"
 	ModelDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE"
-	ImportNew          = "NEW_KEY_MATERIAL"
-	ImportExisting     = "EXISTING_KEY_MATERIAL"
+	ImportNew          = kmsrules.ImportNew
+	ImportExisting     = kmsrules.ImportExisting
 )
 
 // ParseImportPayload parses the signed statement inside an import bundle.
@@ -87,11 +85,12 @@ func readImportEntry(o *obj) ImportEntry {
 		ImportType:              o.enum("import_type", false, ImportNew, ImportExisting),
 	}
 	if n, path := o.typed("key_material_description", false, kindString); n != nil {
-		if n.s == "" || len(n.s) > MaxDescriptionLen || strings.Trim(n.s, descriptionChars) != "" {
+		if kmsrules.CheckDescription(n.s) != nil {
 			o.p.add(path, "want 1 to %d characters of a-z A-Z 0-9 : / _ . - and white space", MaxDescriptionLen)
 		}
 		e.KeyMaterialDescription = n.s
 	}
+	e.KeyMaterialID = o.hexString("key_material_id", false, kmsrules.KeyMaterialIDLen, 0)
 	h := o.child("hsm_key", true)
 	e.HSMKey = HSMKeyRef{
 		Label:       h.text("label", true, MaxNameLen),
@@ -111,9 +110,6 @@ func readImportEntry(o *obj) ImportEntry {
 	o.done()
 	return e
 }
-
-// descriptionChars is KMS's KeyMaterialDescription alphabet ([a-zA-Z0-9:/_\s.-]).
-const descriptionChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/_.- \t\n\r\f\v"
 
 type wirePayload struct {
 	Type             string        `json:"type"`
@@ -141,6 +137,7 @@ type wireEntry struct {
 	ValidTo                 string    `json:"valid_to,omitempty"`
 	ImportType              string    `json:"import_type,omitempty"`
 	KeyMaterialDescription  string    `json:"key_material_description,omitempty"`
+	KeyMaterialID           string    `json:"key_material_id,omitempty"`
 	HSMKey                  HSMKeyRef `json:"hsm_key"`
 	Proof                   Proof     `json:"proof"`
 }
@@ -175,7 +172,7 @@ func encodePayload(in *ImportPayload) ([]byte, error) {
 			ImportToken: e.ImportToken, EncryptedKeyMaterial: e.EncryptedKeyMaterial,
 			ParametersValidTo: formatTime(e.ParametersValidTo), ExpirationModel: e.ExpirationModel,
 			ImportType: e.ImportType, KeyMaterialDescription: e.KeyMaterialDescription,
-			HSMKey: e.HSMKey, Proof: e.Proof,
+			KeyMaterialID: e.KeyMaterialID, HSMKey: e.HSMKey, Proof: e.Proof,
 		}
 		if e.ValidTo != nil {
 			we.ValidTo = formatTime(*e.ValidTo)

@@ -94,6 +94,7 @@ type ImportEntry struct {
 	ValidTo                 *time.Time `json:"valid_to,omitempty"` // required iff KEY_MATERIAL_EXPIRES
 	ImportType              string     `json:"import_type,omitempty"`
 	KeyMaterialDescription  string     `json:"key_material_description,omitempty"`
+	KeyMaterialID           string     `json:"key_material_id,omitempty"` // EXISTING_KEY_MATERIAL only: the KeyMaterialId the reimport names
 	HSMKey                  HSMKeyRef  `json:"hsm_key"`
 	Proof                   Proof      `json:"proof"`
 }

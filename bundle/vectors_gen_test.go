@@ -32,6 +32,8 @@ var (
 	arnHMAC  = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
 	arnEC    = "arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09ab-87cd-65ef-0987654321ba"
 	tokenSym = detBytes("import token sym", 160)
+	// materialID has a KeyMaterialId's form (64 lowercase hex).
+	materialID = "9b1c1a0d6f3e4b2a8c7d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819203"
 )
 
 func paramsOne(t testing.TB) *Params {

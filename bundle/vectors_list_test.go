@@ -127,8 +127,18 @@ func payloadVectors(t *testing.T) []vector {
 	var pretty bytes.Buffer
 	err := json.Indent(&pretty, sym, "", "  ")
 	require.NoError(t, err)
+	// A reimport into a chosen material: EXISTING_KEY_MATERIAL and the KeyMaterialId it names.
+	re := payloadFor(t, paramsOne(t))
+	re.Entries[0].ImportType = ImportExisting
+	re.Entries[0].KeyMaterialID = materialID
+	reimport := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(re) })
 	return []vector{
 		{path: "payload/valid-symmetric.json", data: sym},
+		{path: "payload/valid-reimport.json", data: reimport},
+		{path: "payload/invalid-material-id-uppercase.json", data: edit(t, reimport, materialID, strings.ToUpper(materialID)),
+			err: "entries[0].key_material_id: want 64 lowercase hex characters"},
+		{path: "payload/invalid-material-id-short.json", data: edit(t, reimport, materialID, materialID[:62]),
+			err: "entries[0].key_material_id: want 64 lowercase hex characters"},
 		{path: "payload/valid-three-entries.json", data: multi},
 		{path: "payload/invalid-pretty-printed.json", data: pretty.Bytes(),
 			err: "document: not in canonical form (first difference at byte 1): airwrap writes these files byte for byte; do not edit or re-format them"},

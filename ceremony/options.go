@@ -78,6 +78,14 @@ type Options struct {
 	// is wrapped; each accepted one is recorded in the transcript.
 	AllowNonSensitive []string
 
+	// ImportType, KeyMaterialDescription and KeyMaterialID are the import
+	// options of symmetric keys (--import-type, --key-material-description,
+	// --key-material-id): each value "VALUE" for the only entry or
+	// "ARN=VALUE" for one entry (importopts.go).
+	ImportType             []string
+	KeyMaterialDescription []string
+	KeyMaterialID          []string
+
 	SignerLabel string
 	Operators   []string
 	Out         string // the import bundle; the transcript goes to Out + TranscriptSuffix
@@ -115,6 +123,9 @@ func (o *Options) CheckUsage() error {
 	}
 	if len(o.ParamsTrust) == 0 && o.ParamsThreshold != 0 {
 		bad(ErrInvalidRequest, "--params-threshold needs --params-trust")
+	}
+	if _, err := o.importOptions(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

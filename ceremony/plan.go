@@ -39,6 +39,7 @@ type entry struct {
 	paramsValidTo   time.Time
 	label           string
 	id              []byte // CKA_ID to select by (nil: by label alone)
+	importOpts      kmsrules.ImportOptions
 
 	// Filled in once the HSM is open.
 	key       *hsm.Key
@@ -77,6 +78,9 @@ func validate(o *Options, now time.Time) (*plan, error) {
 	}
 
 	add(selectKeys(entries, o.Keys))
+	if byARN, err := o.importOptions(); err == nil { // CheckUsage reported err
+		add(applyImportOptions(entries, byARN))
+	}
 	for i, op := range o.Operators {
 		if op == "" || !printable(op) {
 			add(fmt.Errorf("%w: --operator #%d %q is empty or has a control or non-printable character", ErrInvalidRequest, i+1, op))

@@ -125,6 +125,11 @@ type keyDoc struct {
 	ID         string `yaml:"id"`
 	Generate   string `yaml:"generate"`
 	CheckValue string `yaml:"check_value"`
+	// Import options of a symmetric key (wrap's --import-type,
+	// --key-material-description, --key-material-id).
+	ImportType             string `yaml:"import_type"`
+	KeyMaterialDescription string `yaml:"key_material_description"`
+	KeyMaterialID          string `yaml:"key_material_id"`
 }
 
 // Operator roles a plan accepts.
@@ -345,6 +350,21 @@ func (p *Plan) fill(w *walker, d *planDoc) {
 		}
 		p.Keys = append(p.Keys, pk)
 		o.Keys = append(o.Keys, KeySelect{ARN: k.ARN, Label: k.Label, ID: pk.ID})
+		perKey := func(v string) string {
+			if k.ARN == "" {
+				return v
+			}
+			return k.ARN + "=" + v
+		}
+		if k.ImportType != "" {
+			o.ImportType = append(o.ImportType, perKey(k.ImportType))
+		}
+		if k.KeyMaterialDescription != "" {
+			o.KeyMaterialDescription = append(o.KeyMaterialDescription, perKey(k.KeyMaterialDescription))
+		}
+		if k.KeyMaterialID != "" {
+			o.KeyMaterialID = append(o.KeyMaterialID, perKey(k.KeyMaterialID))
+		}
 	}
 }
 
@@ -373,6 +393,9 @@ func (p *Plan) validate(w *walker, now time.Time) {
 		bad("valid_to", kmsrules.CheckValidTo(kmsrules.ExpiresModel, &v, now))
 	}
 	bad("keys", selectKeys(entries, o.Keys))
+	if byARN, err := o.importOptions(); err == nil { // CheckUsage reported err
+		bad("keys", applyImportOptions(entries, byARN))
+	}
 	if p.Capabilities != nil && len(p.CapabilitiesTrust) > 0 {
 		p.checkExports(entries, now, bad)
 	}
@@ -462,6 +485,7 @@ func usageField(msg string) string {
 		{"--signer", "signer"}, {"--out", "out"}, {"--key", "keys"},
 		{"--valid-to", "valid_to"}, {"give --valid-to", "valid_to"},
 		{"--params-threshold", "params_trust.threshold"},
+		{FlagImportType, "keys"}, {FlagDescription, "keys"}, {FlagMaterialID, "keys"},
 	} {
 		if strings.HasPrefix(msg, f.prefix) {
 			return f.field

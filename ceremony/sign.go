@@ -43,6 +43,9 @@ func (r *run) payload() (*bundle.ImportPayload, error) {
 			ParametersValidTo:       e.paramsValidTo.UTC(),
 			ExpirationModel:         r.p.expirationModel,
 			ValidTo:                 r.p.validTo,
+			ImportType:              e.importOpts.ImportType,
+			KeyMaterialDescription:  e.importOpts.Description,
+			KeyMaterialID:           e.importOpts.MaterialID,
 			HSMKey: bundle.HSMKeyRef{
 				Label:       e.key.Label,
 				ID:          hex.EncodeToString(e.key.ID),

@@ -118,6 +118,11 @@ func (r *run) recordStart(context.Context) error {
 		if e.id != nil {
 			f["hsm_key_id"] = hex.EncodeToString(e.id)
 		}
+		for k, v := range map[string]string{"import_type": e.importOpts.ImportType, "key_material_description": e.importOpts.Description, "key_material_id": e.importOpts.MaterialID} {
+			if v != "" {
+				f[k] = v
+			}
+		}
 		if err := r.record("params.entry", f); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func explainImport(arn string, err error) error {
 	case errors.As(err, &expired):
 		return fmt.Errorf("%s: %w (%w)", arn, ErrExpiredImportToken, err)
 	case errors.As(err, &incorrect):
-		return fmt.Errorf("%s: %w: this KMS key already holds other key material, or the material has the wrong size (%w)", arn, ErrIncorrectKeyMaterial, err)
+		return fmt.Errorf("%s: %w: it is not the material the import names (a reimport: the bundle's key_material_id, else the key's current material), or it is new material the key already holds, or it has the wrong size (%w)", arn, ErrIncorrectKeyMaterial, err)
 	case errors.As(err, &cipher):
 		return fmt.Errorf("%s: %w: it was wrapped under another public key or with another algorithm (%w)", arn, ErrInvalidCiphertext, err)
 	case errors.As(err, &token):

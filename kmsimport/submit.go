@@ -93,7 +93,10 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		var err error
 		if req.DryRun {
 			re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeWouldImport, StateBefore: before[i].State, Time: req.Now().UTC()}
-			if before[i].State == string(types.KeyStateEnabled) {
+			switch {
+			case before[i].State == string(types.KeyStateEnabled) && e.ImportType == string(types.ImportTypeNewKeyMaterial):
+				re.Note = "the key is Enabled: submit would add new material, which stays PENDING_ROTATION until RotateKeyOnDemand"
+			case before[i].State == string(types.KeyStateEnabled):
 				re.Note = "the key is Enabled: submit would re-import, which KMS accepts only for the same material"
 			}
 		} else {
@@ -171,8 +174,16 @@ func importInput(e bundle.ImportEntry) *kms.ImportKeyMaterialInput {
 	if e.KeyMaterialDescription != "" {
 		in.KeyMaterialDescription = aws.String(e.KeyMaterialDescription)
 	}
+	if e.KeyMaterialID != "" {
+		in.KeyMaterialId = aws.String(e.KeyMaterialID)
+	}
 	return in
 }
+
+// PendingRotationNote is the receipt's note on NEW_KEY_MATERIAL imported into
+// a key that already holds material: KMS keeps it PENDING_ROTATION until
+// RotateKeyOnDemand makes it current. airwrap does not rotate (yet).
+const PendingRotationNote = "new key material, PENDING_ROTATION: it becomes the key's current material only after RotateKeyOnDemand (airwrap does not rotate yet: aws kms rotate-key-on-demand --key-id ARN)"
 
 // importEntry sends one entry's ImportKeyMaterial. Only an answer from KMS
 // that accepted this entry's material counts: every error is a failure, and
@@ -208,6 +219,9 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		}
 		re.KeyMaterialID = aws.ToString(out.KeyMaterialId)
 		re.RequestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+		if wasEnabled && newMaterial {
+			re.Note = PendingRotationNote
+		}
 		return re, nil
 	}
 	re.RequestID = RequestID(err)

@@ -68,12 +68,13 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 			ErrParamsExpired, e.ParametersValidTo.UTC().Format(time.RFC3339)))
 	}
 	if specErr == nil {
-		if r.Kind() != kmsrules.KindSymmetric {
-			if e.ImportType != "" {
-				add("import_type", fmt.Errorf("%w: only symmetric keys take an import type", ErrInconsistent))
-			}
-			if e.KeyMaterialDescription != "" {
-				add("key_material_description", fmt.Errorf("%w: only symmetric keys take a key material description", ErrInconsistent))
+		// R27: the import options, by kmsrules (one home).
+		probs := kmsrules.CheckImportOptions(r.Kind(), kmsrules.ImportOptions{
+			ImportType: e.ImportType, Description: e.KeyMaterialDescription, MaterialID: e.KeyMaterialID,
+		})
+		for _, f := range []string{kmsrules.FieldImportType, kmsrules.FieldDescription, kmsrules.FieldMaterialID} {
+			if err := probs[f]; err != nil {
+				add(f, fmt.Errorf("%w: %w", ErrInconsistent, err))
 			}
 		}
 		for _, err := range checkProof(e, r) {

@@ -48,7 +48,7 @@ func TestCheckImport(t *testing.T) {
 		{"parameters expired", func(e []bundle.ImportEntry) { e[1].ParametersValidTo = now.Add(-time.Hour) }, ErrParamsExpired,
 			"entries[1].parameters_valid_to: import parameters have expired: at 2026-11-27T11:00:00Z"},
 		{"import type on EC key", func(e []bundle.ImportEntry) { e[2].ImportType = bundle.ImportNew }, ErrInconsistent,
-			"entries[2].import_type: fields disagree: only symmetric keys take an import type"},
+			"entries[2].import_type: fields disagree: import type is not acceptable: only symmetric keys take an import type"},
 		{"description on HMAC key", func(e []bundle.ImportEntry) { e[1].KeyMaterialDescription = "x" }, ErrInconsistent, ""},
 		{"symmetric with proof", func(e []bundle.ImportEntry) { e[0].Proof.PublicKey = e[2].Proof.PublicKey }, ErrProof,
 			"entries[0].proof: proof of the imported key is missing or wrong: symmetric keys carry no proof"},

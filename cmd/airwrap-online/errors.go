@@ -93,7 +93,7 @@ var hints = []hint{
 	{match: is(kmsimport.ErrEnabledUnchecked), each: true, text: say("the key is Enabled, but KMS checked nothing: that it holds some material does not show it is this bundle's; `airwrap-online verify-import` with the receipt of the submit that imported it shows what is known")},
 	{match: is(kmsimport.ErrMaybeAttached), each: true, text: say("if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`")},
 	{match: is(kmsimport.ErrExpiredImportToken), each: true, text: say("import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again")},
-	{match: is(kmsimport.ErrIncorrectKeyMaterial), each: true, text: say("a KMS key only ever takes the material it was first given: wrap the original HSM key, or create a new KMS key for this material")},
+	{match: is(kmsimport.ErrIncorrectKeyMaterial), each: true, text: say("for a symmetric key KMS holds one or more materials: a reimport (EXISTING_KEY_MATERIAL, the default once the key has material) must carry the same material as the KeyMaterialId it names, or as the current one; NEW_KEY_MATERIAL must be material the key does not hold yet (`airwrap-online status` lists its materials). Wrap the HSM key imported before, or put other material in a new KMS key; HMAC and asymmetric keys take only the material first imported")},
 	{match: is(kmsimport.ErrInvalidCiphertext), each: true, text: say("wrap again with the parameters of this bundle's import token, using exactly its wrapping algorithm")},
 	{match: is(kmsimport.ErrInvalidImportToken), each: true, text: say("each GetParametersForImport replaces the previous token: use the bundle wrapped with the latest parameters for this key, or prepare and wrap again")},
 	{match: func(err error) bool { _, ok := err.(*kmsimport.KeyStateError); return ok }, each: true, text: func(err error) string {
@@ -107,6 +107,8 @@ var hints = []hint{
 	{match: is(kmsimport.ErrSignerFileMode), each: true, text: say("chmod 600 the key file (and keep it off shared disks)")},
 	{match: is(kmsimport.ErrSignerKMSKey), each: true, text: say("give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096")},
 	{match: is(online.ErrExpiring), each: true, text: say("reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material")},
+	{match: is(kmsimport.ErrNoMaterial), each: true, text: say("nothing to delete: `airwrap-online status --key-id ARN` shows the key's state and materials")},
+	{match: is(online.ErrNotConfirmed), each: true, text: say("nothing was deleted: type the key id exactly as shown, or pass --yes where no one can type")},
 	{match: is(online.ErrReceiptMismatch), each: true, text: say("pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out")},
 
 	// Fallback: the first that matches.

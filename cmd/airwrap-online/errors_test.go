@@ -23,7 +23,7 @@ func TestHintTable(t *testing.T) {
 		prepareAgain = "import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again"
 		notFound     = "check the account, Region and endpoint (--profile, --region, --endpoint-url)"
 		transient    = "re-run the same command: it is safe to repeat (if KMS stays unreachable, check the network, --region and --endpoint-url)"
-		incorrect    = "a KMS key only ever takes the material it was first given: wrap the original HSM key, or create a new KMS key for this material"
+		incorrect    = "for a symmetric key KMS holds one or more materials: a reimport (EXISTING_KEY_MATERIAL, the default once the key has material) must carry the same material as the KeyMaterialId it names, or as the current one; NEW_KEY_MATERIAL must be material the key does not hold yet (`airwrap-online status` lists its materials). Wrap the HSM key imported before, or put other material in a new KMS key; HMAC and asymmetric keys take only the material first imported"
 	)
 	_, noInputs := online.Open(online.OpenRequest{Bundle: []byte("{}")})
 	for _, c := range []struct {

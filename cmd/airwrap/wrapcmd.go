@@ -22,7 +22,8 @@ func wrapCommand() *cli.Command {
 		UsageText: `airwrap [global options] wrap (--params FILE | --public-key FILE --import-token FILE) --key [ARN=]LABEL|--key-id [ARN=]HEXID ...
     (--valid-to DATE|TIME | --no-expiry) --signer LABEL --out FILE
     [--operator NAME ...] [--awscli-dir DIR] [--wrapping-algorithm ALG] [--key-spec SPEC]
-    [--allow-nonsensitive-key LABEL ...]`,
+    [--allow-nonsensitive-key LABEL ...] [--import-type [ARN=]TYPE ...]
+    [--key-material-description [ARN=]TEXT ...] [--key-material-id [ARN=]HEX ...]`,
 		Description: `Everything is checked before the HSM is touched, and every problem is reported
 at once: the parameters parse strictly, the wrapping key is RSA 2048/3072/4096,
 the algorithm suits the key spec, the material fits, the parameters have not
@@ -59,6 +60,15 @@ reviewed file, see ` + "`airwrap ceremony`" + `.
 --awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
 ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
 
+Symmetric keys only: --import-type NEW_KEY_MATERIAL (material the key does not
+hold yet: a rotation, then RotateKeyOnDemand) or EXISTING_KEY_MATERIAL (a
+reimport of material the key holds, e.g. after it expired or was deleted),
+--key-material-description TEXT (up to 256 of a-z A-Z 0-9 : / _ . - and
+spaces) and, with EXISTING_KEY_MATERIAL, --key-material-id HEX (the 64-hex
+KeyMaterialId that ` + "`airwrap-online status`" + ` shows) name the import; like --key,
+each takes VALUE for a single entry or ARN=VALUE once per entry. They are
+signed into the bundle and submit sends them as they are.
+
 Examples:
    airwrap wrap --params params.json --key payments-2026 --valid-to 2027-06-30 \
        --signer ceremony-signer --operator "A. Officer" --operator "B. Witness" --out import.json
@@ -81,6 +91,9 @@ Examples:
 			&cli.StringFlag{Name: "wrapping-algorithm", Usage: "AWS CLI JSON only: the wrapping `ALG` the parameters were fetched for"},
 			&cli.StringFlag{Name: "key-spec", Usage: "AWS CLI JSON only: the KMS key `SPEC` (default: the HSM key's)"},
 			&cli.StringSliceFlag{Name: "allow-nonsensitive-key", Usage: "wrap the HSM key `LABEL` although it is not sensitive (CKA_SENSITIVE false); recorded in the transcript (repeat for each)"},
+			&cli.StringSliceFlag{Name: "import-type", Usage: "symmetric keys: NEW_KEY_MATERIAL or EXISTING_KEY_MATERIAL (`TYPE`, or ARN=TYPE once per entry)"},
+			&cli.StringSliceFlag{Name: "key-material-description", Usage: "symmetric keys: the key material's description (`TEXT`, or ARN=TEXT once per entry)"},
+			&cli.StringSliceFlag{Name: "key-material-id", Usage: "symmetric keys, with EXISTING_KEY_MATERIAL: the KeyMaterialId to reimport into (64 lowercase `HEX`, or ARN=HEX once per entry)"},
 			&cli.StringFlag{Name: "public-key", Usage: "instead of --params: PublicKey.bin as the AWS developer guide writes it (`FILE`, raw DER or its base64)"},
 			&cli.StringFlag{Name: "import-token", Usage: "instead of --params: ImportToken.bin as the AWS developer guide writes it (`FILE`, raw or its base64)"},
 			&cli.StringSliceFlag{Name: "params-trust", Usage: "PEM `FILE` of a key trusted to sign parameters: unsigned or untrusted parameters are refused (repeat for each)"},
@@ -105,15 +118,18 @@ func wrapAction(c *cli.Context) error {
 		return err
 	}
 	opts := ceremony.Options{
-		NoExpiry:          c.Bool("no-expiry"),
-		WrappingAlgorithm: c.String("wrapping-algorithm"),
-		KeySpec:           c.String("key-spec"),
-		AllowNonSensitive: c.StringSlice("allow-nonsensitive-key"),
-		SignerLabel:       c.String("signer"),
-		Operators:         c.StringSlice("operator"),
-		Out:               c.String("out"),
-		AWSCLIDir:         c.String("awscli-dir"),
-		ToolVersion:       version,
+		NoExpiry:               c.Bool("no-expiry"),
+		WrappingAlgorithm:      c.String("wrapping-algorithm"),
+		KeySpec:                c.String("key-spec"),
+		AllowNonSensitive:      c.StringSlice("allow-nonsensitive-key"),
+		SignerLabel:            c.String("signer"),
+		Operators:              c.StringSlice("operator"),
+		Out:                    c.String("out"),
+		AWSCLIDir:              c.String("awscli-dir"),
+		ImportType:             c.StringSlice("import-type"),
+		KeyMaterialDescription: c.StringSlice("key-material-description"),
+		KeyMaterialID:          c.StringSlice("key-material-id"),
+		ToolVersion:            version,
 		Open: func() (ceremony.Token, error) {
 			t, err := openToken(c)
 			if err != nil {

@@ -213,6 +213,9 @@ func importBundle(data []byte, now time.Time) (*Doc, error) {
 		if e.KeyMaterialDescription != "" {
 			s.add("key material description", "%s", e.KeyMaterialDescription)
 		}
+		if e.KeyMaterialID != "" {
+			s.add("key material id", "%s", e.KeyMaterialID)
+		}
 		s.add("hsm key", "label %q, id %s, check value %s (%s)", e.HSMKey.Label, e.HSMKey.ID, e.HSMKey.CheckValue, e.HSMKey.CheckMethod)
 		switch {
 		case len(e.Proof.PublicKey) > 0:
