@@ -4,9 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
@@ -28,44 +30,25 @@ const softHSMCapsVector = "../bundle/testdata/capabilities/valid-softhsm.json"
 func TestSoftHSMCapabilitiesVector(t *testing.T) {
 	st := softhsmtest.New(t)
 	tok, err := hsm.Open(hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: HMACCheckInput()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer tok.Close()
 	got, err := TokenCapabilities(tok, "test", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if *updateCaps {
 		got.Token = bundle.TokenIdentity{Manufacturer: "SoftHSM project", Model: "SoftHSM v2", Serial: "0123456789abcdef", Label: "airwrap-test"}
 		got.CreatedAt = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 		data, err := bundle.SignCapabilities(got, keys.Signer(t, "test-signer-p384"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Dir(softHSMCapsVector), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(softHSMCapsVector, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Dir(softHSMCapsVector), 0o755))
+		require.NoError(t, os.WriteFile(softHSMCapsVector, data, 0o644))
 	}
 	data, err := os.ReadFile(softHSMCapsVector)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sc, err := bundle.ParseSignedCapabilities(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := sc.Capabilities
-	if !reflect.DeepEqual(got.WrappingAlgorithms, want.WrappingAlgorithms) {
-		t.Errorf("wrapping algorithms:\n got %+v\nwant %+v", got.WrappingAlgorithms, want.WrappingAlgorithms)
-	}
-	if got.KWPMechanism != want.KWPMechanism || got.KWPPadsCorrectly != want.KWPPadsCorrectly {
-		t.Errorf("key wrap: got %q %v, want %q %v", got.KWPMechanism, got.KWPPadsCorrectly, want.KWPMechanism, want.KWPPadsCorrectly)
-	}
-	if !reflect.DeepEqual(got.KeySpecs, want.KeySpecs) {
-		t.Errorf("key specs:\n got %+v\nwant %+v", got.KeySpecs, want.KeySpecs)
-	}
+	assert.Equal(t, want.WrappingAlgorithms, got.WrappingAlgorithms, "wrapping algorithms")
+	assert.Equal(t, want.KWPMechanism, got.KWPMechanism, "key wrap mechanism")
+	assert.Equal(t, want.KWPPadsCorrectly, got.KWPPadsCorrectly, "key wrap pads correctly")
+	assert.Equal(t, want.KeySpecs, got.KeySpecs, "key specs")
 }

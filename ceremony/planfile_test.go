@@ -1,13 +1,15 @@
 package ceremony
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // planProblems writes plan, loads it and returns its problems as
@@ -15,22 +17,14 @@ import (
 func planProblems(t *testing.T, plan string) map[string]string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "plan.yaml")
-	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(plan), 0o644))
 	_, err := LoadPlan(path, time.Now())
-	if err == nil {
-		t.Fatal("plan accepted")
-	}
+	require.Error(t, err, "plan accepted")
 	got := map[string]string{}
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
 		var p *PlanProblem
-		if !errors.As(e, &p) {
-			t.Fatalf("problem without a position: %v", e)
-		}
-		if p.File != path {
-			t.Errorf("problem names %s, want %s", p.File, path)
-		}
+		require.ErrorAs(t, e, &p, "problem without a position")
+		assert.Equal(t, path, p.File, "the file the problem names")
 		got[positionKey(p)] = p.Err.Error()
 	}
 	return got
@@ -82,9 +76,7 @@ record: record.pdf
 		"23:1 valid_to":                "given twice (first at line 22)",
 	}
 	for k, msg := range want {
-		if !strings.Contains(got[k], msg) {
-			t.Errorf("%s: got %q, want it to say %q", k, got[k], msg)
-		}
+		assert.Contains(t, got[k], msg, k)
 	}
 	if t.Failed() {
 		t.Logf("all problems: %q", got)
@@ -93,34 +85,27 @@ record: record.pdf
 
 func TestPlanSyntaxError(t *testing.T) {
 	got := planProblems(t, "version: 1\nkeys:\n  - label: a\n   bad: [\n")
-	if len(got) != 1 {
-		t.Fatalf("want one syntax problem, got %q", got)
-	}
+	require.Len(t, got, 1, "want one syntax problem")
 	for k, msg := range got {
-		if !strings.HasPrefix(k, "4:") || !strings.Contains(msg, "YAML") {
-			t.Errorf("syntax problem at %s: %q", k, msg)
-		}
+		assert.True(t, strings.HasPrefix(k, "4:"), "syntax problem at %s, want line 4: %q", k, msg)
+		assert.Contains(t, msg, "YAML", "syntax problem at %s", k)
 	}
 }
 
 func TestPlanRefusesAnchors(t *testing.T) {
 	got := planProblems(t, "version: 1\nsigner: &s ceremony\nout: *s\n")
-	if !strings.Contains(got["2:9 signer"], "anchors") || !strings.Contains(got["3:6 out"], "aliases") {
-		t.Errorf("anchors/aliases: %q", got)
-	}
+	assert.Contains(t, got["2:9 signer"], "anchors", "anchors: %q", got)
+	assert.Contains(t, got["3:6 out"], "aliases", "aliases: %q", got)
 }
 
 // Every problem of the plan's form is ErrPlan (the CLI's hint); the
 // others keep their own kinds.
 func TestPlanProblemKinds(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plan.yaml")
-	if err := os.WriteFile(path, []byte("version: 2\nsurprise: 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("version: 2\nsurprise: 1\n"), 0o644))
 	_, err := LoadPlan(path, time.Now())
-	if !errors.Is(err, ErrPlan) || !errors.Is(err, ErrKeySelection) {
-		t.Fatalf("kinds: %v", err)
-	}
+	require.ErrorIs(t, err, ErrPlan, "kinds")
+	require.ErrorIs(t, err, ErrKeySelection, "kinds")
 }
 
 // wrap's own usage rules (Options.CheckUsage) are reported at the plan
@@ -144,9 +129,7 @@ record: r.pdf
 		"2:1 parameters":             "no such file",
 	}
 	for k, msg := range want {
-		if !strings.Contains(got[k], msg) {
-			t.Errorf("%s: got %q, want it to say %q", k, got[k], msg)
-		}
+		assert.Contains(t, got[k], msg, k)
 	}
 	if t.Failed() {
 		t.Logf("all problems: %q", got)
