@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/keys"
 )
@@ -28,9 +30,7 @@ const capsDir = "../bundle/testdata/capabilities"
 func capsTrust(t *testing.T) []TrustedKey {
 	t.Helper()
 	k, err := LoadTrust(keys.PublicPEM(t, "test-signer-p384"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return []TrustedKey{k}
 }
 
@@ -39,38 +39,27 @@ func capsTrust(t *testing.T) []TrustedKey {
 // each invalid-* fails with exactly its .err text.
 func TestCapabilitiesVectors(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(capsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 10 {
-		t.Fatalf("%s: only %d vectors: regenerate with -update", capsDir, len(files))
-	}
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 10, "%s: only %d vectors: regenerate with -update", capsDir, len(files))
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want := ""
 			if b, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".err"); err == nil {
 				want = strings.TrimSuffix(string(b), "\n")
 			}
-			if valid := strings.HasPrefix(filepath.Base(f), "valid-"); valid == (want != "") {
-				t.Fatalf("name says valid=%v but .err present=%v", valid, want != "")
-			}
+			valid := strings.HasPrefix(filepath.Base(f), "valid-")
+			require.NotEqual(t, valid, want != "", "name says valid=%v but .err present=%v", valid, want != "")
 			_, exports, err := OpenCapabilities(data, capsTrust(t), time.Now())
 			if want == "" {
-				if err != nil || len(exports) == 0 {
-					t.Fatalf("want success, got %v (%d specs)", err, len(exports))
-				}
+				require.NoError(t, err, "want success")
+				require.NotEmpty(t, exports, "want success: no specs")
 				return
 			}
-			if err == nil || err.Error() != want {
-				t.Fatalf("wrong error\n got: %v\nwant: %s", err, want)
-			}
-			if !errors.Is(err, bundle.ErrMalformed) && !errors.Is(err, ErrUntrusted) && !errors.Is(err, ErrCapabilities) {
-				t.Fatalf("error is none of ErrMalformed, ErrUntrusted, ErrCapabilities: %v", err)
-			}
+			require.EqualError(t, err, want, "wrong error")
+			require.True(t, errors.Is(err, bundle.ErrMalformed) || errors.Is(err, ErrUntrusted) || errors.Is(err, ErrCapabilities),
+				"error is none of ErrMalformed, ErrUntrusted, ErrCapabilities: %v", err)
 		})
 	}
 }
@@ -82,9 +71,7 @@ func capsEnvelope(t *testing.T, payloadType string, payload []byte, signers ...s
 	var sigs []string
 	for _, name := range signers {
 		env, err := bundle.SignEnvelope(payloadType, payload, []crypto.Signer{keys.Signer(t, name)}...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		s := env.Signatures[0]
 		sigs = append(sigs, fmt.Sprintf("    {\n      \"keyid\": %q,\n      \"sig\": %q\n    }", s.KeyID, s.Sig))
 	}
@@ -97,47 +84,31 @@ func TestGenerateCapabilitiesVectors(t *testing.T) {
 		t.Skip("vector generator: run with -update")
 	}
 	valid, err := os.ReadFile(filepath.Join(capsDir, "valid-softhsm.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sc, err := bundle.ParseSignedCapabilities(valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	payload := string(sc.Raw)
 	edit := func(old, new string) []byte {
-		if !strings.Contains(payload, old) {
-			t.Fatalf("payload lacks %q", old)
-		}
+		require.Contains(t, payload, old, "payload lacks it")
 		return []byte(strings.Replace(payload, old, new, 1))
 	}
 	signed := func(p []byte) []byte { return capsEnvelope(t, bundle.CapabilitiesPayloadType, p, "test-signer-p384") }
 	var compact bytes.Buffer
-	if err := json.Compact(&compact, valid); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Compact(&compact, valid))
 	var compactPayload bytes.Buffer
-	if err := json.Compact(&compactPayload, sc.Raw); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Compact(&compactPayload, sc.Raw))
 	sym := "\"key_spec\": \"SYMMETRIC_DEFAULT\",\n      \"can_generate\": true,\n      \"export_algorithms\": [\n        \"RSAES_OAEP_SHA_1\"\n      ]"
 	rsa := "\"key_spec\": \"RSA_2048\",\n      \"can_generate\": true,\n      \"export_algorithms\": []"
 	vs := []struct{ name, err string }{}
 	write := func(name string, data []byte) {
-		if err := os.WriteFile(filepath.Join(capsDir, name+".json"), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(capsDir, name+".json"), data, 0o644))
 		_, _, err := OpenCapabilities(data, capsTrust(t), time.Now())
-		if err == nil {
-			t.Fatalf("%s: opens", name)
-		}
+		require.Error(t, err, "%s: opens", name)
 		vs = append(vs, struct{ name, err string }{name, err.Error()})
 	}
 	old, _ := filepath.Glob(filepath.Join(capsDir, "invalid-*"))
 	for _, f := range old {
-		if err := os.Remove(f); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Remove(f))
 	}
 	// The envelope (R46) and the payload's syntax (R47).
 	write("invalid-params-payload-type", capsEnvelope(t, bundle.ParamsPayloadType, sc.Raw, "test-signer-p384"))
@@ -158,8 +129,6 @@ func TestGenerateCapabilitiesVectors(t *testing.T) {
 	write("invalid-created-in-future", signed(edit(`"created_at": "2026-11-30T12:00:00Z"`, `"created_at": "2099-01-01T00:00:00Z"`)))
 	write("invalid-missing-key-spec", signed(edit("\"key_spec\": \"RSA_4096\"", "\"key_spec\": \"RSA_3072\"")))
 	for _, v := range vs {
-		if err := os.WriteFile(filepath.Join(capsDir, v.name+".err"), []byte(v.err+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(capsDir, v.name+".err"), []byte(v.err+"\n"), 0o644))
 	}
 }
