@@ -1,9 +1,10 @@
 package kmsrules
 
 import (
-	"errors"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // softHSM is what SoftHSM 2.6.1 measures of itself (hsm/keykinds_test.go):
@@ -36,22 +37,20 @@ func TestChooseTokenAlgorithm(t *testing.T) {
 	} {
 		got, err := ChooseTokenAlgorithm(c.spec, c.alg, "RSA_4096", softHSM)
 		if c.err != "" {
-			if err == nil || err.Error() != c.err || !errors.Is(err, ErrTokenCannotExport) {
-				t.Errorf("%s %s: got %q, %v; want error %q", c.spec, c.alg, got, err, c.err)
-			}
+			assert.EqualError(t, err, c.err, "%s %s: got %q", c.spec, c.alg, got)
+			assert.ErrorIs(t, err, ErrTokenCannotExport, "%s %s", c.spec, c.alg)
 			continue
 		}
-		if err != nil || got != c.want {
-			t.Errorf("%s %s: got %q, %v; want %s", c.spec, c.alg, got, err, c.want)
-		}
+		assert.NoError(t, err, "%s %s", c.spec, c.alg)
+		assert.Equal(t, c.want, got, "%s %s", c.spec, c.alg)
 	}
 	// Nothing known about the token: the rules' strongest, as ChooseAlgorithm.
-	if got, err := ChooseTokenAlgorithm(SymmetricDefault, "", "RSA_4096", nil); err != nil || got != RSAESOAEPSHA256 {
-		t.Fatalf("nil capabilities: %q, %v", got, err)
-	}
+	got, err := ChooseTokenAlgorithm(SymmetricDefault, "", "RSA_4096", nil)
+	require.NoError(t, err, "nil capabilities")
+	require.Equal(t, RSAESOAEPSHA256, got, "nil capabilities")
 	// A produced algorithm that does not fit still says why it does not fit.
 	tiny := TokenExports{"ECC_NIST_P521": {Algorithms: []WrappingAlgorithm{RSAESOAEPSHA256}}}
-	if _, err := ChooseTokenAlgorithm("ECC_NIST_P521", "", "RSA_2048", tiny); !errors.Is(err, ErrMaterialTooLarge) || !strings.Contains(err.Error(), "RSAES_OAEP_SHA_256") {
-		t.Fatalf("P-521 under OAEP with RSA_2048: %v", err)
-	}
+	_, err = ChooseTokenAlgorithm("ECC_NIST_P521", "", "RSA_2048", tiny)
+	require.ErrorIs(t, err, ErrMaterialTooLarge, "P-521 under OAEP with RSA_2048")
+	require.ErrorContains(t, err, "RSAES_OAEP_SHA_256", "P-521 under OAEP with RSA_2048")
 }
