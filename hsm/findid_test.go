@@ -2,10 +2,11 @@ package hsm
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/miekg/pkcs11"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // FindKeyID finds a key by CKA_ID alone or with its label; an id no key
@@ -15,9 +16,7 @@ func TestFindKeyID(t *testing.T) {
 	knownSecret(t, tok, "a", pkcs11.CKK_AES, bytes.Repeat([]byte{1}, 32))
 	knownSecret(t, tok, "b", pkcs11.CKK_AES, bytes.Repeat([]byte{2}, 32))
 	gen, err := tok.GenerateKey("ec", specParams(t, "ECC_NIST_P256")) // a pair: the public half shares the id
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, c := range []struct {
 		label string
 		id    []byte
@@ -28,27 +27,27 @@ func TestFindKeyID(t *testing.T) {
 		{"", gen.ID, "ec"},
 	} {
 		k, err := tok.FindKeyID(c.label, c.id)
-		if err != nil || k.Label != c.want || !bytes.Equal(k.ID, c.id) {
-			t.Errorf("FindKeyID(%q, %x) = %v, %v; want %q", c.label, c.id, k, err, c.want)
+		if assert.NoError(t, err, "FindKeyID(%q, %x)", c.label, c.id) {
+			assert.Equal(t, c.want, k.Label, "FindKeyID(%q, %x): label", c.label, c.id)
+			assert.Equal(t, c.id, k.ID, "FindKeyID(%q, %x): id", c.label, c.id)
 		}
 	}
 	for _, c := range []struct {
 		label string
 		id    []byte
 	}{{"", []byte("nothing")}, {"b", []byte("id-a")}, {"", nil}} {
-		if _, err := tok.FindKeyID(c.label, c.id); !errors.Is(err, ErrKeyNotFound) {
-			t.Errorf("FindKeyID(%q, %x): %v, want ErrKeyNotFound", c.label, c.id, err)
-		}
+		_, err := tok.FindKeyID(c.label, c.id)
+		assert.ErrorIs(t, err, ErrKeyNotFound, "FindKeyID(%q, %x)", c.label, c.id)
 	}
 	createObject(t, tok, append([]*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_SECRET_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, pkcs11.CKK_AES),
 		pkcs11.NewAttribute(pkcs11.CKA_VALUE, bytes.Repeat([]byte{3}, 32)),
 	}, tokenKeyAttrs("c", []byte("id-a"))...))
-	if _, err := tok.FindKeyID("", []byte("id-a")); !errors.Is(err, ErrDuplicateLabel) {
-		t.Errorf("shared id: %v, want ErrDuplicateLabel", err)
-	}
-	if k, err := tok.FindKeyID("c", []byte("id-a")); err != nil || k.Label != "c" {
-		t.Errorf("shared id with label: %v, %v", k, err)
+	_, err = tok.FindKeyID("", []byte("id-a"))
+	assert.ErrorIs(t, err, ErrDuplicateLabel, "shared id")
+	k, err := tok.FindKeyID("c", []byte("id-a"))
+	if assert.NoError(t, err, "shared id with label") {
+		assert.Equal(t, "c", k.Label, "shared id with label")
 	}
 }

@@ -1,10 +1,11 @@
 package hsm
 
 import (
-	"errors"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestKeyKindsMatchWrap: on SoftHSM 2.6.1, CanGenerate makes every kind of
@@ -18,26 +19,20 @@ func TestKeyKindsMatchWrap(t *testing.T) {
 	var exportable []string
 	for _, spec := range []string{"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "RSA_2048", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"} {
 		p := specParams(t, spec)
-		if err := tok.CanGenerate(p); err != nil {
-			t.Fatalf("%s: CanGenerate: %v", spec, err)
-		}
-		if n := objectCount(t, tok); n != before {
-			t.Fatalf("%s: CanGenerate left %d objects", spec, n-before)
-		}
+		require.NoError(t, tok.CanGenerate(p), "%s: CanGenerate", spec)
+		n := objectCount(t, tok)
+		require.Equal(t, before, n, "%s: CanGenerate left %d objects", spec, n-before)
 		k, err := tok.GenerateKey("k-"+spec, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, m := range WrapMechanisms() {
 			verdict := tok.CanExport(p, m)
 			var no *CannotWrapError
-			if verdict != nil && (!errors.As(verdict, &no) || !errors.Is(verdict, ErrUnsupported)) {
-				t.Fatalf("%s %s: CanExport: %v, want nil or a CannotWrapError", spec, m, verdict)
+			if verdict != nil {
+				require.ErrorAs(t, verdict, &no, "%s %s: CanExport: want nil or a CannotWrapError", spec, m)
+				require.ErrorIs(t, verdict, ErrUnsupported, "%s %s: CanExport: want nil or a CannotWrapError", spec, m)
 			}
 			_, werr := tok.Wrap(k, &wk.PublicKey, m)
-			if (verdict == nil) != (werr == nil) {
-				t.Fatalf("%s %s: CanExport says %v but Wrap says %v", spec, m, verdict, werr)
-			}
+			require.Equal(t, verdict == nil, werr == nil, "%s %s: CanExport says %v but Wrap says %v", spec, m, verdict, werr)
 			if verdict == nil {
 				exportable = append(exportable, spec+" "+m.String())
 			}
@@ -59,7 +54,5 @@ func TestKeyKindsMatchWrap(t *testing.T) {
 		"SYMMETRIC_DEFAULT CKM_RSA_PKCS_OAEP(SHA-1, MGF1-SHA-1)",
 		"SYMMETRIC_DEFAULT RSA-AES key wrap (OAEP SHA-1)",
 	}, "\n")
-	if got != want {
-		t.Fatalf("exportable on SoftHSM:\n%s\nwant:\n%s", got, want)
-	}
+	require.Equal(t, want, got, "exportable on SoftHSM")
 }
