@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/airwrap/airwrap/ceremony"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/kmsrules"
@@ -29,52 +32,42 @@ func checkCapabilitiesFile(t *testing.T, r row) {
 	tok := open(t, r.new(t))
 	before := count(t, tok)
 	caps, err := ceremony.TokenCapabilities(tok, "test", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after := count(t, tok); after != before {
-		t.Fatalf("measuring left %d objects", after-before)
-	}
+	require.NoError(t, err)
+	after := count(t, tok)
+	require.Equal(t, before, after, "measuring left %d objects", after-before)
 	for _, a := range caps.WrappingAlgorithms {
-		if a.OK != r.works[a.Algorithm] {
-			t.Errorf("%s ok=%v, the token really does %v", a.Algorithm, a.OK, r.works[a.Algorithm])
-		}
+		assert.Equal(t, r.works[a.Algorithm], a.OK, "%s ok: want what the token really does", a.Algorithm)
 	}
-	if caps.KWPPadsCorrectly != r.padsOK {
-		t.Errorf("kwp_pads_correctly %v, want %v", caps.KWPPadsCorrectly, r.padsOK)
-	}
+	assert.Equal(t, r.padsOK, caps.KWPPadsCorrectly, "kwp_pads_correctly")
 	for _, s := range caps.KeySpecs {
 		holds, cannot := slices.Contains(r.holds, s.KeySpec), slices.Contains(r.cannot, s.KeySpec)
-		switch {
-		case holds && !s.CanGenerate:
-			t.Errorf("%s: can_generate false (%s), the token really makes it", s.KeySpec, s.GenerateReason)
-		case cannot && s.CanGenerate:
-			t.Errorf("%s: can_generate true, the token really refuses it", s.KeySpec)
-		case !holds && !cannot:
+		if !holds && !cannot {
 			continue // not in the table (slow RSA sizes): nothing to compare
 		}
+		if holds {
+			assert.True(t, s.CanGenerate, "%s: can_generate false (%s), the token really makes it", s.KeySpec, s.GenerateReason)
+		}
 		if cannot {
+			assert.False(t, s.CanGenerate, "%s: can_generate true, the token really refuses it", s.KeySpec)
 			continue
 		}
 		spec := kmsrules.KeySpec(s.KeySpec)
 		for _, alg := range spec.Algorithms() {
 			works := r.works[string(alg)] && !r.except[s.KeySpec+" "+string(alg)]
 			exported := slices.Contains(s.ExportAlgorithms, string(alg))
-			if exported != works {
-				t.Errorf("%s %s: exported=%v, the token really wraps it=%v", s.KeySpec, alg, exported, works)
-			}
+			assert.Equal(t, works, exported, "%s %s: exported, want whether the token really wraps it", s.KeySpec, alg)
 		}
 		for _, ref := range s.ExportRefusals {
-			if ref.Reason == "" {
-				t.Errorf("%s %s refused without a reason", s.KeySpec, ref.Algorithm)
-			}
+			assert.NotEmpty(t, ref.Reason, "%s %s refused without a reason", s.KeySpec, ref.Algorithm)
 		}
 	}
 	// key generate's check agrees with the file.
 	for _, s := range caps.KeySpecs {
 		err := ceremony.CheckExportable(tok, s.KeySpec)
-		if (err == nil) != (len(s.ExportAlgorithms) > 0) || (err != nil && !errors.Is(err, ceremony.ErrCannotExport) && !errors.Is(err, hsm.ErrUnsupported)) {
-			t.Errorf("%s: CheckExportable %v, file exports %v", s.KeySpec, err, s.ExportAlgorithms)
+		assert.Equal(t, len(s.ExportAlgorithms) > 0, err == nil, "%s: CheckExportable %v, file exports %v", s.KeySpec, err, s.ExportAlgorithms)
+		if err != nil {
+			assert.True(t, errors.Is(err, ceremony.ErrCannotExport) || errors.Is(err, hsm.ErrUnsupported),
+				"%s: CheckExportable %v: want ErrCannotExport or ErrUnsupported", s.KeySpec, err)
 		}
 	}
 }
