@@ -19,7 +19,7 @@ const (
 const (
 	MaxReasonLen     = 1024 // a self-test verdict's reason
 	MaxCapabilityLen = 32   // wrapping algorithms or key specs listed
-	depthCaps        = 5    // {key_specs:[{export_refusals:[{...}]}]}
+	depthCaps        = 5    // {key_specs:[{export_refusals:[{...}]}]}; {keys:[{...}]}
 )
 
 // Capabilities is the payload: the token's identity, each wrapping
@@ -34,6 +34,22 @@ type Capabilities struct {
 	KWPMechanism       string // the AES key-wrap step's mechanism, "" if none works
 	KWPPadsCorrectly   bool   // false: material not a multiple of 8 bytes is refused under RSA_AES_KEY_WRAP_*
 	KeySpecs           []CapabilityKeySpec
+	// Keys is the token's key inventory when it was measured (R51): every
+	// secret and private key `key list` shows. nil: the file has none (an
+	// older file); a plan's keys are then not checked against it.
+	Keys []CapabilityKey
+}
+
+// CapabilityKey is one key of the token's inventory (R51), as `key list`
+// shows it.
+type CapabilityKey struct {
+	Label         string
+	ID            string // CKA_ID, lowercase hex; "" if none
+	KeySpec       string // matching KMS key spec; "" if none
+	CheckValue    string // lowercase hex; "" if none
+	CheckMethod   string // CheckMethod*; "" if none
+	Importable    bool
+	NotImportable string // why not ("" when importable)
 }
 
 // CapabilityAlgorithm is one wrapping algorithm's known-answer verdict.
@@ -159,6 +175,27 @@ func ParseCapabilities(data []byte) (*Capabilities, error) {
 		s.done()
 		out.KeySpecs = append(out.KeySpecs, ks)
 	}
+	if kn, path := o.typed("keys", false, kindArray); kn != nil {
+		out.Keys = []CapabilityKey{}
+		keys := kn.elems
+		if len(keys) > MaxEntries {
+			p.add(path, "%d elements, want 0 to %d", len(keys), MaxEntries)
+			keys = nil
+		}
+		for i, n := range keys {
+			k := p.object(indexPath(path, i), n)
+			out.Keys = append(out.Keys, CapabilityKey{
+				Label:         k.textOrEmpty("label", MaxNameLen),
+				ID:            k.hexOrEmpty("id", MaxCKAIDHexLen),
+				KeySpec:       k.textOrEmpty("key_spec", MaxNameLen),
+				CheckValue:    k.hexOrEmpty("check_value", MaxCheckValueHex),
+				CheckMethod:   k.enum("check_method", true, "", CheckMethodAESKCV, CheckMethodHMAC, CheckMethodSPKISHA256),
+				Importable:    k.boolean("importable", true),
+				NotImportable: k.text("not_importable", false, MaxReasonLen),
+			})
+			k.done()
+		}
+	}
 	o.done()
 	checkCanonical(&p, data, func() ([]byte, error) { return encodeCapabilities(out) })
 	if err := p.err(); err != nil {
@@ -176,6 +213,17 @@ type wireCaps struct {
 	KWPMechanism       string         `json:"kwp_mechanism,omitempty"`
 	KWPPadsCorrectly   bool           `json:"kwp_pads_correctly"`
 	KeySpecs           []wireCapsSpec `json:"key_specs"`
+	Keys               *[]wireCapsKey `json:"keys,omitempty"`
+}
+
+type wireCapsKey struct {
+	Label         string `json:"label"`
+	ID            string `json:"id"`
+	KeySpec       string `json:"key_spec"`
+	CheckValue    string `json:"check_value"`
+	CheckMethod   string `json:"check_method"`
+	Importable    bool   `json:"importable"`
+	NotImportable string `json:"not_importable,omitempty"`
 }
 
 type wireCapsToken struct {
@@ -222,6 +270,13 @@ func encodeCapabilities(in *Capabilities) ([]byte, error) {
 			ws.ExportRefusals = append(ws.ExportRefusals, wireCapsRefusal(r))
 		}
 		w.KeySpecs = append(w.KeySpecs, ws)
+	}
+	if in.Keys != nil {
+		keys := []wireCapsKey{}
+		for _, k := range in.Keys {
+			keys = append(keys, wireCapsKey(k))
+		}
+		w.Keys = &keys
 	}
 	return encodeJSON(w, "  ")
 }

@@ -157,6 +157,34 @@ func (o *obj) hexString(name string, required bool, size, max int) string {
 	return s
 }
 
+// textOrEmpty reads a required string of 0..max bytes of printable characters.
+func (o *obj) textOrEmpty(name string, max int) string {
+	n, path := o.typed(name, true, kindString)
+	if n == nil {
+		return ""
+	}
+	switch {
+	case len(n.s) > max:
+		o.p.add(path, "longer than %d bytes", max)
+	case !printable(n.s):
+		o.p.add(path, "contains a control or non-printable character")
+	}
+	return n.s
+}
+
+// hexOrEmpty reads a required string of lowercase hex, an even number of
+// characters up to max, or "" for none.
+func (o *obj) hexOrEmpty(name string, max int) string {
+	n, path := o.typed(name, true, kindString)
+	if n == nil {
+		return ""
+	}
+	if n.s != "" && (len(n.s) > max || len(n.s)%2 != 0 || strings.Trim(n.s, "0123456789abcdef") != "") {
+		o.p.add(path, "want lowercase hex, an even number of characters, at most %d, or \"\" for none", max)
+	}
+	return n.s
+}
+
 // timestamp reads an RFC 3339 timestamp.
 func (o *obj) timestamp(name string, required bool) *time.Time {
 	n, path := o.typed(name, required, kindString)

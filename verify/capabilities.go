@@ -151,10 +151,44 @@ func CheckCapabilities(c *bundle.Capabilities, now time.Time) (kmsrules.TokenExp
 			bad("key_specs", "%s missing: every importable key spec has a verdict", spec)
 		}
 	}
+	checkInventory(c.Keys, bad)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return exports, nil
+}
+
+// checkInventory is R51's meaning: each key once by label and CKA_ID, a
+// known key spec, a check method exactly with a check value, and a reason
+// exactly where it is not importable (an importable key has a key spec and
+// a check value).
+func checkInventory(keys []bundle.CapabilityKey, bad func(path, format string, args ...any)) {
+	type labelID struct{ label, id string }
+	seen := map[labelID]int{}
+	for i, k := range keys {
+		path := fmt.Sprintf("keys[%d]", i)
+		if j, dup := seen[labelID{k.Label, k.ID}]; dup {
+			bad(path, "label %q with id %q also in keys[%d]", k.Label, k.ID, j)
+		} else {
+			seen[labelID{k.Label, k.ID}] = i
+		}
+		if k.KeySpec != "" {
+			if _, err := kmsrules.ParseKeySpec(k.KeySpec); err != nil {
+				bad(path+".key_spec", "%v", err)
+			}
+		}
+		if (k.CheckValue == "") != (k.CheckMethod == "") {
+			bad(path+".check_method", "%q with check value %q: a check method goes with a check value", k.CheckMethod, k.CheckValue)
+		}
+		switch {
+		case k.Importable && k.NotImportable != "":
+			bad(path+".not_importable", "present for an importable key")
+		case !k.Importable && k.NotImportable == "":
+			bad(path+".not_importable", "missing for a key that is not importable")
+		case k.Importable && (k.KeySpec == "" || k.CheckValue == ""):
+			bad(path+".importable", "true for a key without a key spec or check value")
+		}
+	}
 }
 
 func joinWhy(whys []string) string {

@@ -106,6 +106,24 @@ func TestGenerateCapabilitiesVectors(t *testing.T) {
 		require.Error(t, err, "%s: opens", name)
 		vs = append(vs, struct{ name, err string }{name, err.Error()})
 	}
+	// The key inventory (R51): valid-keys is valid-softhsm with one.
+	withKeys := *sc.Capabilities
+	withKeys.Keys = []bundle.CapabilityKey{
+		{Label: "sym", ID: "01", KeySpec: "SYMMETRIC_DEFAULT", CheckValue: "8a1b3c", CheckMethod: bundle.CheckMethodAESKCV, Importable: true},
+		{Label: "locked", ID: "", KeySpec: "SYMMETRIC_DEFAULT", CheckValue: "", CheckMethod: "", NotImportable: "CKA_EXTRACTABLE is false: it can never leave the HSM, not even wrapped"},
+	}
+	validKeys, err := bundle.SignCapabilities(&withKeys, keys.Signer(t, "test-signer-p384"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(capsDir, "valid-keys.json"), validKeys, 0o644))
+	_, _, err = OpenCapabilities(validKeys, capsTrust(t), time.Now())
+	require.NoError(t, err, "valid-keys")
+	sk, err := bundle.ParseSignedCapabilities(validKeys)
+	require.NoError(t, err)
+	keysPayload := string(sk.Raw)
+	editKeys := func(old, new string) []byte {
+		require.Contains(t, keysPayload, old, "payload lacks it")
+		return []byte(strings.Replace(keysPayload, old, new, 1))
+	}
 	old, _ := filepath.Glob(filepath.Join(capsDir, "invalid-*"))
 	for _, f := range old {
 		require.NoError(t, os.Remove(f))
@@ -128,6 +146,13 @@ func TestGenerateCapabilitiesVectors(t *testing.T) {
 	write("invalid-unknown-algorithm", signed(edit(`"algorithm": "RSAES_OAEP_SHA_1"`, `"algorithm": "RSAES_PKCS1_V1_5"`)))
 	write("invalid-created-in-future", signed(edit(`"created_at": "2026-11-30T12:00:00Z"`, `"created_at": "2099-01-01T00:00:00Z"`)))
 	write("invalid-missing-key-spec", signed(edit("\"key_spec\": \"RSA_4096\"", "\"key_spec\": \"RSA_3072\"")))
+	// The key inventory's syntax and meaning (R51).
+	write("invalid-keys-bad-hex", signed(editKeys(`"check_value": "8a1b3c"`, `"check_value": "8A1B3"`)))
+	write("invalid-keys-duplicate", signed(editKeys(`"label": "locked",
+      "id": ""`, `"label": "sym",
+      "id": "01"`)))
+	write("invalid-keys-missing-importable", signed(editKeys(`,
+      "importable": true`, "")))
 	for _, v := range vs {
 		require.NoError(t, os.WriteFile(filepath.Join(capsDir, v.name+".err"), []byte(v.err+"\n"), 0o644))
 	}
