@@ -1,6 +1,7 @@
 package ceremony
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,6 +24,7 @@ type CapabilityToken interface {
 	SelfTest() (*hsm.Capabilities, error)
 	CanGenerate(p hsm.KeyParams) error
 	CanExport(p hsm.KeyParams, mech hsm.WrapMechanism) error
+	ListKeys() ([]hsm.Key, error)
 }
 
 // TokenCapabilities measures tok in KMS names (SPEC.md 6.1): the self-test
@@ -56,7 +58,39 @@ func TokenCapabilities(tok CapabilityToken, toolVersion string, now time.Time) (
 		}
 		out.KeySpecs = append(out.KeySpecs, s)
 	}
+	keys, err := tok.ListKeys()
+	if err != nil {
+		return nil, fmt.Errorf("list keys: %w", err)
+	}
+	out.Keys = inventory(keys)
 	return out, nil
+}
+
+// inventory is the token's keys as `key list` shows them (SPEC.md R51).
+// A key whose label the format cannot carry (not printable, or longer than
+// bundle.MaxNameLen) is left out: no plan can name it by label, and
+// `ceremony run` still finds it on the token. Keys sharing a label and
+// CKA_ID are one entry, not importable: nothing can select one of them.
+func inventory(keys []hsm.Key) []bundle.CapabilityKey {
+	out := []bundle.CapabilityKey{}
+	at := map[[2]string]int{}
+	for _, k := range keys {
+		if len(k.Label) > bundle.MaxNameLen || !printable(k.Label) || len(k.ID)*2 > bundle.MaxCKAIDHexLen || len(k.CheckValue)*2 > bundle.MaxCheckValueHex {
+			continue
+		}
+		id := [2]string{k.Label, hex.EncodeToString(k.ID)}
+		if i, dup := at[id]; dup {
+			out[i] = bundle.CapabilityKey{Label: k.Label, ID: id[1], NotImportable: "more than one key has this label and CKA_ID: none of them can be selected"}
+			continue
+		}
+		at[id] = len(out)
+		out = append(out, bundle.CapabilityKey{
+			Label: k.Label, ID: hex.EncodeToString(k.ID), KeySpec: k.KeySpec,
+			CheckValue: hex.EncodeToString(k.CheckValue), CheckMethod: CheckMethod(k.CheckMethod),
+			Importable: k.NotImportable == "", NotImportable: k.NotImportable,
+		})
+	}
+	return out
 }
 
 func specCapability(tok CapabilityToken, spec kmsrules.KeySpec) (bundle.CapabilityKeySpec, error) {

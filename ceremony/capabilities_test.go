@@ -2,6 +2,7 @@ package ceremony
 
 import (
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/airwrap/airwrap/atomicfile"
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/kmsrules"
 	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
@@ -30,6 +32,8 @@ func TestCapabilitiesCrossTheGap(t *testing.T) {
 	require.NoError(t, err)
 	defer tok.Close()
 	s, err := tok.GenerateSigner("s", "ECDSA_P256")
+	require.NoError(t, err)
+	k, err := GenerateKey(tok, "k", "SYMMETRIC_DEFAULT")
 	require.NoError(t, err)
 	before, err := tok.ObjectCount()
 	require.NoError(t, err)
@@ -51,6 +55,21 @@ func TestCapabilitiesCrossTheGap(t *testing.T) {
 	c, exports, err := verify.OpenCapabilities(data, []verify.TrustedKey{trust}, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, st.Label, c.Token.Label, "token label")
+	// The key inventory (R51): the key as key list shows it, the signer not importable.
+	require.Len(t, c.Keys, 2, "inventory: %+v", c.Keys)
+	for _, ck := range c.Keys {
+		switch ck.Label {
+		case "k":
+			assert.Equal(t, bundle.CapabilityKey{Label: "k", ID: hex.EncodeToString(k.ID), KeySpec: "SYMMETRIC_DEFAULT",
+				CheckValue: hex.EncodeToString(k.CheckValue), CheckMethod: bundle.CheckMethodAESKCV, Importable: true}, ck, "inventory: k")
+			assert.Len(t, k.CheckValue, 3, "an AES KCV")
+		case "s":
+			assert.False(t, ck.Importable, "inventory: the signer")
+			assert.NotEmpty(t, ck.NotImportable, "inventory: the signer")
+		default:
+			t.Errorf("inventory: unexpected key %+v", ck)
+		}
+	}
 	assert.Equal(t, []kmsrules.WrappingAlgorithm{kmsrules.RSAESOAEPSHA1}, exports[kmsrules.SymmetricDefault].Algorithms, "SYMMETRIC_DEFAULT exports")
 	alg, err := kmsrules.ChooseTokenAlgorithm(kmsrules.SymmetricDefault, "", "RSA_4096", exports)
 	assert.NoError(t, err, "choice for SYMMETRIC_DEFAULT")
