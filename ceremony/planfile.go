@@ -1,6 +1,7 @@
 package ceremony
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/airwrap/airwrap/atomicfile"
 	"github.com/airwrap/airwrap/bundle"
+	"github.com/airwrap/airwrap/hsm"
 	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/airwrap/airwrap/verify"
@@ -429,17 +431,67 @@ func (p *Plan) validate(w *walker, now time.Time) {
 // with none named, with any algorithm KMS allows): kmsrules'
 // ChooseTokenAlgorithm, as `airwrap-online prepare --token-capabilities`.
 func (p *Plan) checkExports(entries []*entry, now time.Time, bad func(string, error)) {
-	_, exports, err := verify.OpenCapabilities(p.Capabilities, p.CapabilitiesTrust, now)
+	caps, exports, err := verify.OpenCapabilities(p.Capabilities, p.CapabilitiesTrust, now)
 	if err != nil {
 		bad("capabilities.path", err)
 		return
 	}
+	p.checkInventory(caps, bad)
 	for _, e := range entries {
 		if e.spec == "" {
 			continue // AWS CLI JSON without a key spec: known only on the token
 		}
 		if _, err := kmsrules.ChooseTokenAlgorithm(e.spec, e.alg, e.wrappingKeySpec, exports); err != nil {
 			bad(p.keyField(e.arn), fmt.Errorf("%s (%s): %w", e.arn, e.spec, err))
+		}
+	}
+}
+
+// checkInventory is checkOnToken answered from the token's key inventory in
+// its signed capabilities (SPEC.md R51), without the token: each existing
+// key is there exactly once (by label and, when the plan gives one, CKA_ID),
+// importable, with the plan's check value; no label to generate is there.
+// The answer is only as fresh as the file's created_at: `ceremony run`
+// asks the token itself again after login.
+func (p *Plan) checkInventory(caps *bundle.Capabilities, bad func(string, error)) {
+	if caps.Keys == nil {
+		return // an older file without an inventory
+	}
+	asOf := "in the token's inventory of " + caps.CreatedAt.Format(time.RFC3339)
+	for _, k := range p.Keys {
+		if k.Generate != "" {
+			if slices.ContainsFunc(caps.Keys, func(c bundle.CapabilityKey) bool { return c.Label == k.Label }) {
+				bad(k.Field+".label", fmt.Errorf("%w: %q is already on the token (%s): a plan generates only new keys (drop generate: to wrap the existing one)", hsm.ErrDuplicateLabel, k.Label, asOf))
+			}
+			continue
+		}
+		var found []bundle.CapabilityKey
+		for _, c := range caps.Keys {
+			if (k.Label == "" || c.Label == k.Label) && (k.ID == nil || c.ID == hex.EncodeToString(k.ID)) {
+				found = append(found, c)
+			}
+		}
+		what := fmt.Sprintf("label %q", k.Label)
+		if k.ID != nil {
+			what = fmt.Sprintf("label %q and CKA_ID %x", k.Label, k.ID)
+			if k.Label == "" {
+				what = fmt.Sprintf("CKA_ID %x", k.ID)
+			}
+		}
+		switch {
+		case len(found) == 0:
+			bad(k.Field, fmt.Errorf("%w: no key with %s %s", hsm.ErrKeyNotFound, what, asOf))
+			continue
+		case len(found) > 1:
+			bad(k.Field, fmt.Errorf("%w: %d keys with %s %s: select it by CKA_ID (id:) too", hsm.ErrDuplicateLabel, len(found), what, asOf))
+			continue
+		}
+		c := found[0]
+		if !c.Importable {
+			bad(k.Field, fmt.Errorf("%w: HSM key %q cannot be exported into KMS (%s): %s", ErrHSMKey, c.Label, asOf, c.NotImportable))
+		}
+		if k.CheckValue != nil && hex.EncodeToString(k.CheckValue) != c.CheckValue {
+			bad(k.Field+".check_value", fmt.Errorf("%w: HSM key %q has check value %s (%s) %s, the plan expects %x", ErrCheckValue, c.Label, c.CheckValue, c.CheckMethod, asOf, k.CheckValue))
 		}
 	}
 }
