@@ -68,7 +68,8 @@ type Plan struct {
 	// Capabilities, when given, is the token's signed capabilities file
 	// (airwrap hsm info --out), trusted by CapabilitiesTrust: `ceremony
 	// check` then refuses, without the token, every key the token cannot
-	// export with the parameters' wrapping algorithm.
+	// export with the parameters' wrapping algorithm, and checks the plan's
+	// keys against the file's key inventory (checkInventory).
 	Capabilities      []byte
 	CapabilitiesTrust []verify.TrustedKey
 
