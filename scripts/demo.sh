@@ -170,4 +170,13 @@ else
 	say "(/usr/bin/aws not installed: verify-import's encrypt/decrypt round trip above is the proof)"
 fi
 
+step "The printed record closes the ceremony: fingerprints read aloud, then everyone signs"
+cd "$offline"
+if command -v pdftotext >/dev/null; then
+	run pdftotext -layout record.pdf - | sed -n '/Fingerprints to read aloud/,$p'
+else
+	run sed -n '/^## Fingerprints to read aloud/,$p' record.md
+fi
+say "print record.pdf (A4; record.md is its Markdown twin) and sign it"
+
 step "Done: the key material went from the HSM to KMS without ever being in the clear"
