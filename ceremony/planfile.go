@@ -515,14 +515,14 @@ func splitJoined(err error) []error {
 	}
 	u, ok := err.(interface{ Unwrap() []error })
 	if !ok {
-		return []error{err}
+		return splitLines(err)
 	}
 	var msgs []string
 	for _, e := range u.Unwrap() {
 		msgs = append(msgs, e.Error())
 	}
 	if strings.Join(msgs, "\n") != err.Error() {
-		return []error{err} // not a join: a marked error (errmark)
+		return splitLines(err) // not a join: a marked or wrapped error
 	}
 	var out []error
 	for _, e := range u.Unwrap() {
@@ -738,4 +738,19 @@ func kindName(n ast.Node) string {
 		return n.GetToken().Value
 	}
 	return n.Type().String()
+}
+
+// splitLines makes one problem of each line of err's text (a wrapped join
+// reads as several lines), each still matching what err matches
+// (errors.Is/As), so every line is printed at the plan field.
+func splitLines(err error) []error {
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) == 1 {
+		return []error{err}
+	}
+	out := make([]error, len(lines))
+	for i, l := range lines {
+		out[i] = errmark.With(errors.New(l), err)
+	}
+	return out
 }
