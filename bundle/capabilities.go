@@ -147,21 +147,7 @@ func ParseCapabilities(data []byte) (*Capabilities, error) {
 			CanGenerate:    s.boolean("can_generate", true),
 			GenerateReason: s.text("generate_reason", false, MaxReasonLen),
 		}
-		ea, eaPath := s.array("export_algorithms", true, 0, MaxCapabilityLen)
-		ks.ExportAlgorithms = []string{}
-		for j, e := range ea {
-			ep := indexPath(eaPath, j)
-			switch {
-			case e.kind != kindString:
-				p.add(ep, "want string, got %s", describe(e))
-			case e.s == "" || len(e.s) > MaxNameLen:
-				p.add(ep, "want 1 to %d bytes", MaxNameLen)
-			case !printable(e.s):
-				p.add(ep, "contains a control or non-printable character")
-			default:
-				ks.ExportAlgorithms = append(ks.ExportAlgorithms, e.s)
-			}
-		}
+		ks.ExportAlgorithms = s.textList("export_algorithms", true, 0, MaxCapabilityLen, MaxNameLen)
 		er, erPath := s.array("export_refusals", true, 0, MaxCapabilityLen)
 		ks.ExportRefusals = []CapabilityRefusal{}
 		for j, e := range er {

@@ -234,6 +234,27 @@ func (o *obj) array(name string, required bool, min, max int) ([]*node, string) 
 	return n.elems, path
 }
 
+// textList reads an array of min..max strings, each 1..maxLen bytes of
+// printable characters; it returns the good ones (never nil).
+func (o *obj) textList(name string, required bool, min, max, maxLen int) []string {
+	elems, path := o.array(name, required, min, max)
+	out := []string{}
+	for i, e := range elems {
+		ep := indexPath(path, i)
+		switch {
+		case e.kind != kindString:
+			o.p.add(ep, "want string, got %s", describe(e))
+		case e.s == "" || len(e.s) > maxLen:
+			o.p.add(ep, "want 1 to %d bytes", maxLen)
+		case !printable(e.s):
+			o.p.add(ep, "contains a control or non-printable character")
+		default:
+			out = append(out, e.s)
+		}
+	}
+	return out
+}
+
 // child reads a nested object.
 func (o *obj) child(name string, required bool) *obj {
 	n := o.field(name, required)

@@ -46,21 +46,7 @@ func readPayload(p *problems, root *node) *ImportPayload {
 	out.ToolVersion = o.text("tool_version", true, MaxNameLen)
 	out.StartedAt = deref(o.timestamp("started_at", true))
 	out.CreatedAt = deref(o.timestamp("created_at", true))
-	ops, opsPath := o.array("operators", true, 0, MaxOperators)
-	out.Operators = []string{}
-	for i, n := range ops {
-		path := indexPath(opsPath, i)
-		switch {
-		case n.kind != kindString:
-			p.add(path, "want string, got %s", describe(n))
-		case n.s == "" || len(n.s) > MaxNameLen:
-			p.add(path, "want 1 to %d bytes", MaxNameLen)
-		case !printable(n.s):
-			p.add(path, "contains a control or non-printable character")
-		default:
-			out.Operators = append(out.Operators, n.s)
-		}
-	}
+	out.Operators = o.textList("operators", true, 0, MaxOperators, MaxNameLen)
 	out.TranscriptSHA256 = o.hexString("transcript_sha256", true, 64, 0)
 	elems, path := o.array("entries", true, 1, MaxEntries)
 	for i, n := range elems {
