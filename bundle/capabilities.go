@@ -271,13 +271,7 @@ func encodeCapabilities(in *Capabilities) ([]byte, error) {
 // ParseCapabilities would refuse.
 func MarshalCapabilities(in *Capabilities) ([]byte, error) {
 	out, err := encodeCapabilities(in)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseCapabilities(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readsBack(out, err, ParseCapabilities)
 }
 
 // SignCapabilities marshals c and signs it with each signer (each signature
@@ -298,11 +292,5 @@ func SignCapabilities(c *Capabilities, signers ...crypto.Signer) ([]byte, error)
 // refuses what ParseSignedCapabilities would refuse.
 func MarshalSignedCapabilities(env *Envelope) ([]byte, error) {
 	out, err := encodeEnvelope(env)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseSignedCapabilities(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readsBack(out, err, ParseSignedCapabilities)
 }

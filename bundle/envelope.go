@@ -82,15 +82,22 @@ type wireSignature struct {
 // in the order payloadType, payload, signatures (keyid, sig), and a final
 // newline. It refuses what ParseEnvelope (ParseSignedParams) would refuse.
 func MarshalEnvelope(env *Envelope) ([]byte, error) {
-	out, err := encodeEnvelope(env)
-	if err != nil {
-		return nil, err
-	}
 	want := ImportPayloadType
 	if env.PayloadType == ParamsPayloadType {
 		want = ParamsPayloadType
 	}
-	if _, err := parseEnvelope(out, want); err != nil {
+	out, err := encodeEnvelope(env)
+	return readsBack(out, err, func(b []byte) (*Envelope, error) { return parseEnvelope(b, want) })
+}
+
+// readsBack returns what an encoder wrote (out, err) only if parse accepts
+// it: every Marshal refuses what its reader would refuse, so nothing airwrap
+// writes fails to read back.
+func readsBack[T any](out []byte, err error, parse func([]byte) (T, error)) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parse(out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -93,13 +93,7 @@ type wireParamsEntry struct {
 // ParseParams would refuse.
 func MarshalParams(in *Params) ([]byte, error) {
 	out, err := encodeParams(in)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseParams(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readsBack(out, err, ParseParams)
 }
 
 func encodeParams(in *Params) ([]byte, error) {

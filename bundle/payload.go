@@ -133,13 +133,7 @@ type wireEntry struct {
 // newline. It refuses what ParseImportPayload would refuse.
 func MarshalImportPayload(in *ImportPayload) ([]byte, error) {
 	out, err := encodePayload(in)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseImportPayload(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readsBack(out, err, ParseImportPayload)
 }
 
 func encodePayload(in *ImportPayload) ([]byte, error) {
