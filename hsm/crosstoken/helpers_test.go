@@ -130,3 +130,18 @@ func mech(t *testing.T, alg string) hsm.WrapMechanism {
 func allowed(spec, alg string) bool {
 	return kmsrules.KeySpec(spec).Allows(kmsrules.WrappingAlgorithm(alg))
 }
+
+// maker is a kind of token and the key specs its key generation makes here.
+type maker struct {
+	kind  string
+	new   func(testing.TB) *hsmtest.Token
+	specs []string
+}
+
+// makers: opencryptoki's soft token has no EC; SoftHSM comes last, since
+// opencryptoki crashes when it is loaded after SoftHSM in one process.
+var makers = []maker{
+	{hsmtest.KindOpencryptoki, hsmtest.Opencryptoki, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "RSA_2048"}},
+	{hsmtest.KindNSS, hsmtest.NSS, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256"}},
+	{hsmtest.KindSoftHSM, hsmtest.SoftHSM, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256", "RSA_2048"}},
+}

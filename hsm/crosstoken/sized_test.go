@@ -3,7 +3,6 @@ package crosstoken
 import (
 	"testing"
 
-	"github.com/airwrap/airwrap/softhsm-test/hsmtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,15 +13,7 @@ import (
 // same search found) is what listing the token says of it (an EC key's
 // point found by a search by CKA_ID).
 func TestFindKeyAnswersAsListKeys(t *testing.T) {
-	for _, row := range []struct {
-		kind  string
-		new   func(testing.TB) *hsmtest.Token
-		specs []string // what the token can make (opencryptoki's soft token has no EC)
-	}{
-		{hsmtest.KindOpencryptoki, hsmtest.Opencryptoki, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "RSA_2048"}},
-		{hsmtest.KindNSS, hsmtest.NSS, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256"}},
-		{hsmtest.KindSoftHSM, hsmtest.SoftHSM, []string{"SYMMETRIC_DEFAULT", "HMAC_256", "ECC_NIST_P256", "RSA_2048"}},
-	} {
+	for _, row := range makers {
 		t.Run(row.kind, func(t *testing.T) {
 			tok := open(t, row.new(t))
 			for _, spec := range row.specs {
