@@ -20,6 +20,12 @@ func ReadImportBundle(data []byte) (*ImportBundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ImportBundleOf(env)
+}
+
+// ImportBundleOf is ReadImportBundle for an envelope ParseEnvelope already
+// read: its payload's base64 (R8) and the payload (ParseImportPayload).
+func ImportBundleOf(env *Envelope) (*ImportBundle, error) {
 	raw, err := DecodeBase64("payload", env.Payload)
 	if err != nil {
 		return nil, err

@@ -25,9 +25,9 @@ type Cosign struct {
 	SignedBy      []string // key ids that signed already
 	TrustedBy     []verify.TrustedKey
 
-	file   []byte           // the bundle file as read
-	trData []byte           // its transcript, when attached
-	now    func() time.Time // the transcript's clock
+	binding transcript.Binding // what the bundle file says of its transcript
+	trData  []byte             // its transcript, when attached
+	now     func() time.Time   // the transcript's clock
 }
 
 // ReadForCosign checks an import bundle before it is cosigned
@@ -39,7 +39,8 @@ func ReadForCosign(data []byte, trusted []verify.TrustedKey, now time.Time) (*Co
 	if err != nil {
 		return nil, err
 	}
-	c := &Cosign{Envelope: o.Envelope, Payload: o.Payload, PayloadSHA256: o.PayloadSHA256, TrustedBy: o.TrustedBy, file: data}
+	c := &Cosign{Envelope: o.Envelope, Payload: o.Payload, PayloadSHA256: o.PayloadSHA256, TrustedBy: o.TrustedBy,
+		binding: transcript.BindingFrom(o.ImportBundle, o.BundleSHA256)}
 	for _, s := range o.Envelope.Signatures {
 		c.SignedBy = append(c.SignedBy, s.KeyID)
 	}
@@ -62,7 +63,7 @@ func (c *Cosign) Refuse(pub crypto.PublicKey) error {
 // cosigned (transcript.CheckBundle); Sign then returns it with one
 // transcript.StepCosigned line appended, to be written beside the new bundle.
 func (c *Cosign) AttachTranscript(tr []byte, now func() time.Time) (*transcript.Summary, error) {
-	s, err := transcript.CheckBundleFile(tr, c.file)
+	s, err := transcript.CheckBundle(tr, c.binding)
 	if err != nil {
 		return nil, err
 	}

@@ -66,12 +66,17 @@ func BindingOf(bundleFile []byte) (Binding, error) {
 	if err != nil {
 		return Binding{}, fmt.Errorf("bundle: %w", err)
 	}
-	env, raw, p := ib.Envelope, ib.Raw, ib.Payload
-	b := Binding{TranscriptSHA256: p.TranscriptSHA256, PayloadSHA256: bundle.SHA256Hex(raw), BundleSHA256: bundle.SHA256Hex(bundleFile)}
-	for _, s := range env.Signatures {
+	return BindingFrom(ib, bundle.SHA256Hex(bundleFile)), nil
+}
+
+// BindingFrom is BindingOf for a bundle already read (bundle.ReadImportBundle)
+// whose file has SHA-256 fileSHA256.
+func BindingFrom(ib *bundle.ImportBundle, fileSHA256 string) Binding {
+	b := Binding{TranscriptSHA256: ib.Payload.TranscriptSHA256, PayloadSHA256: bundle.SHA256Hex(ib.Raw), BundleSHA256: fileSHA256}
+	for _, s := range ib.Envelope.Signatures {
 		b.KeyIDs = append(b.KeyIDs, s.KeyID)
 	}
-	return b, nil
+	return b
 }
 
 // CheckBundleFile is CheckBundle against what the bundle file says

@@ -25,20 +25,18 @@ type OpenRequest struct {
 	// Params is the parameters file the bundle must answer
 	// (CheckImportAgainstParams). Nil: the bindings are not checked.
 	Params []byte
-	// Transcript is the bundle's transcript (transcript.CheckBundleFile).
+	// Transcript is the bundle's transcript (transcript.CheckBundle).
 	// Nil: not checked.
 	Transcript []byte
 }
 
 // Opened is what OpenImport established about an import bundle.
 type Opened struct {
-	Envelope      *bundle.Envelope
-	Raw           []byte // the signed payload, as the signatures cover it
-	Payload       *bundle.ImportPayload
-	TrustedBy     []TrustedKey // distinct trusted keys whose signatures verify; nil without Trusted
-	BundleSHA256  string
-	PayloadSHA256 string
-	Transcript    *transcript.Summary // nil when no transcript was given
+	*bundle.ImportBundle              // Envelope, Raw (the signed payload) and Payload
+	TrustedBy            []TrustedKey // distinct trusted keys whose signatures verify; nil without Trusted
+	BundleSHA256         string
+	PayloadSHA256        string
+	Transcript           *transcript.Summary // nil when no transcript was given
 }
 
 // Part names what part of OpenImport a problem is about, so that a caller
@@ -51,7 +49,7 @@ const (
 	PartSignatures             // VerifyEnvelope
 	PartRules                  // CheckImport
 	PartParams                 // CheckImportAgainstParams
-	PartTranscript             // transcript.CheckBundleFile
+	PartTranscript             // transcript.CheckBundle
 )
 
 // OpenError is one problem OpenImport found. Its text is the problem's own:
@@ -107,11 +105,11 @@ func OpenImport(req OpenRequest) (*Opened, error) {
 			errs = append(errs, &OpenError{PartSignatures, err})
 		}
 	}
-	ib, err := bundle.ReadImportBundle(req.Bundle)
+	ib, err := bundle.ImportBundleOf(env)
 	if err != nil {
 		return nil, errors.Join(append(errs, &OpenError{PartBundle, err})...)
 	}
-	o.Envelope, o.Raw, o.Payload, o.PayloadSHA256 = ib.Envelope, ib.Raw, ib.Payload, bundle.SHA256Hex(ib.Raw)
+	o.ImportBundle, o.PayloadSHA256 = ib, bundle.SHA256Hex(ib.Raw)
 	if !req.RulesAt.IsZero() {
 		if err := CheckImport(o.Payload, req.RulesAt); err != nil {
 			errs = append(errs, &OpenError{PartRules, err})
@@ -123,7 +121,7 @@ func OpenImport(req OpenRequest) (*Opened, error) {
 		}
 	}
 	if req.Transcript != nil {
-		if o.Transcript, err = transcript.CheckBundleFile(req.Transcript, req.Bundle); err != nil {
+		if o.Transcript, err = transcript.CheckBundle(req.Transcript, transcript.BindingFrom(ib, o.BundleSHA256)); err != nil {
 			errs = append(errs, &OpenError{PartTranscript, err})
 		}
 	}
