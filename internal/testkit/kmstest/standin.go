@@ -35,8 +35,9 @@ type Answer struct {
 
 // StandInRequest is one request as the SDK serialized it.
 type StandInRequest struct {
-	Op   string
-	Body map[string]any
+	Op     string
+	Region string // the Region the request was signed for (SigV4 credential scope)
+	Body   map[string]any
 }
 
 // NewStandIn starts a stand-in on the loopback interface; Close stops it.
@@ -92,6 +93,30 @@ func (s *StandIn) Bodies(op string) []map[string]any {
 	return out
 }
 
+// Requests returns every request so far, in order.
+func (s *StandIn) Requests() []StandInRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]StandInRequest(nil), s.reqs...)
+}
+
+// SignedRegion is the Region a SigV4-signed request names in its credential
+// scope (Authorization: ... Credential=AKID/DATE/REGION/kms/aws4_request),
+// or "" when there is none: the one place a KMS endpoint that serves every
+// Region learns which Region a request is for.
+func SignedRegion(r *http.Request) string {
+	_, cred, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	return parts[2]
+}
+
 // Count is the number of requests for op ("" counts every request).
 func (s *StandIn) Count(op string) int {
 	s.mu.Lock()
@@ -111,7 +136,7 @@ func (s *StandIn) serve(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	_ = json.Unmarshal(raw, &body)
 	s.mu.Lock()
-	s.reqs = append(s.reqs, StandInRequest{op, body})
+	s.reqs = append(s.reqs, StandInRequest{op, SignedRegion(r), body})
 	f := s.funcs[op]
 	q := s.answers[op]
 	var a Answer
