@@ -44,6 +44,9 @@ type ReceiptEntry struct {
 	Time          time.Time `json:"time"`
 	Note          string    `json:"note,omitempty"`
 	Error         string    `json:"error,omitempty"`
+	// Rotation is what submit --rotate did after the imports, for
+	// NEW_KEY_MATERIAL entries; nil without --rotate.
+	Rotation *Rotation `json:"rotation,omitempty"`
 }
 
 // MarshalReceipt writes the receipt as indented JSON with a final newline.

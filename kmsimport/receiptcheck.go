@@ -9,8 +9,9 @@ import (
 
 // receiptShape names every key a receipt may hold, from the struct tags.
 var receiptShape = map[string][]string{
-	"":          jsonNames(reflect.TypeOf(Receipt{})),
-	"entries[]": jsonNames(reflect.TypeOf(ReceiptEntry{})),
+	"":                   jsonNames(reflect.TypeOf(Receipt{})),
+	"entries[]":          jsonNames(reflect.TypeOf(ReceiptEntry{})),
+	"entries[].rotation": jsonNames(reflect.TypeOf(Rotation{})),
 }
 
 func jsonNames(t reflect.Type) []string {
@@ -27,5 +28,5 @@ func jsonNames(t reflect.Type) []string {
 // another case (it matches them case-insensitively), deep nesting, trailing
 // data, invalid UTF-8, and files over bundle.MaxFileSize.
 func checkReceiptShape(data []byte) error {
-	return bundle.CheckStrictJSON(data, 3, receiptShape)
+	return bundle.CheckStrictJSON(data, 4, receiptShape)
 }

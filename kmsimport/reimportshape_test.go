@@ -45,7 +45,7 @@ func TestShapeNewMaterialIsPendingRotation(t *testing.T) {
 	rc, err := kmsimport.Submit(context.Background(), api, kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: []bundle.ImportEntry{e}}})
 	require.NoError(t, err)
 	require.Equal(t, matID2, rc.Entries[0].KeyMaterialID)
-	require.Equal(t, kmsimport.PendingRotationNote, rc.Entries[0].Note)
+	require.Equal(t, kmsimport.PendingRotationNote(symARN), rc.Entries[0].Note)
 	reqs := f.bodies("ImportKeyMaterial")
 	require.Len(t, reqs, 1)
 	require.Equal(t, "NEW_KEY_MATERIAL", reqs[0]["ImportType"])

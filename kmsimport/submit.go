@@ -24,9 +24,14 @@ type SubmitRequest struct {
 	BundleSHA256 string
 	DryRun       bool
 	// Rate paces ImportKeyMaterial (requests per second); 0: DefaultImportRate.
-	Rate     float64
-	Progress io.Writer
-	Now      func() time.Time
+	Rate float64
+	// Rotate completes the rotation of each NEW_KEY_MATERIAL entry this run
+	// imported, after every import (rotatePhase); RotateRate paces it
+	// (0: DefaultRotateRate).
+	Rotate     bool
+	RotateRate float64
+	Progress   io.Writer
+	Now        func() time.Time
 }
 
 // DefaultImportRate is ImportKeyMaterial's default quota: 15 requests per
@@ -47,6 +52,11 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		progress = io.Discard
 	}
 	p := req.Payload
+	if req.Rotate {
+		if err := CheckRotate(p); err != nil {
+			return nil, err
+		}
+	}
 	rc := &Receipt{Type: ReceiptType, BundleSHA256: req.BundleSHA256, ParamsSHA256: p.ParamsSHA256, DryRun: req.DryRun, StartedAt: req.Now().UTC()}
 	n := len(p.Entries)
 
@@ -87,7 +97,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 	pace := newPacer(rate)
 	bar := progressbar.New(progress, "importing", n)
-	defer bar.Done()
+	stopped := false
 	for i, e := range p.Entries {
 		var re ReceiptEntry
 		var err error
@@ -108,6 +118,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 					}
 				}
 				errs = append(errs, fmt.Errorf("%w: %d of %d entries hold their material; entries[%d:] not attempted", Stopped(ctx), done, n, i))
+				stopped = true
 				break
 			}
 			re, err = importEntry(rctx, api, e, before[i], req.Now)
@@ -129,6 +140,12 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("entries[%d]: %w", i, err))
 		}
+	}
+	bar.Done()
+
+	// Phase 3, only when asked: rotation, after every import of the batch.
+	if req.Rotate && !stopped {
+		errs = append(errs, rotatePhase(ctx, api, p, rc, before, req, progress))
 	}
 	rc.FinishedAt = req.Now().UTC()
 	return rc, errors.Join(errs...)
@@ -182,8 +199,11 @@ func importInput(e bundle.ImportEntry) *kms.ImportKeyMaterialInput {
 
 // PendingRotationNote is the receipt's note on NEW_KEY_MATERIAL imported into
 // a key that already holds material: KMS keeps it PENDING_ROTATION until
-// RotateKeyOnDemand makes it current. airwrap does not rotate (yet).
-const PendingRotationNote = "new key material, PENDING_ROTATION: it becomes the key's current material only after RotateKeyOnDemand (airwrap does not rotate yet: aws kms rotate-key-on-demand --key-id ARN)"
+// RotateKeyOnDemand makes it current (submit --rotate, or later the command
+// it names).
+func PendingRotationNote(arn string) string {
+	return "new key material, PENDING_ROTATION: it becomes the key's current material only after RotateKeyOnDemand (submit --rotate does it; later: " + RotateCommand(arn) + ")"
+}
 
 // importEntry sends one entry's ImportKeyMaterial. Only an answer from KMS
 // that accepted this entry's material counts: every error is a failure, and
@@ -220,7 +240,7 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		re.KeyMaterialID = aws.ToString(out.KeyMaterialId)
 		re.RequestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 		if wasEnabled && newMaterial {
-			re.Note = PendingRotationNote
+			re.Note = PendingRotationNote(e.KeyARN)
 		}
 		return re, nil
 	}
