@@ -131,7 +131,7 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 				errs = append(errs, fmt.Errorf("%w: before the rotation of entries[%d]: the material imported stays PENDING_ROTATION: %s", Stopped(ctx), i, RotateCommand(e.KeyARN)))
 				return errors.Join(errs...)
 			}
-			*rot, err = rotateKey(rctx, ForKey(api, e.KeyARN), e.KeyARN, re.KeyMaterialID, req.Now)
+			*rot, err = rotateKey(rctx, ForKey(api, e.KeyARN), e.KeyARN, re.KeyMaterialID, false, req.Now)
 		}
 		line := fmt.Sprintf("rotate %s: %s", e.KeyARN, rot.Outcome)
 		if rot.CurrentKeyMaterialID != "" {
@@ -190,18 +190,25 @@ func pendingMaterials(ctx context.Context, api API, arn string, now time.Time) (
 }
 
 // rotateKey confirms with ListKeyRotations that want (the KeyMaterialId an
-// import returned; "" any) is PENDING_ROTATION, calls RotateKeyOnDemand,
-// and lists the materials again to record the one now CURRENT. An endpoint
-// that cannot list materials is rotated without that check.
-func rotateKey(ctx context.Context, api API, arn, want string, now func() time.Time) (Rotation, error) {
-	rot := Rotation{KeyARN: arn, Outcome: OutcomeFailed}
+// import returned; "" any) is PENDING_ROTATION, unless checked already
+// (CheckRotatable), calls RotateKeyOnDemand, and lists the materials again
+// to record the one now CURRENT. An endpoint that cannot list materials is
+// rotated without that check.
+func rotateKey(ctx context.Context, api API, arn, want string, checked bool, now func() time.Time) (Rotation, error) {
+	rot := Rotation{KeyARN: arn, Outcome: OutcomeFailed, PendingKeyMaterialID: want}
 	fail := func(err error) (Rotation, error) {
 		rot.Time, rot.Error = now().UTC(), err.Error()
 		return rot, err
 	}
-	pending, all, listed, err := pendingMaterials(ctx, api, arn, now())
-	if err != nil {
-		return fail(err)
+	var (
+		pending, all []Material
+		listed       bool
+		err          error
+	)
+	if !checked {
+		if pending, all, listed, err = pendingMaterials(ctx, api, arn, now()); err != nil {
+			return fail(err)
+		}
 	}
 	if listed {
 		switch {
@@ -363,7 +370,7 @@ func RotateKeys(ctx context.Context, api API, keys []PendingRotation, req Rotate
 			errs = append(errs, fmt.Errorf("%w: %d of %d keys rotated; the rest stay PENDING_ROTATION", Stopped(ctx), i, len(keys)))
 			break
 		}
-		rot, err := rotateKey(rctx, ForKey(api, k.Key.ARN), k.Key.ARN, out[i].PendingKeyMaterialID, req.Now)
+		rot, err := rotateKey(rctx, ForKey(api, k.Key.ARN), k.Key.ARN, out[i].PendingKeyMaterialID, true, req.Now)
 		out[i] = rot
 		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, len(keys), k.Key.ARN, rot.Outcome)
 		if err != nil {
