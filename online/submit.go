@@ -30,7 +30,11 @@ type SubmitRequest struct {
 	DryRun            bool
 	ReceiptPath       string // "": no receipt written
 	Rate              float64
-	Client            Client
+	// Rotate completes the rotation of the bundle's NEW_KEY_MATERIAL
+	// entries after the imports, paced to RotateRate.
+	Rotate     bool
+	RotateRate float64
+	Client     Client
 	// Note receives what the operator reads before the import (a line each,
 	// escaped); Progress the import's progress.
 	Note     func(string)
@@ -94,6 +98,11 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 	if err != nil {
 		return nil, err
 	}
+	if req.Rotate {
+		if err := kmsimport.CheckRotate(opened.Payload); err != nil {
+			return nil, &clikit.UsageError{Err: err}
+		}
+	}
 	note(fmt.Sprintf("%s verified: %d entries, signed by %d trusted key(s)", clikit.Escape(req.BundlePath), len(opened.Payload.Entries), len(opened.TrustedBy)))
 	for _, k := range opened.TrustedBy {
 		note("  signed by " + bundle.GroupHex(k.KeyID))
@@ -109,7 +118,8 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 		return nil, err
 	}
 	rc, serr := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{
-		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: req.DryRun, Rate: req.Rate, Progress: req.Progress,
+		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: req.DryRun, Rate: req.Rate,
+		Rotate: req.Rotate, RotateRate: req.RotateRate, Progress: req.Progress,
 	})
 	if req.ReceiptPath != "" && rc != nil {
 		b, err := kmsimport.MarshalReceipt(rc)

@@ -121,7 +121,7 @@ and print the command that resumes; a second signal ends at once).`,
 }
 
 func commands() []*cli.Command {
-	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), deleteMaterialCommand(), transcriptcmd.Command("airwrap-online"), inspectCommand()}
+	cmds := []*cli.Command{prepareCommand(), submitCommand(), statusCommand(), verifyImportCommand(), deleteMaterialCommand(), rotateCommand(), transcriptcmd.Command("airwrap-online"), inspectCommand()}
 	for _, c := range cmds {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &clikit.UsageError{Err: err} }
 		for _, s := range c.Subcommands {

@@ -167,7 +167,8 @@ func cmdSigner(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}), 0o600))
 }
 
-// wrapbundle PARAMS SIGNER OUT [alg=ALG] [params-valid-to=-1h] [valid-to=720h]:
+// wrapbundle PARAMS SIGNER OUT [alg=ALG] [params-valid-to=-1h] [valid-to=720h]
+// [import-type=NEW_KEY_MATERIAL] [description=TEXT]:
 // what the offline half does, with Go's RSA-OAEP in place of the HSM: fresh
 // random 32-byte material per entry, wrapped under the parameters' public
 // key, in a payload signed by SIGNER.key, and the transcript beside it
@@ -229,7 +230,8 @@ func cmdWrapBundle(ts *testscript.TestScript, neg bool, args []string) {
 			KeyARN: pe.KeyARN, KeySpec: pe.KeySpec, WrappingAlgorithm: pe.WrappingAlgorithm, WrappingKeySpec: pe.WrappingKeySpec,
 			WrappingPublicKeySHA256: bundle.SHA256Hex(pe.PublicKey), ImportToken: pe.ImportToken, EncryptedKeyMaterial: ct,
 			ParametersValidTo: pvt, ExpirationModel: kmsrules.ExpiresModel, ValidTo: &validTo,
-			HSMKey: bundle.HSMKeyRef{Label: "script-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
+			HSMKey:     bundle.HSMKeyRef{Label: "script-key", ID: "01", CheckValue: "000000", CheckMethod: bundle.CheckMethodAESKCV},
+			ImportType: opts["import-type"], KeyMaterialDescription: opts["description"],
 		})
 	}
 	ts.Check(tr.Record(transcript.StepPayloadBuilt, map[string]any{"entries": len(pl.Entries)}))

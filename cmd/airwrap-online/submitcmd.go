@@ -15,7 +15,7 @@ func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R] [--rotate [--rotate-rate R]]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
 expired, ValidTo is acceptable, the bundle answers exactly the --params file
@@ -39,6 +39,19 @@ done, and the command printed resumes (exit 130).
 The receipt (JSON, never replaced) records each entry's outcome, the
 KeyMaterialId KMS returned for this bundle's material, request id and time.
 
+Rotation (symmetric keys): an entry wrapped with --import-type
+NEW_KEY_MATERIAL into an Enabled key leaves the new material
+PENDING_ROTATION. --rotate then completes it after every import of the
+bundle: for each such entry imported by this run, ListKeyRotations must show
+the KeyMaterialId KMS returned PENDING_ROTATION, then RotateKeyOnDemand
+makes it CURRENT (paced to --rotate-rate; its quota is 5/s), and the receipt
+records each rotation and the material now current. A multi-Region replica
+is never rotated (KMS refuses it there): the rotation of its primary rotates
+it, and the primary is not rotated while a replica of it in the bundle did
+not take the material. Without --rotate the command that rotates later is
+printed (airwrap-online rotate --key-id ARN). --rotate for a bundle without
+NEW_KEY_MATERIAL is bad usage (exit 2), before any AWS request.
+
 Example:
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json`,
 		Flags: []cli.Flag{
@@ -51,6 +64,8 @@ Example:
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
 			&cli.StringFlag{Name: "receipt", Usage: "receipt `FILE` to write (never replaced)"},
 			&cli.StringFlag{Name: "rate", Value: "15/s", Usage: "ImportKeyMaterial `RATE`: N/s or N/m (its quota is 15/s)"},
+			&cli.BoolFlag{Name: "rotate", Usage: "after the imports, rotate each key given NEW_KEY_MATERIAL to it (RotateKeyOnDemand)"},
+			&cli.StringFlag{Name: "rotate-rate", Value: "5/s", Usage: "RotateKeyOnDemand `RATE`: N/s or N/m (its quota is 5/s)"},
 		},
 		Action: submitAction,
 	}
@@ -69,11 +84,16 @@ func submitAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("--rate: %v", err)
 	}
+	rotateRate, err := kmsimport.ParseRate(c.String("rotate-rate"))
+	if err != nil {
+		return usagef("--rotate-rate: %v", err)
+	}
 	rc, err := online.Submit(c.Context, online.SubmitRequest{
 		BundlePath: path, TrustFiles: c.StringSlice("trust"), Threshold: k,
 		ParamsPath: c.String("params"), NoParamsCheck: c.Bool("no-params-check"),
 		TranscriptPath: c.String("transcript"), RequireTranscript: c.Bool("require-transcript"),
 		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), Rate: rate,
+		Rotate: c.Bool("rotate"), RotateRate: rotateRate,
 		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Progress: progress{c.App.ErrWriter},
 	})
 	err = submitResumable(c, path, err)
@@ -98,8 +118,32 @@ func printReceipt(w io.Writer, rc *kmsimport.Receipt, path string) {
 		if e.Note != "" {
 			field(w, 2, "note", e.Note)
 		}
+		if r := e.Rotation; r != nil {
+			field(w, 2, "rotation", r.Outcome)
+			printRotation(w, 4, r)
+		}
 	}
 	if path != "" {
 		fmt.Fprintf(w, "receipt: %s\n", clikit.Escape(path))
+	}
+}
+
+// printRotation prints the details of one rotation, as submit --rotate and
+// rotate report it.
+func printRotation(w io.Writer, indent int, r *kmsimport.Rotation) {
+	if r.PendingKeyMaterialID != "" {
+		field(w, indent, "was pending", r.PendingKeyMaterialID)
+	}
+	if r.CurrentKeyMaterialID != "" {
+		field(w, indent, "now current", r.CurrentKeyMaterialID)
+	}
+	if r.RequestID != "" {
+		field(w, indent, "request id", r.RequestID)
+	}
+	if r.Note != "" {
+		field(w, indent, "note", r.Note)
+	}
+	if r.Error != "" {
+		field(w, indent, "error", r.Error)
 	}
 }
