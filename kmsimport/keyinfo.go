@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
@@ -94,4 +95,52 @@ func (k KeyInfo) Importable(path string) error {
 		bad("KeySpec", "%s: %v", arn, err)
 	}
 	return errors.Join(errs...)
+}
+
+// Situation says, in an operator's words, what an import into the key will
+// be: a first import, a reimport of material that expired or was deleted,
+// or material in place that a reimport extends or new material rotates.
+// For a symmetric key in PendingImport it asks ListKeyRotations
+// (ALL_KEY_MATERIAL) whether material was ever imported; an endpoint that
+// cannot list materials leaves that open. Only a failure of that request
+// is an error.
+func Situation(ctx context.Context, api API, k KeyInfo, now time.Time) (string, error) {
+	switch types.KeyState(k.State) {
+	case types.KeyStateEnabled:
+		s := "Enabled, material does not expire"
+		if d := daysLeft(k.ValidTo, now); d != nil {
+			s = fmt.Sprintf("Enabled, material expires %s (%d days left)", k.ValidTo.UTC().Format(time.RFC3339), *d)
+		}
+		s += ": a reimport of the same material sets a new ValidTo"
+		if k.KeySpec == string(types.KeySpecSymmetricDefault) {
+			s += " (wrap --import-type EXISTING_KEY_MATERIAL); new material rotates (--import-type NEW_KEY_MATERIAL)"
+		}
+		return s, nil
+	case types.KeyStatePendingImport:
+	default:
+		return clikit.Escape(k.State), nil
+	}
+	if k.KeySpec != string(types.KeySpecSymmetricDefault) {
+		return "PendingImport: a first import, or a reimport of the same material after it expired or was deleted", nil
+	}
+	mats, err := listMaterials(ctx, api, k.ARN, now)
+	switch {
+	case err != nil && unsupported(err):
+		return "PendingImport: a first import, or a reimport of the same material after it expired or was deleted (this endpoint does not list key materials)", nil
+	case err != nil:
+		return "", explainCommon(k.ARN, err)
+	}
+	var gone []string
+	for _, m := range mats {
+		if m.ImportState == string(types.ImportStatePendingImport) && m.KeyMaterialID != "" {
+			gone = append(gone, clikit.Escape(m.KeyMaterialID))
+		}
+	}
+	switch {
+	case len(gone) > 0:
+		return "PendingImport, a reimport: key material " + strings.Join(gone, ", ") + " expired or was deleted; only the same material restores it (wrap --import-type EXISTING_KEY_MATERIAL --key-material-id ID)", nil
+	case len(mats) == 0:
+		return "PendingImport, a first import: no material was ever imported", nil
+	}
+	return "PendingImport", nil
 }

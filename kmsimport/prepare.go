@@ -113,6 +113,13 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 			errs = append(errs, fmt.Errorf("%s: %s: %w", path, clikit.Escape(info.ARN), err))
 			continue
 		}
+		// What this import will be: first import, reimport, or material in place.
+		sit, err := Situation(rctx, api, info, req.Now())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		fmt.Fprintf(progress, "%s: %s\n", clikit.Escape(info.ARN), sit)
 		plan = append(plan, planned{info, string(alg)})
 	}
 	if err := errors.Join(errs...); err != nil {

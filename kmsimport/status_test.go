@@ -23,6 +23,7 @@ func TestStatusAndVerifyImportAgainstLocalKMS(t *testing.T) {
 	rc, err := e.submit(t, e.api, pl)
 	require.NoError(t, err)
 	now := time.Now()
+	e.tr.Reset()
 	st, err := kmsimport.Status(ctx, e.api, append(keys, pending), now)
 	require.NoError(t, err, "Status")
 	require.Equal(t, 3, e.tr.Count("ListKeyRotations"), "ListKeyRotations asked %d times", e.tr.Count("ListKeyRotations"))

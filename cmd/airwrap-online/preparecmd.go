@@ -23,8 +23,13 @@ func prepareCommand() *cli.Command {
 		Usage:     "fetch import parameters for KMS keys into a parameters bundle",
 		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] [--token-capabilities FILE --capabilities-trust PEM] --out FILE",
 		Description: `Checks every key with DescribeKey first (origin EXTERNAL, PendingImport or
-Enabled, not in a custom key store, an importable key spec), then calls
-GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
+Enabled, not in a custom key store, an importable key spec) and says what
+each import will be: a first import (PendingImport, no material ever
+imported), a reimport of material that expired or was deleted (PendingImport;
+for a symmetric key ListKeyRotations names the KeyMaterialId to wrap for,
+where the endpoint lists materials), or material in place (Enabled, with its
+expiry and days left: a reimport of the same material sets a new ValidTo,
+new material rotates). Then it calls GetParametersForImport for each, paced to --rate (its quota is 1/s). Without
 --wrapping-algorithm each key gets the strongest algorithm KMS allows for its
 key spec that fits the wrapping key. The bundle is written atomically and
 never replaces a file. Parameters are valid for 24 hours. Interrupted (exit
