@@ -21,12 +21,25 @@ func statusCommand() *cli.Command {
 needed to read the key ARNs). For each key: state, origin, expiration model,
 ValidTo and days left, and every key material (ListKeyRotations with
 ALL_KEY_MATERIAL; endpoints without it show the current material only).
---fail-within DAYS exits 1 when any material expires within DAYS, or a key
-holds none (PendingImport: expired and deleted, or never imported), for
-monitoring.
+Each material shows its state (CURRENT, PENDING_ROTATION: imported but not
+yet rotated in, NON_CURRENT: rotated out, still decrypting), import state,
+ValidTo, the date it was rotated in and its description.
+
+Monitoring: --fail-within DAYS covers every material of every key, whatever
+its state: it exits 1 when any material's ValidTo falls within DAYS (or has
+passed), or a key holds none (PendingImport: expired and deleted, or never
+imported), and lists each under "expiring". For a cron job or an alarm, use
+the global --json: one object {"keys": [...], "expiring": [...]}; each key
+has arn, state, key_spec, valid_to, days_left and "materials", each material
+key_material_id, state, import_state, expiration_model, valid_to, days_left,
+description and rotation_date (RFC 3339 times, fields absent when unknown);
+each "expiring" item has key_arn, key_material_id and valid_to (absent: the
+key holds no material). Fields are only ever added.
+Exit status: 0 nothing expires within DAYS, 1 something does (or a key
+could not be read), 2 bad usage.
 
 Example:
-   airwrap-online status import.json --fail-within 30`,
+   airwrap-online --json status import.json --fail-within 30`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "key-id", Usage: "KMS key `ID` or ARN (repeat for each)"},
 			&cli.StringFlag{Name: "fail-within", Usage: "exit 1 if any material expires within `DAYS`"},
@@ -70,7 +83,7 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 			field(w, 2, "expiration model", k.ExpirationModel)
 		}
 		if k.ValidTo != nil {
-			field(w, 2, "valid to", fmt.Sprintf("%s (%d days left)", k.ValidTo.Format(time.RFC3339), *k.DaysLeft))
+			field(w, 2, "valid to", k.ValidTo.Format(time.RFC3339)+daysText(*k.DaysLeft))
 		}
 		for _, m := range k.Materials {
 			id := m.KeyMaterialID
@@ -79,9 +92,15 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 			}
 			line := m.State + " " + m.ImportState
 			if m.ValidTo != nil {
-				line += fmt.Sprintf(", valid to %s (%d days left)", m.ValidTo.Format(time.RFC3339), *m.DaysLeft)
+				line += ", valid to " + m.ValidTo.Format(time.RFC3339) + daysText(*m.DaysLeft)
 			} else if m.ExpirationModel != "" {
 				line += ", " + m.ExpirationModel
+			}
+			if m.RotationDate != nil {
+				line += ", rotated in " + m.RotationDate.UTC().Format(time.RFC3339)
+			}
+			if m.Description != "" {
+				line += ", " + strconv.Quote(m.Description)
 			}
 			field(w, 2, "material "+id, line)
 		}
@@ -96,4 +115,13 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 		}
 		field(w, 0, "expiring", fmt.Sprintf("%s %s on %s", e.KeyARN, e.KeyMaterialID, e.ValidTo.Format(time.RFC3339)))
 	}
+}
+
+// daysText is " (N days left)", or " (expired N days ago)" for a ValidTo
+// that has passed.
+func daysText(d int) string {
+	if d < 0 {
+		return fmt.Sprintf(" (expired %d days ago)", -d)
+	}
+	return fmt.Sprintf(" (%d days left)", d)
 }
