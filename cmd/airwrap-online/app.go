@@ -86,6 +86,7 @@ An import:
    airwrap-online submit import.json --trust ceremony-signer.pem --params params.json --receipt receipt.json
    airwrap-online verify-import import.json --trust ceremony-signer.pem --receipt receipt.json
    airwrap-online status import.json --fail-within 30
+   airwrap-online rotate --key-id ARN   (new material imported PENDING_ROTATION; or submit --rotate)
    airwrap-online transcript verify import.json.transcript.jsonl --bundle import.json   (auditors)
 
 AWS access comes from the SDK's standard configuration (environment, shared
