@@ -70,6 +70,18 @@ func RotateCommand(arn string) string {
 	return "airwrap-online rotate --key-id " + arn
 }
 
+// RotationStoppedError: submit was interrupted in its rotation phase, after
+// every import. ARNs are the keys whose new material this run imported and
+// did not rotate: it stays PENDING_ROTATION until RotateCommand. Submitting
+// the bundle again would not help (KMS refuses new material it holds).
+type RotationStoppedError struct {
+	ARNs []string
+	Err  error
+}
+
+func (e *RotationStoppedError) Error() string { return e.Err.Error() }
+func (e *RotationStoppedError) Unwrap() error { return e.Err }
+
 // CheckRotate refuses a --rotate for a payload with no NEW_KEY_MATERIAL
 // entry: nothing of the bundle can become PENDING_ROTATION.
 func CheckRotate(p *bundle.ImportPayload) error {
@@ -128,8 +140,13 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 				break
 			}
 			if pace.wait(ctx) != nil || Stopped(ctx) != nil {
-				errs = append(errs, fmt.Errorf("%w: before the rotation of entries[%d]: the material imported stays PENDING_ROTATION: %s", Stopped(ctx), i, RotateCommand(e.KeyARN)))
-				return errors.Join(errs...)
+				stop := &RotationStoppedError{Err: fmt.Errorf("%w: every import is done; rotation stopped before entries[%d]: the new material stays PENDING_ROTATION", Stopped(ctx), i)}
+				for _, j := range todo {
+					if j >= i && rc.Entries[j].Outcome == OutcomeImported && before[j].State == string(types.KeyStateEnabled) && before[j].MultiRegionRole != string(types.MultiRegionKeyTypeReplica) {
+						stop.ARNs = append(stop.ARNs, p.Entries[j].KeyARN)
+					}
+				}
+				return errors.Join(append(errs, stop)...)
 			}
 			*rot, err = rotateKey(rctx, ForKey(api, e.KeyARN), e.KeyARN, re.KeyMaterialID, false, req.Now)
 		}

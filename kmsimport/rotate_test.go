@@ -253,3 +253,28 @@ func TestRotateKeysLater(t *testing.T) {
 	require.Equal(t, matID2, rots[0].CurrentKeyMaterialID)
 	require.Equal(t, 1, r.Count("RotateKeyOnDemand"))
 }
+
+// TestSubmitRotateInterrupted: a submit stopped in its rotation phase says
+// which keys keep their new material PENDING_ROTATION (to rotate later);
+// the imports stand and the rotations not reached are not-attempted.
+func TestSubmitRotateInterrupted(t *testing.T) {
+	r := newRotKMS(t)
+	r.key(symARN, "", matID, matID2)
+	r.key(sym2ARN, "", matID, matID3)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	r.OnFunc("RotateKeyOnDemand", func(body map[string]any) kmstest.Answer {
+		cancel(fmt.Errorf("%w by SIGINT", kmsimport.ErrInterrupted))
+		return kmstest.Answer{Status: 200, Body: fmt.Sprintf(`{"KeyId":%q}`, body["KeyId"])}
+	})
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{newEntry(symARN), newEntry(sym2ARN)}}
+	rc, err := kmsimport.Submit(ctx, r.client(t), kmsimport.SubmitRequest{Payload: pl, Rotate: true, RotateRate: 1000})
+	require.ErrorIs(t, err, kmsimport.ErrInterrupted)
+	var stop *kmsimport.RotationStoppedError
+	require.ErrorAs(t, err, &stop)
+	require.Equal(t, []string{sym2ARN}, stop.ARNs)
+	require.Equal(t, []string{"imported", "imported"}, outcomes(rc))
+	require.Equal(t, kmsimport.OutcomeRotated, rc.Entries[0].Rotation.Outcome)
+	require.Equal(t, kmsimport.OutcomeNotAttempted, rc.Entries[1].Rotation.Outcome)
+	require.Equal(t, 1, r.Count("RotateKeyOnDemand"))
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -50,5 +51,24 @@ func cmdStandInRequests(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if got := v.(*kmstest.StandIn).Count(args[1]); got != want {
 		ts.Fatalf("%d %s requests to the stand-in, want %d", got, args[1], want)
+	}
+}
+
+// standinwait VAR OP N: wait (up to 30s) until the stand-in in $VAR has
+// answered at least N requests for OP: a background command has got that far.
+func cmdStandInWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: standinwait VAR OP N")
+	}
+	v, ok := standIns.Load(standInKey{ts, args[0]})
+	if !ok {
+		ts.Fatalf("no stand-in in $%s", args[0])
+	}
+	want, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	for deadline := time.Now().Add(30 * time.Second); v.(*kmstest.StandIn).Count(args[1]) < want; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			ts.Fatalf("the stand-in in $%s answered %d %s requests in 30s, want %d", args[0], v.(*kmstest.StandIn).Count(args[1]), args[1], want)
+		}
 	}
 }

@@ -74,7 +74,10 @@ var hints = []hint{
 		}
 		return s + "; resume with: " + r.command
 	}},
-	{match: stoppedRun(func(r *resumable) bool { return !r.submit && !createdKeys(r) }), each: true, text: func(err error) string {
+	{match: stoppedRun(func(r *resumable) bool { return r.rotate }), each: true, text: func(err error) string {
+		return "every import is done and stands: do not submit the bundle again (KMS refuses new material it already holds); finish the rotation with: " + err.(*resumable).command
+	}},
+	{match: stoppedRun(func(r *resumable) bool { return !r.submit && !r.rotate && !createdKeys(r) }), each: true, text: func(err error) string {
 		return "nothing was written: resume with: " + err.(*resumable).command
 	}},
 

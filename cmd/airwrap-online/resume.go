@@ -21,6 +21,7 @@ import (
 type resumable struct {
 	err     error
 	submit  bool   // a submit: re-running it is safe
+	rotate  bool   // a submit stopped in its rotation phase: command rotates the rest
 	command string // quoted, to paste
 	receipt string // submit: this run's receipt, written, or ""
 }
@@ -67,6 +68,19 @@ func prepareResumable(c *cli.Context, err error) error {
 func submitResumable(c *cli.Context, bundlePath string, err error) error {
 	if !errors.Is(err, kmsimport.ErrInterrupted) {
 		return err
+	}
+	// Stopped after every import, in the rotation phase: what remains is
+	// the rotation of the keys named, not the submit.
+	var stop *kmsimport.RotationStoppedError
+	if errors.As(err, &stop) {
+		if len(stop.ARNs) == 0 {
+			return err
+		}
+		words := append(globalWords(c), "rotate")
+		for _, arn := range stop.ARNs {
+			words = append(words, "--key-id", arn)
+		}
+		return &resumable{err: err, rotate: true, command: clikit.ShellCommand(words), receipt: c.String("receipt")}
 	}
 	receipt := c.String("receipt")
 	words := append(globalWords(c), "submit", bundlePath)

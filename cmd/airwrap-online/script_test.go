@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"jsonvalid":       cmdJSONValid,
 			"capsfile":        cmdCapsFile,
 			"standinrequests": cmdStandInRequests,
+			"standinwait":     cmdStandInWait,
 		},
 	})
 }
