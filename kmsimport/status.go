@@ -75,7 +75,7 @@ func listMaterials(ctx context.Context, api API, arn string, now time.Time) ([]M
 	var out []Material
 	in := &kms.ListKeyRotationsInput{KeyId: aws.String(arn), IncludeKeyMaterial: types.IncludeKeyMaterialAllKeyMaterial}
 	for {
-		page, err := api.ListKeyRotations(ctx, in)
+		page, err := ForKey(api, arn).ListKeyRotations(ctx, in)
 		if err != nil {
 			return nil, err
 		}

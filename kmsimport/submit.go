@@ -194,7 +194,7 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 	wasEnabled := before.State == string(types.KeyStateEnabled)
 	newMaterial := e.ImportType == string(types.ImportTypeNewKeyMaterial)
 
-	out, err := api.ImportKeyMaterial(ctx, importInput(e))
+	out, err := ForKey(api, e.KeyARN).ImportKeyMaterial(ctx, importInput(e))
 	enabled := wasEnabled // the key holds some material, whoever put it there
 	if err != nil && isTransient(err) {
 		// The request may have reached KMS and only the answer been lost. If
@@ -204,7 +204,7 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		// this entry's failure.
 		if info, derr := describe(ctx, api, e.KeyARN); derr == nil && info.State == string(types.KeyStateEnabled) && !wasEnabled {
 			enabled = true
-			out, err = api.ImportKeyMaterial(ctx, importInput(e))
+			out, err = ForKey(api, e.KeyARN).ImportKeyMaterial(ctx, importInput(e))
 			if err == nil {
 				re.Note = "the first answer was lost; KMS confirmed the material on a second send"
 			}
