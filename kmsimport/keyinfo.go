@@ -15,20 +15,20 @@ import (
 
 // KeyInfo is what DescribeKey says about a KMS key, flattened.
 type KeyInfo struct {
-	ARN                  string     `json:"arn"`
-	KeyID                string     `json:"key_id"`
-	Account              string     `json:"account"`
-	Region               string     `json:"region"`
-	KeySpec              string     `json:"key_spec"`
-	KeyUsage             string     `json:"key_usage"`
-	State                string     `json:"state"`
-	Origin               string     `json:"origin"`
-	CustomKeyStoreID     string     `json:"custom_key_store_id,omitempty"`
-	MultiRegion          bool       `json:"multi_region"`
-	MultiRegionRole      string     `json:"multi_region_role,omitempty"`
+	ARN              string `json:"arn"`
+	KeyID            string `json:"key_id"`
+	Account          string `json:"account"`
+	Region           string `json:"region"`
+	KeySpec          string `json:"key_spec"`
+	KeyUsage         string `json:"key_usage"`
+	State            string `json:"state"`
+	Origin           string `json:"origin"`
+	CustomKeyStoreID string `json:"custom_key_store_id,omitempty"`
+	MultiRegion      bool   `json:"multi_region"`
+	MultiRegionRole  string `json:"multi_region_role,omitempty"`
 	// MultiRegionKeys: a multi-Region key's primary and every replica
 	// (DescribeKey's MultiRegionConfiguration), each in its own Region.
-	MultiRegionKeys []string `json:"multi_region_keys,omitempty"`
+	MultiRegionKeys      []string   `json:"multi_region_keys,omitempty"`
 	ExpirationModel      string     `json:"expiration_model,omitempty"`
 	ValidTo              *time.Time `json:"valid_to,omitempty"`
 	CurrentKeyMaterialID string     `json:"current_key_material_id,omitempty"`
