@@ -21,7 +21,9 @@ func statusCommand() *cli.Command {
 needed to read the key ARNs). For each key: state, origin, expiration model,
 ValidTo and days left, and every key material (ListKeyRotations with
 ALL_KEY_MATERIAL; endpoints without it show the current material only).
---fail-within DAYS exits 1 when any material expires within DAYS, or a key
+A multi-Region key is shown in every Region, its primary and each replica
+(each holds its own imported material, and each expires on its own), each
+asked in its own Region. --fail-within DAYS exits 1 when any material expires within DAYS, or a key
 holds none (PendingImport: expired and deleted, or never imported), for
 monitoring.
 
@@ -66,6 +68,9 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 		field(w, 2, "state", k.State)
 		field(w, 2, "origin", k.Origin)
 		field(w, 2, "key spec", k.KeySpec+" ("+k.KeyUsage+")")
+		if k.MultiRegion {
+			field(w, 2, "multi-Region", k.MultiRegionRole+" in "+k.Region)
+		}
 		if k.ExpirationModel != "" {
 			field(w, 2, "expiration model", k.ExpirationModel)
 		}
