@@ -90,6 +90,8 @@ type prepareOut struct {
 type prepareEntry struct {
 	KeyARN                 string    `json:"key_arn"`
 	KeySpec                string    `json:"key_spec"`
+	MultiRegionRole        string    `json:"multi_region_role,omitempty"`
+	Region                 string    `json:"region"`
 	WrappingAlgorithm      string    `json:"wrapping_algorithm"`
 	WrappingKeySpec        string    `json:"wrapping_key_spec"`
 	PublicKeyFingerprint   string    `json:"public_key_fingerprint"`
@@ -110,7 +112,8 @@ func prepareAction(c *cli.Context) error {
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}
 	for _, e := range params.Entries {
 		res.Entries = append(res.Entries, prepareEntry{
-			KeyARN: e.KeyARN, KeySpec: e.KeySpec, WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
+			KeyARN: e.KeyARN, KeySpec: e.KeySpec, MultiRegionRole: e.MultiRegionRole, Region: e.Region,
+			WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
 			PublicKeyFingerprint: bundle.Fingerprint(e.PublicKey), ImportTokenFingerprint: bundle.Fingerprint(e.ImportToken),
 			ParametersValidTo: e.ParametersValidTo,
 		})
@@ -123,6 +126,9 @@ func prepareAction(c *cli.Context) error {
 		for _, e := range res.Entries {
 			field(w, 0, "key", e.KeyARN)
 			field(w, 2, "key spec", e.KeySpec)
+			if e.MultiRegionRole != "" {
+				field(w, 2, "multi-Region", e.MultiRegionRole+" in "+e.Region)
+			}
 			field(w, 2, "wrapping", e.WrappingAlgorithm+" under "+e.WrappingKeySpec)
 			field(w, 2, "public key sha256", e.PublicKeyFingerprint)
 			field(w, 2, "import token sha256", e.ImportTokenFingerprint)

@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,6 +45,14 @@ func TestPrepareCreateMultiRegionNamesReplicas(t *testing.T) {
 		return kmstest.Answer{Status: 200, Body: `{"KeyMetadata":` + meta(r, role) + `}`}
 	})
 	s.On("GetParametersForImport", 400, `{"__type":"AccessDeniedException","message":"not allowed"}`)
+	wk, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&wk.PublicKey)
+	require.NoError(t, err)
+	params := func(body map[string]any) kmstest.Answer {
+		return kmstest.Answer{Status: 200, Body: fmt.Sprintf(`{"KeyId":%q,"ImportToken":"dG9rZW4=","PublicKey":%q,"ParametersValidTo":%d}`,
+			body["KeyId"], base64.StdEncoding.EncodeToString(der), time.Now().Add(23*time.Hour).Unix())}
+	}
 
 	out := filepath.Join(t.TempDir(), "params.json")
 	var stdout, stderr bytes.Buffer
@@ -57,4 +70,14 @@ func TestPrepareCreateMultiRegionNamesReplicas(t *testing.T) {
 		got = append(got, r.Op+" "+r.Region)
 	}
 	assert.Equal(t, []string{"CreateKey us-east-1", "ReplicateKey us-east-1", "DescribeKey eu-west-1", "DescribeKey us-east-1", "DescribeKey eu-west-1", "GetParametersForImport us-east-1"}, got)
+
+	// Run as printed, once KMS answers: both keys' parameters, each role shown.
+	s.OnFunc("GetParametersForImport", params)
+	stdout.Reset()
+	stderr.Reset()
+	require.Equal(t, 0, run(append(strings.Fields(cont), "--wrapping-key-spec", "RSA_2048"), &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "  multi-Region: PRIMARY in us-east-1\n")
+	assert.Contains(t, stdout.String(), "  multi-Region: REPLICA in eu-west-1\n")
+	assert.Equal(t, 1, s.Count("CreateKey"))
+	assert.Equal(t, 1, s.Count("ReplicateKey"))
 }
