@@ -91,3 +91,25 @@ func TestSubmitRefusesMaterialIDFromAgainstKMSRoles(t *testing.T) {
 	require.ErrorContains(t, err, `entries[0].key_material_id_from: KMS key does not match the bundle: KMS says `+mrkARN("ap-southeast-2")+` is "REPLICA", not the multi-Region PRIMARY`)
 	require.Zero(t, f.Count("ImportKeyMaterial"))
 }
+
+// A first import into a multi-Region key (no import type): the primary
+// first, as DescribeKey names the roles, whatever the bundle's order.
+func TestSubmitFirstImportPrimaryFirst(t *testing.T) {
+	f := newFake(t)
+	describeMRK(f, "PendingImport")
+	f.OnFunc("ImportKeyMaterial", func(body map[string]any) kmstest.Answer {
+		return kmstest.Answer{Status: 200, Body: fmt.Sprintf(`{"KeyId":%q}`, body["KeyId"])}
+	})
+	var es []bundle.ImportEntry
+	for _, r := range []string{"eu-west-1", "ap-southeast-2", "us-east-1"} {
+		es = append(es, shapeEntry(mrkARN(r), "SYMMETRIC_DEFAULT", string(kmsrules.RSAESOAEPSHA256)))
+	}
+	rc, err := kmsimport.Submit(context.Background(), f.client(t), kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: es}})
+	require.NoError(t, err)
+	var got []string
+	for _, b := range f.bodies("ImportKeyMaterial") {
+		got = append(got, fmt.Sprint(b["KeyId"]))
+	}
+	require.Equal(t, []string{mrkARN("us-east-1"), mrkARN("eu-west-1"), mrkARN("ap-southeast-2")}, got)
+	require.Equal(t, []string{"imported", "imported", "imported"}, outcomes(rc))
+}
