@@ -49,3 +49,19 @@ func TestCheckImportMaterialIDFrom(t *testing.T) {
 		})
 	}
 }
+
+// R33: against the parameters, key_material_id_from goes from a REPLICA to
+// its PRIMARY, by the roles the parameters record.
+func TestCheckImportAgainstParamsMaterialIDFromRoles(t *testing.T) {
+	raw := readVector(t, "params/valid-multi-region.json")
+	require.NoError(t, CheckImportAgainstParams(validPayload(t, "valid-multi-region-rotation.json"), raw))
+	params, err := bundle.ParseParams(raw)
+	require.NoError(t, err)
+	params.Entries[0].MultiRegionRole, params.Entries[1].MultiRegionRole = bundle.RoleReplica, bundle.RolePrimary
+	err = againstParsedParams(validPayload(t, "valid-multi-region-rotation.json"), params)
+	require.ErrorIs(t, err, ErrBinding)
+	require.ErrorContains(t, err, `entries[1].key_material_id_from: bundle binding does not hold: the parameters say arn:aws:kms:us-east-1:111122223333:key/mrk-0f1e2d3c4b5a69788796a5b4c3d2e1f0 is "PRIMARY", not a multi-Region REPLICA`)
+	params.Entries[1].MultiRegionRole = bundle.RoleReplica
+	err = againstParsedParams(validPayload(t, "valid-multi-region-rotation.json"), params)
+	require.ErrorContains(t, err, `the parameters say arn:aws:kms:eu-west-1:111122223333:key/mrk-0f1e2d3c4b5a69788796a5b4c3d2e1f0 is "REPLICA", not the multi-Region PRIMARY`)
+}
