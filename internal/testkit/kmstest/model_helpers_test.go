@@ -220,4 +220,3 @@ func decrypt(c kmsimport.API, arn string, blob []byte) ([]byte, error) {
 	}
 	return out.Plaintext, nil
 }
-
