@@ -26,7 +26,7 @@ import (
 // modelClient starts a model and returns it with a real AWS SDK client for
 // it (kmsimport.NewClient, the client airwrap-online uses), signing for
 // Region; attempts 1 turns the SDK's retries off so errors surface.
-func modelClient(t *testing.T, attempts int) (*Model, kmsimport.API) {
+func modelClient(t *testing.T, attempts int) (*Model, *kms.Client) {
 	t.Helper()
 	m, url := StartModel(t, ModelOptions{})
 	for _, kv := range ModelEnv(url, Region) {
