@@ -212,9 +212,10 @@ func (m *Model) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req.Error = kerr.Code
 	}
 	m.reqs = append(m.reqs, req)
+	n := len(m.reqs)
 	m.mu.Unlock()
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("model-%d", len(raw)))
+	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("model-%d", n))
 	w.WriteHeader(st)
 	_, _ = w.Write(payload)
 }
@@ -517,13 +518,25 @@ func (m *Model) metadata(k *mkey) map[string]any {
 	if k.state == "PendingDeletion" {
 		md["DeletionDate"] = stamp(k.deletion)
 	}
-	if cur := k.current(); cur != nil && cur.imported() {
-		if cur.expires {
-			md["ExpirationModel"] = "KEY_MATERIAL_EXPIRES"
-			md["ValidTo"] = stamp(cur.validTo)
-		} else {
-			md["ExpirationModel"] = "KEY_MATERIAL_DOES_NOT_EXPIRE"
+	// ExpirationModel and ValidTo: the earliest expiry of any imported
+	// material permanently associated with the key.
+	var earliest *material
+	imported := false
+	for _, mt := range k.materials {
+		if !mt.permanent() || !mt.imported() {
+			continue
 		}
+		imported = true
+		if mt.expires && (earliest == nil || mt.validTo.Before(earliest.validTo)) {
+			earliest = mt
+		}
+	}
+	switch {
+	case earliest != nil:
+		md["ExpirationModel"] = "KEY_MATERIAL_EXPIRES"
+		md["ValidTo"] = stamp(earliest.validTo)
+	case imported:
+		md["ExpirationModel"] = "KEY_MATERIAL_DOES_NOT_EXPIRE"
 	}
 	if cur := k.current(); cur != nil && symmetric(k.spec) {
 		md["CurrentKeyMaterialId"] = cur.id

@@ -133,6 +133,8 @@ func TestModelRotation(t *testing.T) {
 	require.Equal(t, types.RotationTypeOnDemand, mats[idB].RotationType)
 	require.Equal(t, "first", aws.ToString(mats[idA].KeyMaterialDescription))
 	require.Equal(t, types.ImportStateImported, mats[idA].ImportState)
+	require.True(t, mats[idA].ValidTo.Before(aws.ToTime(mats[idB].ValidTo)), "A was imported first")
+	require.Equal(t, aws.ToTime(mats[idA].ValidTo), aws.ToTime(describe(t, c, arn).ValidTo), "DescribeKey's ValidTo is the earliest of the key's materials")
 	plain, err := decrypt(c, arn, old)
 	require.NoError(t, err, "NON_CURRENT material still decrypts")
 	require.Equal(t, "under A", string(plain))
