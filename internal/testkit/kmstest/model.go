@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -321,8 +322,9 @@ type mkey struct {
 	origin          string
 	description     string
 	created         time.Time
-	state           string // Enabled, PendingImport, PendingDeletion
+	state           string // Enabled, PendingImport, PendingDeletion, PendingReplicaDeletion
 	deletion        time.Time
+	window          int // days of the deletion waiting period
 	multiRegion     bool
 	primary         string   // a replica: the primary's Region; a primary or single-Region key: ""
 	replicas        []string // a primary: its replicas' Regions, in order
@@ -368,7 +370,8 @@ func (k *mkey) find(id string) *material {
 // settle derives the key state from its materials: a key is usable only
 // when every material permanently associated with it is imported.
 func (k *mkey) settle() {
-	if k.state == "PendingDeletion" || k.state == "Disabled" {
+	switch k.state {
+	case "PendingDeletion", "PendingReplicaDeletion", "Disabled":
 		return
 	}
 	k.state = "Enabled"
@@ -418,10 +421,14 @@ func (m *Model) lookupExternal(ref, region string) (*mkey, *kmsError) {
 	if k.origin != "EXTERNAL" {
 		return nil, errf("UnsupportedOperationException", "%s origin is %s which is not valid for this operation", k.arn, k.origin)
 	}
-	if k.state == "PendingDeletion" {
+	if pendingDeletion(k) {
 		return nil, errf("KMSInvalidStateException", "%s is pending deletion.", k.arn)
 	}
 	return k, nil
+}
+
+func pendingDeletion(k *mkey) bool {
+	return k.state == "PendingDeletion" || k.state == "PendingReplicaDeletion"
 }
 
 // set is a multi-Region key's primary and replicas, primary first; a
@@ -450,6 +457,7 @@ func (m *Model) expire() {
 	for name, k := range m.keys {
 		if k.state == "PendingDeletion" && !now.Before(k.deletion) {
 			delete(m.keys, name)
+			m.replicaGone(k, now)
 			continue
 		}
 		changed := false
@@ -462,6 +470,23 @@ func (m *Model) expire() {
 		if changed {
 			k.settle()
 		}
+	}
+}
+
+// replicaGone: a deleted replica leaves its primary; a primary waiting for
+// its replicas' deletion starts its own waiting period when the last goes.
+func (m *Model) replicaGone(k *mkey, now time.Time) {
+	if k.primary == "" {
+		return
+	}
+	p := m.key(k.primary, k.id)
+	if p == nil {
+		return
+	}
+	p.replicas = slices.DeleteFunc(p.replicas, func(r string) bool { return r == k.region })
+	if p.state == "PendingReplicaDeletion" && len(p.replicas) == 0 {
+		p.state = "PendingDeletion"
+		p.deletion = now.AddDate(0, 0, p.window)
 	}
 }
 
@@ -517,6 +542,7 @@ func (m *Model) metadata(k *mkey) map[string]any {
 	}
 	if k.state == "PendingDeletion" {
 		md["DeletionDate"] = stamp(k.deletion)
+		md["PendingDeletionWindowInDays"] = k.window
 	}
 	// ExpirationModel and ValidTo: the earliest expiry of any imported
 	// material permanently associated with the key.

@@ -153,7 +153,7 @@ func (m *Model) replicateKey(in replicateKeyIn, region string) (map[string]any, 
 	if in.ReplicaRegion == region || m.key(in.ReplicaRegion, k.id) != nil {
 		return nil, errf("AlreadyExistsException", "%s already has a key in %s", k.id, in.ReplicaRegion)
 	}
-	if k.state == "PendingDeletion" {
+	if pendingDeletion(k) {
 		return nil, errf("KMSInvalidStateException", "%s is pending deletion.", k.arn)
 	}
 	desc := k.description
@@ -210,8 +210,16 @@ func (m *Model) scheduleKeyDeletion(in scheduleIn, region string) (map[string]an
 	if days < 7 || days > 30 {
 		return nil, errf("ValidationException", "PendingWindowInDays %d is not between 7 and 30", days)
 	}
-	if k.state == "PendingDeletion" {
+	if pendingDeletion(k) {
 		return nil, errf("KMSInvalidStateException", "%s is pending deletion.", k.arn)
+	}
+	k.window = days
+	if k.primary == "" && len(m.set(k)) > 1 {
+		// "KMS will not delete a multi-Region primary key with existing
+		// replica keys": it waits, with no deletion date, until the last
+		// replica is deleted (replicaGone).
+		k.state = "PendingReplicaDeletion"
+		return map[string]any{"KeyId": k.arn, "KeyState": k.state, "PendingWindowInDays": days}, nil
 	}
 	k.state = "PendingDeletion"
 	k.deletion = m.now().AddDate(0, 0, days)

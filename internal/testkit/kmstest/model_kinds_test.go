@@ -212,6 +212,29 @@ func TestModelScheduleKeyDeletion(t *testing.T) {
 	m.Advance(8 * 24 * time.Hour)
 	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(arn)})
 	require.Equal(t, "NotFoundException", code(err), "deleted after the waiting period")
+
+	// A multi-Region primary waits for its replicas: PendingReplicaDeletion,
+	// no deletion date, until the last replica is deleted.
+	parn := aws.ToString(createKey(t, c, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", true).Arn)
+	rep, err := c.ReplicateKey(ctx, &kms.ReplicateKeyInput{KeyId: aws.String(parn), ReplicaRegion: aws.String("us-west-2")})
+	require.NoError(t, err)
+	rarn := aws.ToString(rep.ReplicaKeyMetadata.Arn)
+	po, err := c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(parn), PendingWindowInDays: aws.Int32(7)})
+	require.NoError(t, err)
+	require.Equal(t, types.KeyStatePendingReplicaDeletion, po.KeyState)
+	require.Nil(t, po.DeletionDate, "no deletion date while replicas exist")
+	_, err = c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(rarn), PendingWindowInDays: aws.Int32(7)},
+		func(o *kms.Options) { o.Region = "us-west-2" })
+	require.NoError(t, err, "schedule the replica's deletion in its Region")
+	m.Advance(8 * 24 * time.Hour)
+	_, err = kmsimport.ForKey(c, rarn).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(rarn)})
+	require.Equal(t, "NotFoundException", code(err), "the replica is deleted")
+	d = describe(t, c, parn)
+	require.Equal(t, types.KeyStatePendingDeletion, d.KeyState, "the primary's waiting period begins")
+	require.NotNil(t, d.DeletionDate)
+	m.Advance(8 * 24 * time.Hour)
+	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(parn)})
+	require.Equal(t, "NotFoundException", code(err), "the primary is deleted")
 }
 
 // Inject answers one call with an error; Requests records every request
