@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -94,16 +95,17 @@ func StartModel(t testing.TB, o ModelOptions) (*Model, string) {
 	return m, srv.URL
 }
 
-// Env is the environment a process needs to reach a model at url through
-// the AWS SDK's standard configuration, in region.
+// ModelEnv is the environment a process needs to reach a model at url
+// through the AWS SDK's standard configuration, signing for region (no
+// profile files are read; any credentials do).
 func ModelEnv(url, region string) []string {
 	return []string{
 		"AWS_ACCESS_KEY_ID=" + AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + SecretAccessKey,
 		"AWS_REGION=" + region,
 		"AWS_ENDPOINT_URL_KMS=" + url,
-		"AWS_CONFIG_FILE=/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_CONFIG_FILE=" + os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
 }
