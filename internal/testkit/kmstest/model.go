@@ -53,6 +53,11 @@ type ModelOptions struct {
 	Account string    // default Account
 	Region  string    // Region of unsigned requests; default Region
 	Now     time.Time // the model's clock starts here (zero: the real time)
+	// FreshWrappingKeys makes a new RSA wrapping key for every
+	// GetParametersForImport, as KMS does, so material wrapped under one
+	// response's public key fails with another response's token. Off, one
+	// key per size serves the whole process (an RSA_4096 key takes seconds).
+	FreshWrappingKeys bool
 }
 
 // ModelRequest is one request the model received: what the SDK serialized,
@@ -82,6 +87,9 @@ func NewModel(o ModelOptions) *Model {
 	}
 	if !o.Now.IsZero() {
 		m.offset = time.Until(o.Now)
+	}
+	if o.FreshWrappingKeys {
+		m.wrapping = newWrappingKey
 	}
 	return m
 }

@@ -40,6 +40,15 @@ func cachedWrappingKey(bits int) (*wrappingKey, error) {
 	if k := wrapCache[bits]; k != nil {
 		return k, nil
 	}
+	k, err := newWrappingKey(bits)
+	if err != nil {
+		return nil, err
+	}
+	wrapCache[bits] = k
+	return k, nil
+}
+
+func newWrappingKey(bits int) (*wrappingKey, error) {
 	priv, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
 		return nil, err
@@ -48,9 +57,7 @@ func cachedWrappingKey(bits int) (*wrappingKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &wrappingKey{priv, der}
-	wrapCache[bits] = k
-	return k, nil
+	return &wrappingKey{priv, der}, nil
 }
 
 // importToken is what an ImportToken stands for: one key (by ARN), one

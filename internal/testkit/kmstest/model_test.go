@@ -2,6 +2,7 @@ package kmstest
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -303,4 +304,25 @@ func TestModelImportErrors(t *testing.T) {
 	require.Equal(t, "ExpiredImportTokenException", code(send(p, good, imp{})), "a token 24 h old")
 	mustImport(t, m, c, arn, mat, imp{})
 	require.Equal(t, types.KeyStateEnabled, describe(t, c, arn).KeyState, "fresh parameters import")
+}
+
+// With FreshWrappingKeys every response has its own public key: material
+// wrapped under one response's key does not import with another's token.
+func TestModelFreshWrappingKeys(t *testing.T) {
+	m, url := StartModel(t, ModelOptions{FreshWrappingKeys: true})
+	for _, kv := range ModelEnv(url, Region) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	c, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
+	require.NoError(t, err)
+	arn := aws.ToString(createKey(t, c, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", false).Arn)
+	p1 := params(t, c, arn, "RSAES_OAEP_SHA_256", "RSA_2048")
+	p2 := params(t, c, arn, "RSAES_OAEP_SHA_256", "RSA_2048")
+	require.NotEqual(t, p1.PublicKey, p2.PublicKey, "a wrapping key per response")
+	mat := random(32)
+	_, err = c.ImportKeyMaterial(ctx, imp{}.input(arn, p2, wrap(t, p1.PublicKey, "RSAES_OAEP_SHA_256", mat), m.Now()))
+	require.Equal(t, "InvalidCiphertextException", code(err), "the first response's public key with the second's token")
+	_, err = c.ImportKeyMaterial(ctx, imp{}.input(arn, p1, wrap(t, p1.PublicKey, "RSAES_OAEP_SHA_256", mat), m.Now()))
+	require.NoError(t, err, "an earlier response's key and token together still import")
 }
