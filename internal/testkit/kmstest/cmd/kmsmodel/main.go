@@ -25,8 +25,9 @@ func main() {
 	region := flag.String("region", kmstest.Region, "the Region of requests that carry no SigV4 signature")
 	now := flag.String("now", "", "start the model's clock at this RFC 3339 time (default: the real time)")
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	fresh := flag.Bool("fresh-wrapping-keys", false, "a new RSA wrapping key for every GetParametersForImport, as KMS does (slower)")
 	flag.Parse()
-	o := kmstest.ModelOptions{Account: *account, Region: *region}
+	o := kmstest.ModelOptions{Account: *account, Region: *region, FreshWrappingKeys: *fresh}
 	if *now != "" {
 		t, err := time.Parse(time.RFC3339, *now)
 		if err != nil {
