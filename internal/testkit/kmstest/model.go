@@ -128,11 +128,13 @@ func (m *Model) Now() time.Time {
 func (m *Model) now() time.Time { return time.Now().Add(m.offset).UTC() }
 
 // Advance moves the model's clock forward by d. Material whose ValidTo has
-// passed is deleted, as KMS deletes it, before the next request is answered.
+// passed is deleted then, as KMS deletes it (so a clock moved forward and
+// back with SetNow still leaves the material expired).
 func (m *Model) Advance(d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.offset += d
+	m.expire()
 }
 
 // SetNow sets the model's clock (it keeps running from there).
