@@ -77,6 +77,7 @@ func readImportEntry(o *obj) ImportEntry {
 		e.KeyMaterialDescription = n.s
 	}
 	e.KeyMaterialID = o.hexString("key_material_id", false, kmsrules.KeyMaterialIDLen, 0)
+	e.KeyMaterialIDFrom = o.text("key_material_id_from", false, MaxARNLen)
 	h := o.child("hsm_key", true)
 	e.HSMKey = HSMKeyRef{
 		Label:       h.text("label", true, MaxNameLen),
@@ -124,6 +125,7 @@ type wireEntry struct {
 	ImportType              string    `json:"import_type,omitempty"`
 	KeyMaterialDescription  string    `json:"key_material_description,omitempty"`
 	KeyMaterialID           string    `json:"key_material_id,omitempty"`
+	KeyMaterialIDFrom       string    `json:"key_material_id_from,omitempty"`
 	HSMKey                  HSMKeyRef `json:"hsm_key"`
 	Proof                   Proof     `json:"proof"`
 }
@@ -152,7 +154,7 @@ func encodePayload(in *ImportPayload) ([]byte, error) {
 			ImportToken: e.ImportToken, EncryptedKeyMaterial: e.EncryptedKeyMaterial,
 			ParametersValidTo: formatTime(e.ParametersValidTo), ExpirationModel: e.ExpirationModel,
 			ImportType: e.ImportType, KeyMaterialDescription: e.KeyMaterialDescription,
-			KeyMaterialID: e.KeyMaterialID, HSMKey: e.HSMKey, Proof: e.Proof,
+			KeyMaterialID: e.KeyMaterialID, KeyMaterialIDFrom: e.KeyMaterialIDFrom, HSMKey: e.HSMKey, Proof: e.Proof,
 		}
 		if e.ValidTo != nil {
 			we.ValidTo = formatTime(*e.ValidTo)

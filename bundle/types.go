@@ -95,8 +95,13 @@ type ImportEntry struct {
 	ImportType              string     `json:"import_type,omitempty"`
 	KeyMaterialDescription  string     `json:"key_material_description,omitempty"`
 	KeyMaterialID           string     `json:"key_material_id,omitempty"` // EXISTING_KEY_MATERIAL only: the KeyMaterialId the reimport names
-	HSMKey                  HSMKeyRef  `json:"hsm_key"`
-	Proof                   Proof      `json:"proof"`
+	// KeyMaterialIDFrom: a multi-Region replica's EXISTING_KEY_MATERIAL
+	// import of the material this bundle imports as NEW_KEY_MATERIAL into
+	// the primary, the entry whose key_arn this names; its KeyMaterialId is
+	// the one that import returns (computed by KMS, unknown offline).
+	KeyMaterialIDFrom string    `json:"key_material_id_from,omitempty"`
+	HSMKey            HSMKeyRef `json:"hsm_key"`
+	Proof             Proof     `json:"proof"`
 }
 
 // HSMKeyRef identifies the wrapped key inside the HSM.

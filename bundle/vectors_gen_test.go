@@ -32,6 +32,9 @@ var (
 	arnHMAC  = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
 	arnEC    = "arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09ab-87cd-65ef-0987654321ba"
 	tokenSym = detBytes("import token sym", 160)
+	// A multi-Region symmetric key: its primary and a replica (same key id).
+	arnMRKPrimary = "arn:aws:kms:eu-west-1:111122223333:key/mrk-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	arnMRKReplica = "arn:aws:kms:us-east-1:111122223333:key/mrk-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 	// materialID has a KeyMaterialId's form (64 lowercase hex).
 	materialID = "9b1c1a0d6f3e4b2a8c7d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819203"
 )
@@ -62,6 +65,48 @@ func paramsMulti(t testing.TB) *Params {
 		PublicKey: w4096, ImportToken: detBytes("import token ec", 700),
 		ParametersValidTo: t0.Add(24*time.Hour + 2*time.Second),
 	})
+	return p
+}
+
+// paramsMultiRegion: a multi-Region key's primary and one replica, each
+// with its own wrapping key and import token (each Region its own).
+func paramsMultiRegion(t testing.TB) *Params {
+	p := &Params{Type: ParamsType, CreatedAt: t0, ToolVersion: "airwrap-online 0.1.0"}
+	for i, r := range []struct{ arn, region, role string }{{arnMRKPrimary, "eu-west-1", RolePrimary}, {arnMRKReplica, "us-east-1", RoleReplica}} {
+		p.Entries = append(p.Entries, ParamsEntry{
+			KeyARN: r.arn, Account: "111122223333", Region: r.region,
+			KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT", MultiRegion: true, MultiRegionRole: r.role,
+			WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048",
+			PublicKey: keys.WrappingDER(t, 2048), ImportToken: detBytes("import token "+r.region, 160),
+			ParametersValidTo: t0.Add(24*time.Hour + time.Duration(i)*time.Second),
+		})
+	}
+	return p
+}
+
+// payloadMultiRegionRotation: new material for the primary, the same HSM
+// key as EXISTING_KEY_MATERIAL into the replica with the KeyMaterialId the
+// primary's import returns (key_material_id_from).
+func payloadMultiRegionRotation(t testing.TB) *ImportPayload {
+	params := paramsMultiRegion(t)
+	raw, err := MarshalParams(params)
+	require.NoError(t, err)
+	p := payloadFor(t, paramsOne(t))
+	p.ParamsSHA256 = SHA256Hex(raw)
+	p.Entries = nil
+	for _, pe := range params.Entries {
+		e := importEntryFor(pe, 256)
+		e.ExpirationModel = ModelExpires
+		e.ValidTo = &validTo
+		e.KeyMaterialDescription = "rotation 2027"
+		e.HSMKey = HSMKeyRef{Label: "payments-2027", ID: "04", CheckValue: "d4e5f6", CheckMethod: CheckMethodAESKCV}
+		e.ImportType = ImportNew
+		if pe.MultiRegionRole == RoleReplica {
+			e.ImportType = ImportExisting
+			e.KeyMaterialIDFrom = arnMRKPrimary
+		}
+		p.Entries = append(p.Entries, e)
+	}
 	return p
 }
 

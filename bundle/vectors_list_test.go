@@ -24,6 +24,7 @@ func paramsVectors(t *testing.T) []vector {
 	return []vector{
 		{path: "params/valid-one-entry.json", data: one},
 		{path: "params/valid-three-entries.json", data: multi},
+		{path: "params/valid-multi-region.json", data: mustMarshal(t, func() ([]byte, error) { return MarshalParams(paramsMultiRegion(t)) })},
 		{path: "params/valid-compact-whitespace.json", data: compact.Bytes()},
 		{path: "params/invalid-duplicate-key-top.json", data: edit(t, one, `"tool_version"`, `"type": "airwrap/parameters/v1",
   "tool_version"`), err: "type: duplicate key"},
@@ -132,7 +133,14 @@ func payloadVectors(t *testing.T) []vector {
 	re.Entries[0].ImportType = ImportExisting
 	re.Entries[0].KeyMaterialID = materialID
 	reimport := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(re) })
+	rotation := mustMarshal(t, func() ([]byte, error) { return MarshalImportPayload(payloadMultiRegionRotation(t)) })
+	from := `"key_material_id_from":"` + arnMRKPrimary + `"`
 	return []vector{
+		{path: "payload/valid-multi-region-rotation.json", data: rotation},
+		{path: "payload/invalid-material-id-from-number.json", data: edit(t, rotation, from, `"key_material_id_from":7`),
+			err: "entries[1].key_material_id_from: want string, got number"},
+		{path: "payload/invalid-material-id-from-control.json", data: edit(t, rotation, from, `"key_material_id_from":"arn\u0007"`),
+			err: "entries[1].key_material_id_from: contains a control or non-printable character"},
 		{path: "payload/valid-symmetric.json", data: sym},
 		{path: "payload/valid-reimport.json", data: reimport},
 		{path: "payload/invalid-material-id-uppercase.json", data: edit(t, reimport, materialID, strings.ToUpper(materialID)),

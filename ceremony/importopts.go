@@ -1,12 +1,14 @@
 package ceremony
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsrules"
 )
@@ -137,6 +139,74 @@ func applyImportOptions(entries []*entry, byARN map[string]*kmsrules.ImportOptio
 		for _, field := range []string{kmsrules.FieldImportType, kmsrules.FieldDescription, kmsrules.FieldMaterialID} {
 			if err := probs[field]; err != nil {
 				errs = append(errs, fmt.Errorf("%s (%s, %s): %w: %w", e.path, e.arn, e.spec, ErrInvalidRequest, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// regionsOf: the other entries that are Regions of e's multi-Region key
+// (the same partition, account and mrk- key id; a different ARN).
+func regionsOf(e *entry, entries []*entry) []*entry {
+	var out []*entry
+	if !e.keyARN.MultiRegion() {
+		return nil
+	}
+	for _, o := range entries {
+		if o != e && o.keyARN.KeyID == e.keyARN.KeyID && o.keyARN.Account == e.keyARN.Account && o.keyARN.Partition == e.keyARN.Partition {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// sameKeyPerRegion: KMS copies no imported material between the Regions of
+// a multi-Region key, and each Region must hold the same material: the
+// entries of one key wrap the same HSM key (the same --key label and
+// CKA_ID), once per Region.
+func sameKeyPerRegion(entries []*entry) error {
+	var errs []error
+	for _, e := range entries {
+		for _, o := range regionsOf(e, entries) {
+			if o.path < e.path || o.label == "" || e.label == "" {
+				continue // each pair once; an unselected entry is reported by selectKeys
+			}
+			if o.label != e.label || !bytes.Equal(o.id, e.id) {
+				errs = append(errs, fmt.Errorf("%w: %s (%s, HSM key %q) and %s (%s, HSM key %q) are Regions of one multi-Region key, which holds the same material in every Region: select the same HSM key for both", ErrKeySelection, e.path, e.arn, e.label, o.path, o.arn, o.label))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// shareNewMaterial: new material for a multi-Region key (NEW_KEY_MATERIAL)
+// goes into its primary; each replica in these parameters takes the same
+// material as EXISTING_KEY_MATERIAL naming the KeyMaterialId the primary's
+// import will return (key_material_id_from, SPEC.md R52), and the primary's
+// description unless it has its own. A replica given NEW_KEY_MATERIAL, or a
+// KeyMaterialId of its own beside its primary's new material, is refused.
+func shareNewMaterial(entries []*entry) error {
+	var errs []error
+	for _, e := range entries {
+		if e.importOpts.ImportType != kmsrules.ImportNew || !e.keyARN.MultiRegion() {
+			continue
+		}
+		if e.role == bundle.RoleReplica {
+			errs = append(errs, fmt.Errorf("%w: %s (%s) is a multi-Region replica: new material goes into the primary with %s %s, and each replica takes it as %s", ErrInvalidRequest, e.path, e.arn, FlagImportType, kmsrules.ImportNew, kmsrules.ImportExisting))
+			continue
+		}
+		for _, r := range regionsOf(e, entries) {
+			switch {
+			case r.importOpts.ImportType == kmsrules.ImportNew:
+				errs = append(errs, fmt.Errorf("%w: %s and %s both take %s for one multi-Region key: give it to the primary only; each replica takes the primary's material", ErrInvalidRequest, e.arn, r.arn, kmsrules.ImportNew))
+			case r.importOpts.MaterialID != "":
+				errs = append(errs, fmt.Errorf("%w: %s %s for %s: this replica takes the new material of %s, whose KeyMaterialId KMS computes at its import", ErrInvalidRequest, FlagMaterialID, r.importOpts.MaterialID, r.arn, e.arn))
+			default:
+				r.importOpts.ImportType = kmsrules.ImportExisting
+				r.importOpts.MaterialIDFrom = e.arn
+				if r.importOpts.Description == "" {
+					r.importOpts.Description = e.importOpts.Description
+				}
 			}
 		}
 	}

@@ -58,6 +58,7 @@ func fromParamsBundle(o *Options, raw []byte, now time.Time) ([]*entry, error) {
 			pubDER:          pe.PublicKey,
 			token:           pe.ImportToken,
 			paramsValidTo:   pe.ParametersValidTo,
+			role:            pe.MultiRegionRole,
 		}
 		entries = append(entries, e)
 		// verify.CheckParams reported any problem with these.

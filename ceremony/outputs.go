@@ -33,7 +33,7 @@ func (r *run) writeOutputs(bundleBytes []byte) (*Result, error) {
 	var dirs []string
 	if r.o.AWSCLIDir != "" {
 		for _, e := range r.p.entries {
-			dir := filepath.Join(r.o.AWSCLIDir, e.keyARN.KeyID)
+			dir := awsCLIDir(r.o.AWSCLIDir, e)
 			dirs = append(dirs, dir)
 			encPath := filepath.Join(dir, EncryptedKeyMaterialFile)
 			tokPath := filepath.Join(dir, ImportTokenFile)
@@ -58,6 +58,13 @@ func (r *run) writeOutputs(bundleBytes []byte) (*Result, error) {
 	return res, nil
 }
 
+// awsCLIDir is where --awscli-dir puts one entry's files: DIR/<Region>/<key
+// id>, since the Regions of a multi-Region key share its key id and each
+// has its own wrapping key and import token.
+func awsCLIDir(root string, e *entry) string {
+	return filepath.Join(root, e.keyARN.Region, e.keyARN.KeyID)
+}
+
 // awsCLICommand is the exact import command for one entry.
 func (r *run) awsCLICommand(e *entry, encPath, tokPath string) string {
 	args := []string{
@@ -71,8 +78,19 @@ func (r *run) awsCLICommand(e *entry, encPath, tokPath string) string {
 	if r.p.validTo != nil {
 		args = append(args, "--valid-to", r.p.validTo.Format(time.RFC3339))
 	}
+	io := e.importOpts
+	for _, f := range []struct{ flag, v string }{{FlagImportType, io.ImportType}, {FlagDescription, io.Description}, {FlagMaterialID, io.MaterialID}} {
+		if f.v != "" {
+			args = append(args, f.flag, f.v)
+		}
+	}
 	for i, a := range args {
 		args[i] = shellQuote(a)
+	}
+	if io.MaterialIDFrom != "" {
+		// Known only once the primary's import has answered: the shell
+		// refuses to run the command until the operator sets it.
+		args = append(args, FlagMaterialID, `"${KEY_MATERIAL_ID:?set KEY_MATERIAL_ID to the KeyMaterialId that the import into `+io.MaterialIDFrom+` printed}"`)
 	}
 	return strings.Join(args, " ")
 }

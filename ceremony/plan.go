@@ -40,6 +40,7 @@ type entry struct {
 	label           string
 	id              []byte // CKA_ID to select by (nil: by label alone)
 	importOpts      kmsrules.ImportOptions
+	role            string // multi-Region: bundle.RolePrimary or RoleReplica; "" when single-Region or unknown (AWS CLI JSON)
 
 	// Filled in once the HSM is open.
 	key       *hsm.Key
@@ -78,8 +79,13 @@ func validate(o *Options, now time.Time) (*plan, error) {
 	}
 
 	add(selectKeys(entries, o.Keys))
+	add(sameKeyPerRegion(entries))
 	if byARN, err := o.importOptions(); err == nil { // CheckUsage reported err
-		add(applyImportOptions(entries, byARN))
+		if err := applyImportOptions(entries, byARN); err != nil {
+			add(err)
+		} else {
+			add(shareNewMaterial(entries))
+		}
 	}
 	for i, op := range o.Operators {
 		if op == "" || !printable(op) {
@@ -174,12 +180,12 @@ func outputPaths(o *Options, entries []*entry) ([]string, error) {
 			if e.keyARN.KeyID == "" {
 				continue
 			}
-			if other, dup := seen[e.keyARN.KeyID]; dup {
-				errs = append(errs, fmt.Errorf("%w: %s and %s share key id %s, so --awscli-dir cannot hold both: wrap them in separate runs", ErrInvalidRequest, other, e.arn, e.keyARN.KeyID))
+			dir := awsCLIDir(o.AWSCLIDir, e)
+			if other, dup := seen[dir]; dup {
+				errs = append(errs, fmt.Errorf("%w: %s and %s share Region and key id, so --awscli-dir cannot hold both (%s): wrap them in separate runs", ErrInvalidRequest, other, e.arn, dir))
 				continue
 			}
-			seen[e.keyARN.KeyID] = e.arn
-			dir := filepath.Join(o.AWSCLIDir, e.keyARN.KeyID)
+			seen[dir] = e.arn
 			outs = append(outs, filepath.Join(dir, EncryptedKeyMaterialFile), filepath.Join(dir, ImportTokenFile))
 		}
 	}

@@ -46,6 +46,7 @@ func (r *run) payload() (*bundle.ImportPayload, error) {
 			ImportType:              e.importOpts.ImportType,
 			KeyMaterialDescription:  e.importOpts.Description,
 			KeyMaterialID:           e.importOpts.MaterialID,
+			KeyMaterialIDFrom:       e.importOpts.MaterialIDFrom,
 			HSMKey: bundle.HSMKeyRef{
 				Label:       e.key.Label,
 				ID:          hex.EncodeToString(e.key.ID),

@@ -118,7 +118,7 @@ func (r *run) recordStart(context.Context) error {
 		if e.id != nil {
 			f["hsm_key_id"] = hex.EncodeToString(e.id)
 		}
-		for k, v := range map[string]string{"import_type": e.importOpts.ImportType, "key_material_description": e.importOpts.Description, "key_material_id": e.importOpts.MaterialID} {
+		for k, v := range map[string]string{"import_type": e.importOpts.ImportType, "key_material_description": e.importOpts.Description, "key_material_id": e.importOpts.MaterialID, "key_material_id_from": e.importOpts.MaterialIDFrom} {
 			if v != "" {
 				f[k] = v
 			}

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,7 +102,8 @@ func TestWrapRaceLeavesNothing(t *testing.T) {
 	open, _ := realToken(t)
 	o, m := realOptions(t, nil)
 	id := m.ARNs[0][len(m.ARNs[0])-36:]
-	racer := filepath.Join(o.AWSCLIDir, id, ImportTokenFile)
+	region := strings.Split(m.ARNs[0], ":")[3]
+	racer := filepath.Join(o.AWSCLIDir, region, id, ImportTokenFile)
 	o.Open = func() (Token, error) {
 		if err := os.MkdirAll(filepath.Dir(racer), 0o755); err != nil {
 			return nil, err
@@ -113,7 +115,7 @@ func TestWrapRaceLeavesNothing(t *testing.T) {
 	}
 	_, err := Wrap(context.Background(), o)
 	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists", err)
-	for _, p := range []string{o.Out, o.Out + TranscriptSuffix, filepath.Join(o.AWSCLIDir, id, EncryptedKeyMaterialFile)} {
+	for _, p := range []string{o.Out, o.Out + TranscriptSuffix, filepath.Join(o.AWSCLIDir, region, id, EncryptedKeyMaterialFile)} {
 		_, err := os.Lstat(p)
 		assert.ErrorIs(t, err, os.ErrNotExist, "%s left behind (%v)", p, err)
 	}

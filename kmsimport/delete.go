@@ -134,7 +134,7 @@ func DeleteMaterial(ctx context.Context, api API, req DeleteRequest) (*DeletionR
 		if req.MaterialID != "" {
 			in.KeyMaterialId = aws.String(req.MaterialID)
 		}
-		out, err := api.DeleteImportedKeyMaterial(ctx, in)
+		out, err := ForKey(api, k.ARN).DeleteImportedKeyMaterial(ctx, in)
 		re := &rc.Entries[i]
 		re.Time = req.Now().UTC()
 		if err != nil {

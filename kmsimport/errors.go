@@ -46,6 +46,10 @@ var (
 	// ErrMaybeAttached: KMS refused material on a key that was Enabled and
 	// has new material since: this bundle's may already be attached.
 	ErrMaybeAttached = errors.New("the bundle's material may already be attached")
+	// ErrPrimaryNotImported: a replica's key_material_id_from names an entry
+	// whose import did not succeed, so the KeyMaterialId the replica must
+	// name is unknown: the replica is not attempted.
+	ErrPrimaryNotImported = errors.New("the primary's import did not succeed, so the KeyMaterialId for this replica is unknown")
 	// ErrAccessDenied: KMS refused the caller (credentials or key policy).
 	ErrAccessDenied = errors.New("access denied")
 	// ErrSignerFileMode: a --sign-key file others may read or change.

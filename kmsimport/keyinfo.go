@@ -16,17 +16,20 @@ import (
 
 // KeyInfo is what DescribeKey says about a KMS key, flattened.
 type KeyInfo struct {
-	ARN                  string     `json:"arn"`
-	KeyID                string     `json:"key_id"`
-	Account              string     `json:"account"`
-	Region               string     `json:"region"`
-	KeySpec              string     `json:"key_spec"`
-	KeyUsage             string     `json:"key_usage"`
-	State                string     `json:"state"`
-	Origin               string     `json:"origin"`
-	CustomKeyStoreID     string     `json:"custom_key_store_id,omitempty"`
-	MultiRegion          bool       `json:"multi_region"`
-	MultiRegionRole      string     `json:"multi_region_role,omitempty"`
+	ARN              string `json:"arn"`
+	KeyID            string `json:"key_id"`
+	Account          string `json:"account"`
+	Region           string `json:"region"`
+	KeySpec          string `json:"key_spec"`
+	KeyUsage         string `json:"key_usage"`
+	State            string `json:"state"`
+	Origin           string `json:"origin"`
+	CustomKeyStoreID string `json:"custom_key_store_id,omitempty"`
+	MultiRegion      bool   `json:"multi_region"`
+	MultiRegionRole  string `json:"multi_region_role,omitempty"`
+	// MultiRegionKeys: a multi-Region key's primary and every replica
+	// (DescribeKey's MultiRegionConfiguration), each in its own Region.
+	MultiRegionKeys      []string   `json:"multi_region_keys,omitempty"`
 	ExpirationModel      string     `json:"expiration_model,omitempty"`
 	ValidTo              *time.Time `json:"valid_to,omitempty"`
 	CurrentKeyMaterialID string     `json:"current_key_material_id,omitempty"`
@@ -48,7 +51,16 @@ func keyInfo(md *types.KeyMetadata) KeyInfo {
 		CurrentKeyMaterialID: aws.ToString(md.CurrentKeyMaterialId),
 	}
 	if md.MultiRegionConfiguration != nil {
-		k.MultiRegionRole = string(md.MultiRegionConfiguration.MultiRegionKeyType)
+		mc := md.MultiRegionConfiguration
+		k.MultiRegionRole = string(mc.MultiRegionKeyType)
+		if mc.PrimaryKey != nil && aws.ToString(mc.PrimaryKey.Arn) != "" {
+			k.MultiRegionKeys = append(k.MultiRegionKeys, aws.ToString(mc.PrimaryKey.Arn))
+		}
+		for _, r := range mc.ReplicaKeys {
+			if aws.ToString(r.Arn) != "" {
+				k.MultiRegionKeys = append(k.MultiRegionKeys, aws.ToString(r.Arn))
+			}
+		}
 	}
 	if a, err := kmsrules.ParseARN(k.ARN); err == nil {
 		k.Region = a.Region
@@ -61,7 +73,7 @@ func keyInfo(md *types.KeyMetadata) KeyInfo {
 
 // describe calls DescribeKey and explains its failure.
 func describe(ctx context.Context, api API, keyID string) (KeyInfo, error) {
-	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+	out, err := ForKey(api, keyID).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
 	if err != nil {
 		return KeyInfo{}, explainCommon(keyID, err)
 	}

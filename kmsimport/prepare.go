@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -21,6 +22,14 @@ import (
 // DefaultWrappingKeySpec is what AWS recommends.
 const DefaultWrappingKeySpec = "RSA_4096"
 
+// A new replica is Creating until KMS has made it in its Region (usually
+// seconds); prepare describes it again every DefaultReplicaPoll, for at most
+// DefaultReplicaWait.
+const (
+	DefaultReplicaPoll = 2 * time.Second
+	DefaultReplicaWait = 5 * time.Minute
+)
+
 // PrepareRequest asks for import parameters for existing keys and, with
 // Create, for a new EXTERNAL key created first.
 type PrepareRequest struct {
@@ -32,9 +41,12 @@ type PrepareRequest struct {
 	Progress          io.Writer
 	ToolVersion       string
 	Now               func() time.Time
-	// Created, if set, is called as soon as CreateKey has made a key: the
-	// key exists from then on, whatever fails after.
+	// Created, if set, is called as soon as CreateKey or ReplicateKey has
+	// made a key: the key exists from then on, whatever fails after.
 	Created func(KeyInfo)
+	// ReplicaPoll is how often a replica still Creating is described again
+	// (0: DefaultReplicaPoll); ReplicaWait bounds the wait (0: DefaultReplicaWait).
+	ReplicaPoll, ReplicaWait time.Duration
 	// TokenExports, when not nil, is what the offline token exports, by key
 	// spec (verify.OpenCapabilities): algorithms are chosen among those, and
 	// a key whose spec it cannot export is refused before any
@@ -63,6 +75,9 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	if err := req.CheckPrimaryRegion(RegionOf(api)); err != nil {
+		return nil, err
+	}
 
 	rctx := context.WithoutCancel(ctx) // each request; ctx stops the run between them
 	ids := append([]string(nil), req.KeyIDs...)
@@ -79,6 +94,11 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 		}
 		fmt.Fprintf(progress, "created %s (%s, origin EXTERNAL, PendingImport)\n", clikit.Escape(info.ARN), clikit.Escape(info.KeySpec))
 		ids = append(ids, info.ARN)
+		replicas, err := req.replicate(ctx, rctx, api, info, progress)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, replicas...)
 	}
 
 	// Every key is checked before the first GetParametersForImport.
@@ -168,6 +188,16 @@ func (req PrepareRequest) CheckUsage() error {
 	return nil
 }
 
+// CheckPrimaryRegion refuses, with --create, a --replica-region that is
+// primary, the Region the client sends to (where CreateKey makes the
+// primary): a replica goes to another Region (ErrUsage).
+func (req PrepareRequest) CheckPrimaryRegion(primary string) error {
+	if req.Create == nil {
+		return nil
+	}
+	return req.Create.checkPrimaryRegion(primary)
+}
+
 // Validate reports every problem with the request at once (ErrUsage), before
 // any AWS call: CheckUsage, then the values given.
 func (req PrepareRequest) Validate() error {
@@ -201,7 +231,7 @@ func (req PrepareRequest) Validate() error {
 }
 
 func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bundle.ParamsEntry, error) {
-	out, err := api.GetParametersForImport(ctx, &kms.GetParametersForImportInput{
+	out, err := ForKey(api, k.ARN).GetParametersForImport(ctx, &kms.GetParametersForImportInput{
 		KeyId:             aws.String(k.ARN),
 		WrappingAlgorithm: types.AlgorithmSpec(alg),
 		WrappingKeySpec:   types.WrappingKeySpec(wks),
@@ -232,4 +262,63 @@ func getParameters(ctx context.Context, api API, k KeyInfo, alg, wks string) (bu
 		ImportToken:       out.ImportToken,
 		ParametersValidTo: out.ParametersValidTo.UTC(),
 	}, nil
+}
+
+// replicate makes each replica of the new primary (Replicate) and waits
+// until none is Creating any more, returning their ARNs in the order asked.
+func (req PrepareRequest) replicate(ctx, rctx context.Context, api API, primary KeyInfo, progress io.Writer) ([]string, error) {
+	var arns []string
+	for _, region := range req.Create.ReplicaRegions {
+		if err := Stopped(ctx); err != nil {
+			return nil, fmt.Errorf("%w: replicas not made in %s; no parameters fetched", err, regionList(req.Create.ReplicaRegions[len(arns):]))
+		}
+		info, err := Replicate(rctx, api, primary, *req.Create, region)
+		if err != nil {
+			return nil, err
+		}
+		if req.Created != nil {
+			req.Created(info)
+		}
+		fmt.Fprintf(progress, "replicated to %s: %s (%s)\n", region, clikit.Escape(info.ARN), clikit.Escape(info.State))
+		arns = append(arns, info.ARN)
+	}
+	poll, wait := req.ReplicaPoll, req.ReplicaWait
+	if poll <= 0 {
+		poll = DefaultReplicaPoll
+	}
+	if wait <= 0 {
+		wait = DefaultReplicaWait
+	}
+	for _, arn := range arns {
+		if err := awaitCreated(ctx, rctx, api, arn, poll, wait, progress); err != nil {
+			return nil, err
+		}
+	}
+	return arns, nil
+}
+
+func regionList(rs []string) string { return strings.Join(rs, ", ") }
+
+// awaitCreated describes the key (in its Region) until it is no longer
+// Creating, every poll, for at most wait; a cancelled ctx stops it.
+func awaitCreated(ctx, rctx context.Context, api API, arn string, poll, wait time.Duration, progress io.Writer) error {
+	deadline := time.Now().Add(wait)
+	for {
+		info, err := describe(rctx, api, arn)
+		if err != nil {
+			return err
+		}
+		if info.State != string(types.KeyStateCreating) {
+			return nil
+		}
+		if time.Now().Add(poll).After(deadline) {
+			return fmt.Errorf("%s: %w: still Creating after %s; continue with prepare --key-id once KMS has made it", clikit.Escape(arn), ErrKeyNotImportable, wait)
+		}
+		fmt.Fprintf(progress, "%s is Creating: waiting %s\n", clikit.Escape(arn), poll)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: while %s was Creating; no parameters fetched", Stopped(ctx), clikit.Escape(arn))
+		case <-time.After(poll):
+		}
+	}
 }

@@ -32,6 +32,18 @@ func ForKey(api API, keyARN string) API {
 	return InRegion(api, a.Region)
 }
 
+// RegionOf is the Region api sends its requests to: InRegion's, or the
+// client's own; "" when api does not say.
+func RegionOf(api API) string {
+	switch a := api.(type) {
+	case regionAPI:
+		return a.region
+	case interface{ Options() kms.Options }:
+		return a.Options().Region
+	}
+	return ""
+}
+
 type regionAPI struct {
 	API
 	region string

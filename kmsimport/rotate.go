@@ -106,7 +106,9 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 	rctx := context.WithoutCancel(ctx)
 	var todo []int
 	for i, e := range p.Entries {
-		if e.ImportType == bundle.ImportNew {
+		// A replica's share of new material (key_material_id_from) is
+		// rotated with its primary: listed, never sent.
+		if e.ImportType == bundle.ImportNew || e.KeyMaterialIDFrom != "" {
 			todo = append(todo, i)
 		}
 	}

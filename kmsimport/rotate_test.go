@@ -125,7 +125,7 @@ func TestSubmitRotateAfterEveryImport(t *testing.T) {
 	rc, err := kmsimport.Submit(context.Background(), r.client(t), kmsimport.SubmitRequest{Payload: pl, Rotate: true, RotateRate: 1000})
 	require.NoError(t, err)
 	require.Equal(t, []string{
-		"DescribeKey@us-east-1", "DescribeKey@us-east-1", "ImportKeyMaterial@us-east-1", "ImportKeyMaterial@us-east-1",
+		"DescribeKey@us-east-1", "DescribeKey@eu-west-2", "ImportKeyMaterial@us-east-1", "ImportKeyMaterial@eu-west-2",
 		"ListKeyRotations@us-east-1", "RotateKeyOnDemand@us-east-1", "ListKeyRotations@us-east-1",
 		"ListKeyRotations@eu-west-2", "RotateKeyOnDemand@eu-west-2", "ListKeyRotations@eu-west-2",
 	}, ops(r.StandIn))
@@ -191,11 +191,18 @@ func TestSubmitRotateMultiRegion(t *testing.T) {
 	r := newRotKMS(t)
 	r.key(mrkPrimary, "PRIMARY", matID, matID2)
 	r.key(mrkReplica, "REPLICA", matID, matID2)
-	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{newEntry(mrkPrimary), newEntry(mrkReplica)}}
+	// The replica's entry as wrap writes it for a rotation: the primary's
+	// new material, EXISTING_KEY_MATERIAL with the primary's KeyMaterialId.
+	replica := newEntry(mrkReplica)
+	replica.ImportType, replica.KeyMaterialIDFrom = bundle.ImportExisting, mrkPrimary
+	pl := &bundle.ImportPayload{Entries: []bundle.ImportEntry{replica, newEntry(mrkPrimary)}}
 	rc, err := kmsimport.Submit(context.Background(), r.client(t), kmsimport.SubmitRequest{Payload: pl, Rotate: true, RotateRate: 1000})
 	require.NoError(t, err)
-	require.Equal(t, kmsimport.OutcomeRotated, rc.Entries[0].Rotation.Outcome)
-	require.Equal(t, kmsimport.OutcomeRotatesWithPrimary, rc.Entries[1].Rotation.Outcome)
+	require.Equal(t, kmsimport.OutcomeRotated, rc.Entries[1].Rotation.Outcome)
+	require.Equal(t, kmsimport.OutcomeRotatesWithPrimary, rc.Entries[0].Rotation.Outcome)
+	imports := r.Bodies("ImportKeyMaterial")
+	require.Len(t, imports, 2)
+	require.Equal(t, matID2, imports[1]["KeyMaterialId"], "the replica takes the primary's KeyMaterialId")
 	var rotReqs []string
 	for _, q := range r.Requests() {
 		if q.Op == "RotateKeyOnDemand" {
@@ -210,8 +217,8 @@ func TestSubmitRotateMultiRegion(t *testing.T) {
 	r2.key(mrkReplica, "REPLICA", matID, "")
 	rc, err = kmsimport.Submit(context.Background(), r2.client(t), kmsimport.SubmitRequest{Payload: pl, Rotate: true, RotateRate: 1000})
 	require.ErrorIs(t, err, kmsimport.ErrReplicaNotReady)
-	require.Equal(t, kmsimport.OutcomeFailed, rc.Entries[0].Rotation.Outcome)
-	require.Contains(t, rc.Entries[0].Rotation.Error, "airwrap-online rotate --key-id "+mrkPrimary)
+	require.Equal(t, kmsimport.OutcomeFailed, rc.Entries[1].Rotation.Outcome)
+	require.Contains(t, rc.Entries[1].Rotation.Error, "airwrap-online rotate --key-id "+mrkPrimary)
 	require.Equal(t, 0, r2.Count("RotateKeyOnDemand"))
 }
 

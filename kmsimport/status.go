@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/airwrap/airwrap/kmsrules"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -36,15 +37,32 @@ type Material struct {
 // NoMaterialListNote says why only the current material is shown.
 const NoMaterialListNote = "this KMS endpoint does not list key materials (ListKeyRotations with ALL_KEY_MATERIAL): showing the current material from DescribeKey"
 
-// Status describes each key and lists its key materials.
+// Status describes each key and lists its key materials, each in the
+// Region of its ARN. A multi-Region key is shown in every Region: the
+// primary and each replica DescribeKey's MultiRegionConfiguration names
+// (KMS imports material into each separately, and each expires on its own)
+// follow the keys asked for, once each.
 func Status(ctx context.Context, api API, keyIDs []string, now time.Time) ([]KeyStatus, error) {
 	var out []KeyStatus
 	var errs []error
-	for i, id := range keyIDs {
+	queue := append([]string(nil), keyIDs...)
+	seen := map[string]bool{}
+	for _, id := range keyIDs {
+		seen[id] = true
+	}
+	for i := 0; i < len(queue); i++ {
+		id := queue[i]
 		info, err := describe(ctx, api, id)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("keys[%d]: %w", i, err))
 			continue
+		}
+		seen[info.ARN] = true
+		for _, arn := range otherRegions(info) {
+			if !seen[arn] && len(queue) < len(keyIDs)*(maxRegions+1) {
+				seen[arn] = true
+				queue = append(queue, arn)
+			}
 		}
 		st := KeyStatus{KeyInfo: info, DaysLeft: daysLeft(info.ValidTo, now)}
 		mats, err := listMaterials(ctx, api, info.ARN, now)
@@ -75,7 +93,7 @@ func listMaterials(ctx context.Context, api API, arn string, now time.Time) ([]M
 	var out []Material
 	in := &kms.ListKeyRotationsInput{KeyId: aws.String(arn), IncludeKeyMaterial: types.IncludeKeyMaterialAllKeyMaterial}
 	for {
-		page, err := api.ListKeyRotations(ctx, in)
+		page, err := ForKey(api, arn).ListKeyRotations(ctx, in)
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +159,27 @@ func ExpiringWithin(st []KeyStatus, days int, now time.Time) []Expiring {
 		}
 		if !found && k.ValidTo != nil && k.ValidTo.Before(limit) {
 			out = append(out, Expiring{KeyARN: k.ARN, KeyMaterialID: k.CurrentKeyMaterialID, ValidTo: k.ValidTo})
+		}
+	}
+	return out
+}
+
+// maxRegions bounds the Regions of one multi-Region key that status follows
+// (KMS has fewer Regions), so that an endpoint cannot keep it asking.
+const maxRegions = 64
+
+// otherRegions: the ARNs of the key's other Regions that DescribeKey named,
+// only those of the same account and key id in another Region.
+func otherRegions(k KeyInfo) []string {
+	self, err := kmsrules.ParseARN(k.ARN)
+	if err != nil || !self.MultiRegion() {
+		return nil
+	}
+	var out []string
+	for _, arn := range k.MultiRegionKeys {
+		a, err := kmsrules.ParseARN(arn)
+		if err == nil && a.KeyID == self.KeyID && a.Account == self.Account && a.Partition == self.Partition && a.Region != self.Region && len(out) < maxRegions {
+			out = append(out, arn)
 		}
 	}
 	return out

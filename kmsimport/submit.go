@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -81,6 +82,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		}
 		rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeNotAttempted, StateBefore: info.State, Time: req.Now().UTC()})
 	}
+	errs = append(errs, checkRoles(p.Entries, before)...)
 	if err := errors.Join(errs...); err != nil {
 		rc.FinishedAt = req.Now().UTC()
 		return rc, errmark.With(err, ErrNothingImported)
@@ -98,12 +100,16 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	pace := newPacer(rate)
 	bar := progressbar.New(progress, "importing", n)
 	stopped := false
-	for i, e := range p.Entries {
+	order := importOrder(p.Entries, before)
+	for k, i := range order {
+		e := p.Entries[i]
 		var re ReceiptEntry
 		var err error
 		if req.DryRun {
 			re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeWouldImport, StateBefore: before[i].State, Time: req.Now().UTC()}
 			switch {
+			case e.KeyMaterialIDFrom != "":
+				re.Note = "would import the primary's material with the KeyMaterialId its import into " + e.KeyMaterialIDFrom + " returns"
 			case before[i].State == string(types.KeyStateEnabled) && e.ImportType == string(types.ImportTypeNewKeyMaterial):
 				re.Note = "the key is Enabled: submit would add new material, which stays PENDING_ROTATION until RotateKeyOnDemand"
 			case before[i].State == string(types.KeyStateEnabled):
@@ -117,14 +123,23 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 						done++
 					}
 				}
-				errs = append(errs, fmt.Errorf("%w: %d of %d entries hold their material; entries[%d:] not attempted", Stopped(ctx), done, n, i))
+				errs = append(errs, fmt.Errorf("%w: %d of %d entries hold their material; %s not attempted", Stopped(ctx), done, n, entryList(order[k:], n)))
 				stopped = true
 				break
 			}
-			re, err = importEntry(rctx, api, e, before[i], req.Now)
+			if e.KeyMaterialIDFrom != "" {
+				var id string
+				if id, err = materialIDFrom(p.Entries, rc.Entries, e.KeyMaterialIDFrom); err != nil {
+					re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeNotAttempted, StateBefore: before[i].State, Time: req.Now().UTC(), Error: err.Error()}
+				}
+				e.KeyMaterialID = id // this entry's copy: the signed bundle is left as it is
+			}
+			if err == nil {
+				re, err = importEntry(rctx, api, e, before[i], req.Now)
+			}
 		}
 		rc.Entries[i] = re
-		line := fmt.Sprintf("[%d/%d] %s: %s", i+1, n, e.KeyARN, re.Outcome)
+		line := fmt.Sprintf("[%d/%d] %s: %s", k+1, n, e.KeyARN, re.Outcome)
 		if re.KeyMaterialID != "" {
 			line += " (key material " + clikit.Escape(re.KeyMaterialID) + ")"
 		}
@@ -149,6 +164,79 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 	rc.FinishedAt = req.Now().UTC()
 	return rc, errors.Join(errs...)
+}
+
+// checkRoles: an entry with key_material_id_from is a replica, in KMS's
+// words, and the entry it names is its primary.
+func checkRoles(entries []bundle.ImportEntry, before []KeyInfo) []error {
+	var errs []error
+	for i, e := range entries {
+		if e.KeyMaterialIDFrom == "" || before[i].ARN == "" {
+			continue
+		}
+		if before[i].MultiRegionRole != string(types.MultiRegionKeyTypeReplica) {
+			errs = append(errs, fmt.Errorf("entries[%d].key_material_id_from: %w: KMS says %s is %q, not a multi-Region REPLICA", i, ErrKeyMismatch, e.KeyARN, clikit.Escape(before[i].MultiRegionRole)))
+		}
+		for j, f := range entries {
+			if f.KeyARN == e.KeyMaterialIDFrom && before[j].ARN != "" && before[j].MultiRegionRole != string(types.MultiRegionKeyTypePrimary) {
+				errs = append(errs, fmt.Errorf("entries[%d].key_material_id_from: %w: KMS says %s is %q, not the multi-Region PRIMARY", i, ErrKeyMismatch, f.KeyARN, clikit.Escape(before[j].MultiRegionRole)))
+			}
+		}
+	}
+	return errs
+}
+
+// importOrder is the order of the imports: every multi-Region primary
+// before any replica (KMS copies no imported material between Regions, and a
+// replica's share of new material names the KeyMaterialId its primary's
+// import returns), in bundle order otherwise. A replica is what DescribeKey
+// says (before) or an entry with key_material_id_from.
+func importOrder(entries []bundle.ImportEntry, before []KeyInfo) []int {
+	var first, then []int
+	for i, e := range entries {
+		if before[i].MultiRegionRole == string(types.MultiRegionKeyTypeReplica) || e.KeyMaterialIDFrom != "" {
+			then = append(then, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	return append(first, then...)
+}
+
+// entryList names entries by index: "entries[3:]" for the tail of n
+// entries, else each one.
+func entryList(idx []int, n int) string {
+	tail := len(idx) > 0 && idx[len(idx)-1] == n-1
+	for j := 1; j < len(idx) && tail; j++ {
+		tail = idx[j] == idx[j-1]+1
+	}
+	if tail {
+		return fmt.Sprintf("entries[%d:]", idx[0])
+	}
+	var s []string
+	for _, i := range idx {
+		s = append(s, fmt.Sprintf("entries[%d]", i))
+	}
+	return strings.Join(s, ", ")
+}
+
+// materialIDFrom is the KeyMaterialId the import of the entry whose key_arn
+// is from returned in this run (R52), or why there is none.
+func materialIDFrom(entries []bundle.ImportEntry, done []ReceiptEntry, from string) (string, error) {
+	for j, f := range entries {
+		if f.KeyARN != from {
+			continue
+		}
+		switch r := done[j]; {
+		case r.Outcome != OutcomeImported && r.Outcome != OutcomeAlreadyImported:
+			return "", fmt.Errorf("%w: the import into %s is %s", ErrPrimaryNotImported, from, r.Outcome)
+		case r.KeyMaterialID == "":
+			return "", fmt.Errorf("%w: KMS returned no KeyMaterialId for the import into %s", ErrPrimaryNotImported, from)
+		default:
+			return r.KeyMaterialID, nil
+		}
+	}
+	return "", fmt.Errorf("%w: no entry imports into %s", ErrPrimaryNotImported, from)
 }
 
 // precheck: the key exists, is the one the entry names, has the entry's key
@@ -212,9 +300,11 @@ func PendingRotationNote(arn string) string {
 func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyInfo, now func() time.Time) (ReceiptEntry, error) {
 	re := ReceiptEntry{KeyARN: e.KeyARN, StateBefore: before.State}
 	wasEnabled := before.State == string(types.KeyStateEnabled)
-	newMaterial := e.ImportType == string(types.ImportTypeNewKeyMaterial)
+	// A replica's share of its primary's new material (R52) is new to it
+	// too: PENDING_ROTATION until the primary rotates.
+	newMaterial := e.ImportType == string(types.ImportTypeNewKeyMaterial) || e.KeyMaterialIDFrom != ""
 
-	out, err := api.ImportKeyMaterial(ctx, importInput(e))
+	out, err := ForKey(api, e.KeyARN).ImportKeyMaterial(ctx, importInput(e))
 	enabled := wasEnabled // the key holds some material, whoever put it there
 	if err != nil && isTransient(err) {
 		// The request may have reached KMS and only the answer been lost. If
@@ -224,7 +314,7 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		// this entry's failure.
 		if info, derr := describe(ctx, api, e.KeyARN); derr == nil && info.State == string(types.KeyStateEnabled) && !wasEnabled {
 			enabled = true
-			out, err = api.ImportKeyMaterial(ctx, importInput(e))
+			out, err = ForKey(api, e.KeyARN).ImportKeyMaterial(ctx, importInput(e))
 			if err == nil {
 				re.Note = "the first answer was lost; KMS confirmed the material on a second send"
 			}

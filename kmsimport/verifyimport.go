@@ -86,7 +86,7 @@ func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt,
 		if len(e.Proof.PublicKey) == 0 {
 			return r, fmt.Errorf("%s: %w: the bundle records no public key", e.KeyARN, ErrUsage)
 		}
-		out, err := api.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(e.KeyARN)})
+		out, err := ForKey(api, e.KeyARN).GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(e.KeyARN)})
 		if err != nil {
 			return r, explainCommon(e.KeyARN, err)
 		}
@@ -104,7 +104,7 @@ func proveEntry(ctx context.Context, api API, e bundle.ImportEntry, rc *Receipt,
 		if len(e.Proof.Challenge) == 0 || len(e.Proof.MAC) == 0 {
 			return r, fmt.Errorf("%s: %w: the bundle records no MAC challenge", e.KeyARN, ErrUsage)
 		}
-		out, err := api.GenerateMac(ctx, &kms.GenerateMacInput{KeyId: aws.String(e.KeyARN), Message: e.Proof.Challenge, MacAlgorithm: types.MacAlgorithmSpec(alg)})
+		out, err := ForKey(api, e.KeyARN).GenerateMac(ctx, &kms.GenerateMacInput{KeyId: aws.String(e.KeyARN), Message: e.Proof.Challenge, MacAlgorithm: types.MacAlgorithmSpec(alg)})
 		if err != nil {
 			return r, explainCommon(e.KeyARN, err)
 		}
@@ -132,11 +132,11 @@ func roundTrip(ctx context.Context, api API, arn string, rnd io.Reader) error {
 	if _, err := io.ReadFull(rnd, pt); err != nil {
 		return fmt.Errorf("random plaintext: %w", err)
 	}
-	enc, err := api.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(arn), Plaintext: pt})
+	enc, err := ForKey(api, arn).Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(arn), Plaintext: pt})
 	if err != nil {
 		return explainCommon(arn, err)
 	}
-	dec, err := api.Decrypt(ctx, &kms.DecryptInput{KeyId: aws.String(arn), CiphertextBlob: enc.CiphertextBlob})
+	dec, err := ForKey(api, arn).Decrypt(ctx, &kms.DecryptInput{KeyId: aws.String(arn), CiphertextBlob: enc.CiphertextBlob})
 	if err != nil {
 		return explainCommon(arn, err)
 	}

@@ -71,3 +71,11 @@ func (a ARN) String() string {
 
 // MultiRegion reports whether the key id is a multi-Region key's (mrk-).
 func (a ARN) MultiRegion() bool { return strings.HasPrefix(a.KeyID, "mrk-") }
+
+// CheckRegion checks that s has the form of an AWS Region name (eu-west-2).
+func CheckRegion(s string) error {
+	if !regionRE.MatchString(s) {
+		return fmt.Errorf("%w: %q (want e.g. eu-west-2)", ErrRegion, s)
+	}
+	return nil
+}

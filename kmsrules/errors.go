@@ -15,4 +15,5 @@ var (
 	ErrKeyUsage            = errors.New("key usage not possible for this key spec")
 	ErrValidTo             = errors.New("ValidTo is not acceptable")
 	ErrARN                 = errors.New("not a KMS key ARN")
+	ErrRegion              = errors.New("not an AWS Region name")
 )

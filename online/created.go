@@ -8,7 +8,8 @@ import (
 	"github.com/airwrap/airwrap/kmsimport"
 )
 
-// CreatedError is a prepare that created KMS keys and then failed or was
+// CreatedError is a prepare that created KMS keys (CreateKey, and
+// ReplicateKey for each --replica-region) and then failed or was
 // interrupted (the parameters were not fetched, not signed or not written):
 // the keys exist, origin EXTERNAL and PendingImport, and a prepare that
 // names them (--key-id) continues with them; a prepare that creates again

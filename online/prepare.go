@@ -91,6 +91,9 @@ func prepare(ctx context.Context, req PrepareRequest) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := req.Params.CheckPrimaryRegion(kmsimport.RegionOf(api)); err != nil {
+		return nil, &clikit.UsageError{Err: err}
+	}
 	if req.SignKMSKey != "" {
 		sa, ok := api.(kmsimport.SignAPI)
 		if !ok {

@@ -5,72 +5,13 @@
 # directory is touched; KEEP=1 keeps that directory for a look afterwards.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/bin
-work=$(mktemp -d "${TMPDIR:-/tmp}/airwrap-demo.XXXXXX")
-kms_pid=""
-
-cleanup() {
-	status=$?
-	if [ -n "$kms_pid" ]; then
-		kill "$kms_pid" 2>/dev/null || true
-		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$kms_pid" 2>/dev/null || break; sleep 0.2; done
-		kill -9 "$kms_pid" 2>/dev/null || true
-	fi
-	if [ "${KEEP:-0}" = 1 ] || [ $status -ne 0 ]; then
-		echo "demo: files kept in $work" >&2
-	else
-		rm -rf "$work"
-	fi
-	[ $status -eq 0 ] || echo "demo: FAILED (exit $status)" >&2
-}
-trap cleanup EXIT
-
-n=0
-step() { n=$((n + 1)); printf '\n\033[1m== %d. %s\033[0m\n' "$n" "$*"; }
-say() { printf '   %s\n' "$*"; }
-# shellcheck source=scripts/quote.sh
-. "$root/scripts/quote.sh"
-# run prints the command quoted, so that it can be pasted, then runs it.
-run() { printf '$ %s\n' "$(quote "$@")"; "$@"; }
-
-for b in airwrap airwrap-online; do
-	[ -x "$bin/$b" ] || { echo "demo: $bin/$b missing: run 'make demo' (it builds first)" >&2; exit 1; }
-done
-export PATH="$bin:$PATH"
-gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin=$(go env GOPATH)/bin
-local_kms=$gobin/local-kms
-[ -x "$local_kms" ] || { echo "demo: local-kms missing: run 'make setup'" >&2; exit 1; }
-
-online=$work/online    # the machine with AWS credentials
-offline=$work/offline  # the air-gapped laptop
-usb=$work/usb          # the removable media between them
-mkdir -p "$online" "$offline" "$usb"
+demo_name=demo
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/demo-lib.sh"
 
 step "Set up a throwaway HSM (SoftHSM token) and a local KMS emulator"
-# A random PIN that exists only in this process's environment: never in argv.
-AIRWRAP_PIN=$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n')
-export AIRWRAP_PIN
-eval "$("$root/softhsm-test/rehearsal-token.sh" "$work/hsm" rehearsal)"
-export AIRWRAP_PKCS11_MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-export AIRWRAP_TOKEN=rehearsal
-say "SoftHSM token 'rehearsal' in $work/hsm (PIN in \$AIRWRAP_PIN only)"
-
-PORT=0 KMS_DATA_PATH="$work/kms-data" KMS_ACCOUNT_ID=111122223333 KMS_REGION=eu-west-2 \
-	KMS_SEED_PATH="$work/no-seed.yaml" "$local_kms" >"$work/local-kms.log" 2>&1 &
-kms_pid=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/.*Local KMS started on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/local-kms.log" | head -n1)
-	[ -n "$port" ] && break
-	kill -0 "$kms_pid" 2>/dev/null || { cat "$work/local-kms.log" >&2; exit 1; }
-	sleep 0.1
-done
-[ -n "$port" ] || { echo "demo: local-kms did not start" >&2; cat "$work/local-kms.log" >&2; exit 1; }
-endpoint=http://127.0.0.1:$port
-export AWS_ACCESS_KEY_ID=rehearsal AWS_SECRET_ACCESS_KEY=rehearsal AWS_REGION=eu-west-2
-export AWS_ENDPOINT_URL_KMS=$endpoint AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
-say "local-kms on $endpoint (account 111122223333, eu-west-2)"
+setup_token
+start_local_kms
 
 step "Offline first: what this HSM can really do (known-answer tests on throwaway objects)"
 cd "$offline"
@@ -89,7 +30,7 @@ cd "$online"
 run airwrap-online prepare --create --key-spec SYMMETRIC_DEFAULT --description "airwrap rehearsal" \
 	--wrapping-key-spec RSA_2048 --token-capabilities "$usb/capabilities.json" \
 	--capabilities-trust "$usb/ceremony-signer.pem" --out "$usb/params.json"
-key_arn=$(sed -n 's/.*"key_arn": *"\([^"]*\)".*/\1/p' "$usb/params.json" | head -n1)
+key_arn=$(key_arns "$usb/params.json" | head -n1)
 [ -n "$key_arn" ] || { echo "demo: no key ARN in params.json" >&2; exit 1; }
 say "KMS key: $key_arn"
 

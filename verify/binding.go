@@ -78,6 +78,17 @@ func againstParsedParams(p *bundle.ImportPayload, params *bundle.Params) error {
 				errs = append(errs, at(entryPath(i, f.field), fmt.Errorf("%w: %q, the parameters say %q", ErrBinding, f.got, f.want)))
 			}
 		}
+		// R33: a replica's key_material_id_from names its primary, by the
+		// roles the parameters record.
+		if e.KeyMaterialIDFrom != "" {
+			from, ok := byARN[e.KeyMaterialIDFrom]
+			switch {
+			case pe.MultiRegionRole != bundle.RoleReplica:
+				errs = append(errs, at(entryPath(i, "key_material_id_from"), fmt.Errorf("%w: the parameters say %s is %q, not a multi-Region REPLICA", ErrBinding, e.KeyARN, pe.MultiRegionRole)))
+			case ok && from.MultiRegionRole != bundle.RolePrimary:
+				errs = append(errs, at(entryPath(i, "key_material_id_from"), fmt.Errorf("%w: the parameters say %s is %q, not the multi-Region PRIMARY", ErrBinding, e.KeyMaterialIDFrom, from.MultiRegionRole)))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

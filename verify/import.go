@@ -26,6 +26,21 @@ func CheckImport(p *bundle.ImportPayload, now time.Time) error {
 			seen[e.KeyARN] = i
 		}
 	}
+	// R52: a replica's key_material_id_from names the primary's new
+	// material in this bundle, of the same HSM key.
+	for i, e := range p.Entries {
+		if e.KeyMaterialIDFrom == "" {
+			continue
+		}
+		var from *kmsrules.MaterialSource
+		if j, ok := seen[e.KeyMaterialIDFrom]; ok {
+			f := p.Entries[j]
+			from = &kmsrules.MaterialSource{ARN: f.KeyARN, ImportType: f.ImportType, CheckValue: f.HSMKey.CheckValue}
+		}
+		if err := kmsrules.CheckMaterialIDFrom(kmsrules.MaterialSource{ARN: e.KeyARN, ImportType: e.ImportType, CheckValue: e.HSMKey.CheckValue}, from); err != nil {
+			errs = append(errs, at(entryPath(i, kmsrules.FieldMaterialIDFrom), fmt.Errorf("%w: %w", ErrInconsistent, err)))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -70,9 +85,9 @@ func checkImportEntry(i int, e bundle.ImportEntry, now time.Time) []error {
 	if specErr == nil {
 		// R27: the import options, by kmsrules (one home).
 		probs := kmsrules.CheckImportOptions(r.Kind(), kmsrules.ImportOptions{
-			ImportType: e.ImportType, Description: e.KeyMaterialDescription, MaterialID: e.KeyMaterialID,
+			ImportType: e.ImportType, Description: e.KeyMaterialDescription, MaterialID: e.KeyMaterialID, MaterialIDFrom: e.KeyMaterialIDFrom,
 		})
-		for _, f := range []string{kmsrules.FieldImportType, kmsrules.FieldDescription, kmsrules.FieldMaterialID} {
+		for _, f := range []string{kmsrules.FieldImportType, kmsrules.FieldDescription, kmsrules.FieldMaterialID, kmsrules.FieldMaterialIDFrom} {
 			if err := probs[f]; err != nil {
 				add(f, fmt.Errorf("%w: %w", ErrInconsistent, err))
 			}

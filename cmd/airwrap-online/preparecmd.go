@@ -21,7 +21,7 @@ func prepareCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "prepare",
 		Usage:     "fetch import parameters for KMS keys into a parameters bundle",
-		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] [--token-capabilities FILE --capabilities-trust PEM] --out FILE",
+		UsageText: "airwrap-online [global options] prepare (--key-id ID ... | --keys-file FILE | --create --key-spec S --description D [--multi-region [--replica-region R ...]]) [--wrapping-algorithm A] [--wrapping-key-spec S] [--rate R] [--token-capabilities FILE --capabilities-trust PEM] --out FILE",
 		Description: `Checks every key with DescribeKey first (origin EXTERNAL, PendingImport or
 Enabled, not in a custom key store, an importable key spec) and says what
 each import will be: a first import (PendingImport, no material ever
@@ -35,6 +35,13 @@ key spec that fits the wrapping key. The bundle is written atomically and
 never replaces a file. Parameters are valid for 24 hours. Interrupted (exit
 130), or failing after --create made a key, it names the keys it created and
 prints the command that continues with them.
+
+With --create --multi-region, the key is a multi-Region primary in the
+client's Region; each --replica-region R makes a replica in R (ReplicateKey,
+sent to the primary's Region), waits while it is Creating, and fetches its
+parameters in R: every call about a key goes to the Region its ARN names.
+The parameters bundle holds one entry per Region (role PRIMARY or REPLICA);
+the ceremony wraps the same HSM key for each.
 
 With --sign-key or --sign-kms-key the file written is a signed parameters
 bundle (a DSSE envelope around the parameters bundle, bundle/SPEC.md 2.1):
@@ -52,7 +59,9 @@ GetParametersForImport (with --create, before CreateKey).
 Example:
    airwrap-online prepare --key-id arn:aws:kms:eu-west-2:111122223333:key/1234abcd-... --out params.json
    airwrap-online prepare --create --key-spec SYMMETRIC_DEFAULT --description "payments 2026" \
-       --tag team=payments --out params.json`,
+       --tag team=payments --out params.json
+   airwrap-online --region eu-west-2 prepare --create --multi-region --replica-region us-east-1 \
+       --key-spec SYMMETRIC_DEFAULT --description "payments 2026" --out params.json`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "key-id", Usage: "KMS key `ID` or ARN (repeat for each)"},
 			&cli.StringFlag{Name: "keys-file", Usage: "`FILE` with one key id or ARN per line (# comments)"},
@@ -64,6 +73,7 @@ Example:
 			&cli.StringFlag{Name: "key-usage", Usage: "with --create: `USAGE` (default: ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC or SIGN_VERIFY by key spec)"},
 			&cli.StringFlag{Name: "description", Usage: "with --create: what the key is for"},
 			&cli.BoolFlag{Name: "multi-region", Usage: "with --create: a multi-Region primary key"},
+			&cli.StringSliceFlag{Name: "replica-region", Usage: "with --create --multi-region: also make a replica in `REGION` (ReplicateKey; repeat for each) and fetch its parameters there"},
 			&cli.StringSliceFlag{Name: "tag", Usage: "with --create: tag `K=V` (repeat for each)"},
 			&cli.StringFlag{Name: "rate", Value: "1/s", Usage: "GetParametersForImport `RATE`: N/s or N/m"},
 			&cli.StringFlag{Name: "sign-key", Usage: "sign the bundle with the PKCS#8 PEM private key in `FILE` (mode 0600; ECDSA P-256/P-384 or RSA >= 3072)"},
@@ -85,6 +95,8 @@ type prepareOut struct {
 type prepareEntry struct {
 	KeyARN                 string    `json:"key_arn"`
 	KeySpec                string    `json:"key_spec"`
+	MultiRegionRole        string    `json:"multi_region_role,omitempty"`
+	Region                 string    `json:"region"`
 	WrappingAlgorithm      string    `json:"wrapping_algorithm"`
 	WrappingKeySpec        string    `json:"wrapping_key_spec"`
 	PublicKeyFingerprint   string    `json:"public_key_fingerprint"`
@@ -105,7 +117,8 @@ func prepareAction(c *cli.Context) error {
 	res := prepareOut{Out: out, ParamsSHA256: bundle.SHA256Hex(data), SignerKeyID: signerID}
 	for _, e := range params.Entries {
 		res.Entries = append(res.Entries, prepareEntry{
-			KeyARN: e.KeyARN, KeySpec: e.KeySpec, WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
+			KeyARN: e.KeyARN, KeySpec: e.KeySpec, MultiRegionRole: e.MultiRegionRole, Region: e.Region,
+			WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: e.WrappingKeySpec,
 			PublicKeyFingerprint: bundle.Fingerprint(e.PublicKey), ImportTokenFingerprint: bundle.Fingerprint(e.ImportToken),
 			ParametersValidTo: e.ParametersValidTo,
 		})
@@ -118,6 +131,9 @@ func prepareAction(c *cli.Context) error {
 		for _, e := range res.Entries {
 			field(w, 0, "key", e.KeyARN)
 			field(w, 2, "key spec", e.KeySpec)
+			if e.MultiRegionRole != "" {
+				field(w, 2, "multi-Region", e.MultiRegionRole+" in "+e.Region)
+			}
 			field(w, 2, "wrapping", e.WrappingAlgorithm+" under "+e.WrappingKeySpec)
 			field(w, 2, "public key sha256", e.PublicKeyFingerprint)
 			field(w, 2, "import token sha256", e.ImportTokenFingerprint)
@@ -157,7 +173,7 @@ func prepareRequest(c *cli.Context) (online.PrepareRequest, error) {
 		Client: func() (kmsimport.API, error) { return kmsClient(c) },
 	}
 	if c.Bool("create") {
-		cr := &kmsimport.CreateKeyRequest{KeySpec: c.String("key-spec"), KeyUsage: c.String("key-usage"), Description: c.String("description"), MultiRegion: c.Bool("multi-region")}
+		cr := &kmsimport.CreateKeyRequest{KeySpec: c.String("key-spec"), KeyUsage: c.String("key-usage"), Description: c.String("description"), MultiRegion: c.Bool("multi-region"), ReplicaRegions: c.StringSlice("replica-region")}
 		for _, t := range c.StringSlice("tag") {
 			k, v, ok := strings.Cut(t, "=")
 			if !ok || k == "" {
@@ -168,7 +184,7 @@ func prepareRequest(c *cli.Context) (online.PrepareRequest, error) {
 		}
 		req.Params.Create = cr
 	} else {
-		for _, f := range []string{"key-spec", "key-usage", "description", "multi-region", "tag"} {
+		for _, f := range []string{"key-spec", "key-usage", "description", "multi-region", "replica-region", "tag"} {
 			if c.IsSet(f) {
 				problems = append(problems, fmt.Errorf("--%s only goes with --create", f))
 			}

@@ -31,7 +31,7 @@ func (r *resumable) Unwrap() error { return r.err }
 
 // createOnly are prepare's flags that only go with --create: a continuing
 // prepare names the created keys with --key-id instead.
-var createOnly = map[string]bool{"create": true, "key-spec": true, "key-usage": true, "description": true, "multi-region": true, "tag": true}
+var createOnly = map[string]bool{"create": true, "key-spec": true, "key-usage": true, "description": true, "multi-region": true, "replica-region": true, "tag": true}
 
 // prepareResumable wraps err, when prepare stopped part way, with the
 // command that continues: the same flags, and for the keys this run created

@@ -23,18 +23,22 @@ ValidTo and days left, and every key material (ListKeyRotations with
 ALL_KEY_MATERIAL; endpoints without it show the current material only).
 Each material shows its state (CURRENT, PENDING_ROTATION: imported but not
 yet rotated in, NON_CURRENT: rotated out, still decrypting), import state,
-ValidTo, the date it was rotated in and its description.
+ValidTo, the date it was rotated in and its description. A multi-Region key
+is shown in every Region, its primary and each replica (each holds its own
+imported material, and each expires on its own), each asked in its own
+Region.
 
-Monitoring: --fail-within DAYS covers every material of every key, whatever
-its state: it exits 1 when any material's ValidTo falls within DAYS (or has
-passed), or a key holds none (PendingImport: expired and deleted, or never
-imported), and lists each under "expiring". For a cron job or an alarm, use
-the global --json: one object {"keys": [...], "expiring": [...]}; each key
-has arn, state, key_spec, valid_to, days_left and "materials", each material
-key_material_id, state, import_state, expiration_model, valid_to, days_left,
-description and rotation_date (RFC 3339 times, fields absent when unknown);
-each "expiring" item has key_arn, key_material_id and valid_to (absent: the
-key holds no material). Fields are only ever added.
+Monitoring: --fail-within DAYS covers every material of every key in every
+Region, whatever its state: it exits 1 when any material's ValidTo falls
+within DAYS (or has passed), or a key holds none (PendingImport: expired and
+deleted, or never imported), and lists each under "expiring". For a cron job
+or an alarm, use the global --json: one object {"keys": [...], "expiring":
+[...]}; each key has arn, region, state, key_spec, valid_to, days_left and
+"materials", each material key_material_id, state, import_state,
+expiration_model, valid_to, days_left, description and rotation_date (RFC
+3339 times, fields absent when unknown); each "expiring" item has key_arn,
+key_material_id and valid_to (absent: the key holds no material). Fields
+are only ever added.
 Exit status: 0 nothing expires within DAYS, 1 something does (or a key
 could not be read), 2 bad usage.
 
@@ -79,6 +83,9 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 		field(w, 2, "state", k.State)
 		field(w, 2, "origin", k.Origin)
 		field(w, 2, "key spec", k.KeySpec+" ("+k.KeyUsage+")")
+		if k.MultiRegion {
+			field(w, 2, "multi-Region", k.MultiRegionRole+" in "+k.Region)
+		}
 		if k.ExpirationModel != "" {
 			field(w, 2, "expiration model", k.ExpirationModel)
 		}

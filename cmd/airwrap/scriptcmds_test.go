@@ -37,7 +37,7 @@ type wrappingKeyEntry struct {
 	key        *rsa.PrivateKey
 }
 
-// mkparams [-awscli [-files DIR]] [-expired] [-spec S1,S2] [-alg A1,A2] [-bits B] OUT
+// mkparams [-awscli [-files DIR]] [-expired] [-spec S1,S2] [-alg A1,A2] [-bits B] [-mrk R1,R2] OUT
 // writes a parameters file with software wrapping keys the test keeps, and
 // sets $ARN1.. and $KEYID1.. for the script. -files also writes what the AWS
 // developer guide's steps write from the same answer: DIR/PublicKey.bin and
@@ -50,6 +50,7 @@ func cmdMkparams(ts *testscript.TestScript, neg bool, args []string) {
 	algs := fl.String("alg", "RSAES_OAEP_SHA_1", "wrapping algorithms, comma-separated (one for all)")
 	bits := fl.Int("bits", 2048, "wrapping key size")
 	files := fl.String("files", "", "with -awscli: also write the AWS developer guide's files here")
+	mrk := fl.String("mrk", "", "Regions, comma-separated: one multi-Region key of the first -spec in each (the first its primary)")
 	ts.Check(fl.Parse(args))
 	if fl.NArg() != 1 {
 		ts.Fatalf("usage: mkparams [flags] OUT")
@@ -66,6 +67,15 @@ func cmdMkparams(ts *testscript.TestScript, neg bool, args []string) {
 			a = algList[i]
 		}
 		entries = append(entries, ceremonytest.Entry{KeySpec: s, WrappingAlgorithm: a, WrappingBits: *bits})
+	}
+	if *mrk != "" {
+		one := entries[0]
+		entries = nil
+		for _, arn := range ceremonytest.MRKARNs(strings.Split(*mrk, ",")...) {
+			e := one
+			e.ARN = arn
+			entries = append(entries, e)
+		}
 	}
 	var m *ceremonytest.Made
 	var err error
@@ -148,8 +158,9 @@ func cmdCheckbundle(ts *testscript.TestScript, neg bool, args []string) {
 		checkMaterial(ts, i, e, material, seeds)
 		if *awsDir != "" {
 			id := e.KeyARN[strings.LastIndex(e.KeyARN, "/")+1:]
+			region := strings.Split(e.KeyARN, ":")[3] // DIR/<Region>/<key id>
 			for name, want := range map[string][]byte{ceremony.EncryptedKeyMaterialFile: e.EncryptedKeyMaterial, ceremony.ImportTokenFile: e.ImportToken} {
-				got, err := os.ReadFile(ts.MkAbs(filepath.Join(*awsDir, id, name)))
+				got, err := os.ReadFile(ts.MkAbs(filepath.Join(*awsDir, region, id, name)))
 				ts.Check(err)
 				if !bytes.Equal(got, want) {
 					ts.Fatalf("entry %d: %s differs from the bundle", i, name)

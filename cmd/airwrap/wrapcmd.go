@@ -57,8 +57,10 @@ with the AWS CLI files of --awscli-dir.
 wherever --key would select it by label. For a whole ceremony from one
 reviewed file, see ` + "`airwrap ceremony`" + `.
 
---awscli-dir DIR also writes DIR/<key id>/EncryptedKeyMaterial.bin and
-ImportToken.bin and prints the exact ` + "`aws kms import-key-material`" + ` command.
+--awscli-dir DIR also writes DIR/<Region>/<key id>/EncryptedKeyMaterial.bin
+and ImportToken.bin (the Regions of a multi-Region key share its key id) and
+prints the exact ` + "`aws kms import-key-material`" + ` command for each, with
+--region and the import options.
 
 Symmetric keys only: --import-type NEW_KEY_MATERIAL (material the key does not
 hold yet: a rotation, then RotateKeyOnDemand) or EXISTING_KEY_MATERIAL (a

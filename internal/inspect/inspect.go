@@ -216,6 +216,9 @@ func importBundle(data []byte, now time.Time) (*Doc, error) {
 		if e.KeyMaterialID != "" {
 			s.add("key material id", "%s", e.KeyMaterialID)
 		}
+		if e.KeyMaterialIDFrom != "" {
+			s.add("key material id", "the one the import into %s returns (its new material)", e.KeyMaterialIDFrom)
+		}
 		s.add("hsm key", "label %q, id %s, check value %s (%s)", e.HSMKey.Label, e.HSMKey.ID, e.HSMKey.CheckValue, e.HSMKey.CheckMethod)
 		switch {
 		case len(e.Proof.PublicKey) > 0:

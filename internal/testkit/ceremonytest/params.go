@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
@@ -30,6 +31,18 @@ type Made struct {
 	Data []byte
 	Keys []*rsa.PrivateKey
 	ARNs []string
+}
+
+// MRKARNs returns the ARNs of one multi-Region key (a random mrk- key id)
+// in each of regions; Params makes the first the primary.
+func MRKARNs(regions ...string) []string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	var out []string
+	for _, r := range regions {
+		out = append(out, fmt.Sprintf("arn:aws:kms:%s:111122223333:key/mrk-%x", r, b))
+	}
+	return out
 }
 
 // ARN returns a real-looking KMS key ARN with a random key id.
@@ -64,6 +77,7 @@ func Params(now time.Time, entries ...Entry) (*Made, error) {
 	}
 	p := &bundle.Params{Type: bundle.ParamsType, CreatedAt: now.UTC(), ToolVersion: "test"}
 	m := &Made{}
+	primaries := map[string]bool{} // a multi-Region key's first entry is its primary
 	for _, e := range entries {
 		e.defaults()
 		priv, der, err := wrappingKey(e.WrappingBits)
@@ -77,6 +91,14 @@ func Params(now time.Time, entries ...Entry) (*Made, error) {
 			WrappingAlgorithm: e.WrappingAlgorithm, WrappingKeySpec: fmt.Sprintf("RSA_%d", e.WrappingBits),
 			PublicKey: der, ImportToken: token(), ParametersValidTo: now.Add(e.ValidFor).UTC(),
 		})
+		if id := a[5][len("key/"):]; strings.HasPrefix(id, "mrk-") {
+			pe := &p.Entries[len(p.Entries)-1]
+			pe.MultiRegion, pe.MultiRegionRole = true, bundle.RolePrimary
+			if primaries[id] {
+				pe.MultiRegionRole = bundle.RoleReplica
+			}
+			primaries[id] = true
+		}
 		m.Keys = append(m.Keys, priv)
 		m.ARNs = append(m.ARNs, e.ARN)
 	}
