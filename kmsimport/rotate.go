@@ -235,6 +235,8 @@ func rotateKey(ctx context.Context, api API, arn, want string, checked bool, now
 			rot.Outcome, rot.Time, rot.CurrentKeyMaterialID = OutcomeRotated, now().UTC(), want
 			rot.Note = "already CURRENT: no request sent"
 			return rot, nil
+		case want != "" && stateOf(all, want) == string(types.KeyMaterialStatePendingMultiRegionImportAndRotation):
+			return fail(fmt.Errorf("%s: %w: KMS holds the material imported (%s) as PENDING_MULTI_REGION_IMPORT_AND_ROTATION: import it into every replica (EXISTING_KEY_MATERIAL with this KeyMaterialId), then %s", clikit.Escape(arn), ErrReplicaNotReady, clikit.Escape(want), RotateCommand(clikit.Escape(arn))))
 		case want != "" && !hasMaterial(pending, want):
 			return fail(fmt.Errorf("%s: %w: the material imported (%s) is not PENDING_ROTATION (`airwrap-online status --key-id %s` lists them)", clikit.Escape(arn), ErrNoPendingRotation, clikit.Escape(want), clikit.Escape(arn)))
 		case len(pending) == 0:
@@ -272,6 +274,26 @@ func currentIs(mats []Material, id string) bool {
 		}
 	}
 	return false
+}
+
+// waitingForReplicas is the id of a material KMS holds until every replica
+// has it, or "".
+func waitingForReplicas(mats []Material) string {
+	for _, m := range mats {
+		if m.State == string(types.KeyMaterialStatePendingMultiRegionImportAndRotation) {
+			return m.KeyMaterialID
+		}
+	}
+	return ""
+}
+
+func stateOf(mats []Material, id string) string {
+	for _, m := range mats {
+		if m.KeyMaterialID == id {
+			return m.State
+		}
+	}
+	return ""
 }
 
 func hasMaterial(mats []Material, id string) bool {
@@ -339,10 +361,12 @@ func CheckRotatable(ctx context.Context, api API, keys []string, now time.Time) 
 			errs = append(errs, bad...)
 			continue
 		}
-		pending, _, listed, err := pendingMaterials(ctx, kapi, info.ARN, now)
+		pending, all, listed, err := pendingMaterials(ctx, kapi, info.ARN, now)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+		case len(pending) == 0 && waitingForReplicas(all) != "":
+			errs = append(errs, fmt.Errorf("%s: %w: key material %s of %s is PENDING_MULTI_REGION_IMPORT_AND_ROTATION: import it into every replica (EXISTING_KEY_MATERIAL with this KeyMaterialId) first", path, ErrReplicaNotReady, clikit.Escape(waitingForReplicas(all)), arn))
 		case !listed:
 			errs = append(errs, fmt.Errorf("%s: %w: this KMS endpoint does not list key materials (ListKeyRotations), so what would become current cannot be shown", path, ErrUnsupported))
 		case len(pending) == 0:
