@@ -32,7 +32,10 @@ func ParseRate(s string) (float64, error) {
 	return v, nil
 }
 
-// pacer spaces calls at least interval apart; the first call goes at once.
+// pacer spaces calls at least interval apart, measured from when each call
+// really went (a late wake-up never lets the next call catch up: two calls
+// closer than interval would be a burst over the quota); the first call
+// goes at once.
 type pacer struct {
 	interval time.Duration
 	next     time.Time
@@ -50,7 +53,9 @@ func (p *pacer) wait(ctx context.Context) error {
 		if err := p.sleep(ctx, p.next.Sub(now)); err != nil {
 			return err
 		}
-		now = p.next
+		if now = p.now(); now.Before(p.next) {
+			now = p.next
+		}
 	}
 	p.next = now.Add(p.interval)
 	return nil

@@ -37,3 +37,22 @@ func TestPacerHonoursCancel(t *testing.T) {
 	err = p.wait(ctx)
 	require.Error(t, err, "wait after cancel returned nil")
 }
+
+// A sleep that wakes late: the next call is spaced from when this one
+// really went, never from when it should have (which would let the next
+// two go closer than the interval: a burst over the quota).
+func TestPacerLateWakeUpNoBurst(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var sent []time.Time
+	p := newPacer(5) // 200ms apart
+	p.now = func() time.Time { return now }
+	late := 150 * time.Millisecond // the first sleep only
+	p.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d + late); late = 0; return nil }
+	for range 4 {
+		require.NoError(t, p.wait(context.Background()))
+		sent = append(sent, now)
+	}
+	for i := 1; i < len(sent); i++ {
+		require.GreaterOrEqual(t, sent[i].Sub(sent[i-1]), 200*time.Millisecond, "calls %d and %d", i-1, i)
+	}
+}
