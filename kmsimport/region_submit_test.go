@@ -59,7 +59,16 @@ func TestSubmitPrimaryFirstThenReplicasWithItsMaterialID(t *testing.T) {
 		"ap-southeast-2 " + mrkARN("ap-southeast-2") + " EXISTING_KEY_MATERIAL " + matID,
 	}, got)
 	require.Equal(t, []string{"imported", "imported", "imported"}, outcomes(rc))
-	require.Equal(t, kmsimport.PendingRotationNote(rc.Entries[0].KeyARN), rc.Entries[0].Note)
+	// The primary's note names itself; a replica's names the primary: KMS
+	// refuses to rotate a replica.
+	for i, e := range rotationPayload().Entries {
+		if e.KeyMaterialIDFrom == "" {
+			require.Equal(t, kmsimport.PendingRotationNote(e.KeyARN), rc.Entries[i].Note)
+		} else {
+			require.Equal(t, kmsimport.ReplicaPendingRotationNote(e.KeyMaterialIDFrom), rc.Entries[i].Note)
+			require.Contains(t, rc.Entries[i].Note, "rotate --key-id "+e.KeyMaterialIDFrom)
+		}
+	}
 	for i, re := range rc.Entries { // the receipt keeps the bundle's order
 		require.Equal(t, rotationPayload().Entries[i].KeyARN, re.KeyARN)
 		require.Equal(t, matID, re.KeyMaterialID)

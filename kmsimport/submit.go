@@ -293,6 +293,13 @@ func PendingRotationNote(arn string) string {
 	return "new key material, PENDING_ROTATION: it becomes the key's current material only after RotateKeyOnDemand (submit --rotate does it; later: " + RotateCommand(arn) + ")"
 }
 
+// ReplicaPendingRotationNote is PendingRotationNote for a multi-Region
+// replica's share of new material: KMS refuses RotateKeyOnDemand on a
+// replica, so the command names the primary, which rotates them all.
+func ReplicaPendingRotationNote(primaryARN string) string {
+	return "new key material, PENDING_ROTATION: it becomes current when its primary rotates (submit --rotate does it; later: " + RotateCommand(primaryARN) + ")"
+}
+
 // importEntry sends one entry's ImportKeyMaterial. Only an answer from KMS
 // that accepted this entry's material counts: every error is a failure, and
 // the KeyMaterialId recorded is the one KMS returned for this material, never
@@ -329,7 +336,10 @@ func importEntry(ctx context.Context, api API, e bundle.ImportEntry, before KeyI
 		}
 		re.KeyMaterialID = aws.ToString(out.KeyMaterialId)
 		re.RequestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
-		if wasEnabled && newMaterial {
+		switch {
+		case e.KeyMaterialIDFrom != "":
+			re.Note = ReplicaPendingRotationNote(e.KeyMaterialIDFrom)
+		case wasEnabled && newMaterial:
 			re.Note = PendingRotationNote(e.KeyARN)
 		}
 		return re, nil
