@@ -7,7 +7,7 @@ GOBIN    := $(shell $(GO) env GOPATH)/bin
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 20s
 
-.PHONY: all setup build test lint fuzz bench demo clean
+.PHONY: all setup build test test-aws lint fuzz bench demo demo-lifecycle clean
 
 all: build
 
@@ -27,12 +27,18 @@ test: setup
 	$(GO) test -count=1 -timeout 20m ./...
 	@bash scripts/fuzz.sh 2s
 
+## test-aws: opt-in, NOT part of `make test`: every workflow of a key's life against a real AWS
+## account (AIRWRAP_E2E_AWS_PROFILE, AIRWRAP_E2E_AWS_REGION, AIRWRAP_E2E_AWS_REPLICA_REGION; README)
+test-aws: setup
+	$(GO) test -tags awse2e -count=1 -timeout 30m -v -run TestLifecycleAWS ./cmd/airwrap/
+
 ## lint: gofmt, go vet and staticcheck
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags airwrapfaults ./...
 	$(GO) vet -tags airwrapbench ./...
+	$(GO) vet -tags awse2e ./cmd/airwrap/
 	$(GO) run $(STATICCHECK) ./...
 
 ## fuzz: run each fuzzer for FUZZTIME (default 20s)
@@ -46,6 +52,11 @@ bench: setup
 ## demo: a full rehearsal on a throwaway SoftHSM token and local-kms, narrated
 demo: setup build
 	@bash scripts/demo.sh
+
+## demo-lifecycle: a rehearsal of the key's life after the first import (reimport, deletion and
+## recovery on local-kms; rotation and a multi-Region key on the KMS model)
+demo-lifecycle: setup build
+	@bash scripts/demo-lifecycle.sh
 
 clean:
 	rm -rf $(BIN)
