@@ -68,9 +68,9 @@ func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
 // labels[i] as FindKey(labels[i]) would (ErrKeyNotFound, ErrDuplicateLabel).
 //
 // Two ways to find a batch, and the cheaper one depends on the token:
-//   - by label: one search per label (C_FindObjectsInit, C_FindObjects until
-//     it gives nothing, C_FindObjectsFinal), then the class of each match and
-//     the key's attributes: a fixed number of calls per key, whatever the
+//   - by label: one search per label (C_FindObjectsInit, one C_FindObjects,
+//     C_FindObjectsFinal: find), then the class of each match with the
+//     key's attributes: a fixed number of calls per key, whatever the
 //     token holds. On a networked or USB HSM, where every call is a round
 //     trip, this is what a small batch should cost.
 //   - by scan: list the token's secret and private keys, read each one's
@@ -246,13 +246,13 @@ func (t *Token) findUpTo(tmpl []*pkcs11.Attribute, max int) (hs []pkcs11.ObjectH
 			err = fmt.Errorf("C_FindObjects: %w", ferr)
 			break
 		}
-		if len(got) == 0 {
-			break
-		}
 		hs = append(hs, got...)
 		if len(hs) > max {
 			hs, more = nil, true
 			break
+		}
+		if len(got) < chunk {
+			break // a short answer ends the search, as in find
 		}
 	}
 	if ferr := t.p.FindObjectsFinal(t.sh); ferr != nil && err == nil {
