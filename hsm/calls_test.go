@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/sha512"
+	"errors"
 	"fmt"
 	"maps"
 	"testing"
@@ -149,4 +150,27 @@ func TestCallsPerKey(t *testing.T) {
 		got, _ := m.counts()
 		assert.Equal(t, row.want, got, "find and wrap a %s key with %s", row.spec, row.alg)
 	}
+}
+
+// TestFindKeysOfThreeSearchesThree: a batch of three keys found by label
+// makes three searches and nothing more: with two labels left after the
+// first, a scan could only win on a token holding no more than two key
+// objects, and this one holds at least three, so FindKeys does not list
+// the token to find out (3 calls saved per batch).
+func TestFindKeysOfThreeSearchesThree(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	var labels []string
+	for _, l := range []string{"k0", "k1", "k2"} {
+		_, err := tok.GenerateKey(l, specParams(t, "SYMMETRIC_DEFAULT"))
+		require.NoError(t, err)
+		labels = append(labels, l)
+	}
+	m.reset(0)
+	_, errs := tok.FindKeys(labels)
+	require.NoError(t, errors.Join(errs...))
+	got, _ := m.counts()
+	// Each key: search 3, attributes 1, check value 2.
+	assert.Equal(t, map[string]int{"C_FindObjectsInit": 3, "C_FindObjects": 3, "C_FindObjectsFinal": 3,
+		"C_GetAttributeValue": 3, "C_EncryptInit": 3, "C_Encrypt": 3}, got)
 }

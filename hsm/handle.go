@@ -208,12 +208,16 @@ func (t *Token) scanWorthIt(n int, tSearch, tRead time.Duration) ([]keyObj, bool
 		return nil, false
 	case forceLookup == lookupMeasured && tRead > 0:
 		cost := float64(n)*float64(tSearch+tRead) - 2*float64(tSearch)
-		if cost < float64(tRead) {
+		budget = int(min(cost/float64(tRead), maxScan))
+		if budget <= n {
+			// The token holds the key found and, unless they are missing,
+			// the n asked for: more than a scan could read in time. Not
+			// listing saves a search (3 calls); for n = 2 the budget is
+			// exactly 2, whatever the timings.
 			return nil, false
 		}
-		budget = int(min(cost/float64(tRead), maxScan))
 	case forceLookup == lookupMeasured:
-		budget = 4 * n // the first label was not found: count calls instead (a search is about 4 calls, a read 1)
+		budget = 3 * n // the first label was not found: count calls instead (a search is 3 calls, a read 1)
 	}
 	var objs []keyObj
 	for _, class := range []uint{pkcs11.CKO_SECRET_KEY, pkcs11.CKO_PRIVATE_KEY} {
