@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
 	"fmt"
@@ -173,4 +177,33 @@ func TestFindKeysOfThreeSearchesThree(t *testing.T) {
 	// Each key: search 3, attributes 1, check value 2.
 	assert.Equal(t, map[string]int{"C_FindObjectsInit": 3, "C_FindObjects": 3, "C_FindObjectsFinal": 3,
 		"C_GetAttributeValue": 3, "C_EncryptInit": 3, "C_Encrypt": 3}, got)
+}
+
+// TestWrapMACChecksOnce: WrapMAC wraps an HMAC key and MACs with it under
+// one recomputation of its check value: 2 calls fewer than Wrap and then
+// MAC, the same MAC as MAC gives and as Go computes over the material the
+// wrap carried.
+func TestWrapMACChecksOnce(t *testing.T) {
+	m := meterTest(t)
+	tok, _ := openTest(t)
+	_, err := tok.SelfTest()
+	require.NoError(t, err)
+	wk := goRSA(t, 2048)
+	k, err := tok.GenerateKey("mac", specParams(t, "HMAC_256"))
+	require.NoError(t, err)
+	data := []byte("challenge")
+	m.reset(0)
+	wrapped, mac, err := tok.WrapMAC(k, &wk.PublicKey, OAEPSHA1, crypto.SHA256, data)
+	require.NoError(t, err)
+	got, _ := m.counts()
+	// check value under the handle 2, the wrap 3, the HMAC 2.
+	assert.Equal(t, map[string]int{"C_SignInit": 2, "C_Sign": 2, "C_CreateObject": 1, "C_WrapKey": 1, "C_DestroyObject": 1}, got)
+	material, err := rsa.DecryptOAEP(sha1.New(), nil, wk, wrapped, nil)
+	require.NoError(t, err)
+	h := hmac.New(sha256.New, material)
+	h.Write(data)
+	assert.Equal(t, h.Sum(nil), mac, "WrapMAC's MAC is not the HMAC of the material it wrapped")
+	again, err := tok.MAC(k, crypto.SHA256, data)
+	require.NoError(t, err)
+	assert.Equal(t, again, mac, "WrapMAC and MAC disagree")
 }
