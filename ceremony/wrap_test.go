@@ -3,7 +3,11 @@ package ceremony
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,4 +170,58 @@ func TestWrapLeftoversOfInterruptedRun(t *testing.T) {
 	_, err = Wrap(context.Background(), o)
 	require.ErrorIs(t, err, ErrOutputExists, "err = %v, want ErrOutputExists without the interrupted-run story", err)
 	require.NotContains(t, err.Error(), "interrupted", "err = %v, want ErrOutputExists without the interrupted-run story", err)
+}
+
+// noSeparateMAC is a real token whose MAC fails the test: the ceremony must
+// make an HMAC key's proof with the wrap (WrapMAC), under one check of the key.
+type noSeparateMAC struct {
+	*hsm.Token
+	t *testing.T
+}
+
+func (n noSeparateMAC) MAC(*hsm.Key, crypto.Hash, []byte) ([]byte, error) {
+	n.t.Error("the ceremony called MAC for the proof; want it made with the wrap (WrapMAC)")
+	return nil, errors.New("MAC called")
+}
+
+// TestWrapHMACProofWithTheWrap: an HMAC key's proof (the MAC of a
+// challenge) is made in the same step as its wrap, on SoftHSM, and is the
+// HMAC Go computes with the material the wrap carried.
+func TestWrapHMACProofWithTheWrap(t *testing.T) {
+	st := softhsmtest.New(t)
+	cfg := func() hsm.Config {
+		return hsm.Config{ModulePath: st.Module, TokenLabel: st.Label, PIN: []byte(st.PIN), HMACCheckInput: HMACCheckInput()}
+	}
+	tok, err := hsm.Open(cfg())
+	require.NoError(t, err)
+	_, err = GenerateKey(tok, "mac", "HMAC_256")
+	require.NoError(t, err)
+	s, err := tok.GenerateSigner("s", "ECDSA_P256")
+	require.NoError(t, err)
+	require.NoError(t, tok.Close())
+	m, err := ceremonytest.Params(time.Now(), ceremonytest.Entry{KeySpec: "HMAC_256"})
+	require.NoError(t, err)
+	o, _ := realOptions(t, func() (Token, error) {
+		tk, err := hsm.Open(cfg())
+		if err != nil {
+			return nil, err
+		}
+		return noSeparateMAC{tk, t}, nil
+	})
+	o.Params, o.Keys, o.AWSCLIDir = m.Data, []KeySelect{{Label: "mac"}}, ""
+	_, err = Wrap(context.Background(), o)
+	require.NoError(t, err)
+	data, err := os.ReadFile(o.Out)
+	require.NoError(t, err)
+	v, err := openBundle(data, []verify.TrustedKey{{Public: s.Public()}}, 1, o.Params, nil, time.Now())
+	require.NoError(t, err)
+	e := v.Payload.Entries[0]
+	wa, err := kmsrules.ParseWrappingAlgorithm(e.WrappingAlgorithm)
+	require.NoError(t, err)
+	material, err := rsa.DecryptOAEP(wa.Hash().New(), nil, m.Keys[0], e.EncryptedKeyMaterial, nil)
+	require.NoError(t, err)
+	h := hmac.New(sha256.New, material)
+	h.Write(e.Proof.Challenge)
+	require.Len(t, e.Proof.Challenge, challengeLen)
+	require.Equal(t, h.Sum(nil), e.Proof.MAC, "the proof is not the HMAC of the challenge with the wrapped material")
 }

@@ -68,9 +68,9 @@ func (t *Token) current(key *Key) (pkcs11.ObjectHandle, uint, *Key, error) {
 // labels[i] as FindKey(labels[i]) would (ErrKeyNotFound, ErrDuplicateLabel).
 //
 // Two ways to find a batch, and the cheaper one depends on the token:
-//   - by label: one search per label (C_FindObjectsInit, C_FindObjects until
-//     it gives nothing, C_FindObjectsFinal), then the class of each match and
-//     the key's attributes: a fixed number of calls per key, whatever the
+//   - by label: one search per label (C_FindObjectsInit, one C_FindObjects,
+//     C_FindObjectsFinal: find), then the class of each match with the
+//     key's attributes: a fixed number of calls per key, whatever the
 //     token holds. On a networked or USB HSM, where every call is a round
 //     trip, this is what a small batch should cost.
 //   - by scan: list the token's secret and private keys, read each one's
@@ -208,12 +208,16 @@ func (t *Token) scanWorthIt(n int, tSearch, tRead time.Duration) ([]keyObj, bool
 		return nil, false
 	case forceLookup == lookupMeasured && tRead > 0:
 		cost := float64(n)*float64(tSearch+tRead) - 2*float64(tSearch)
-		if cost < float64(tRead) {
+		budget = int(min(cost/float64(tRead), maxScan))
+		if budget <= n {
+			// The token holds the key found and, unless they are missing,
+			// the n asked for: more than a scan could read in time. Not
+			// listing saves a search (3 calls); for n = 2 the budget is
+			// exactly 2, whatever the timings.
 			return nil, false
 		}
-		budget = int(min(cost/float64(tRead), maxScan))
 	case forceLookup == lookupMeasured:
-		budget = 4 * n // the first label was not found: count calls instead (a search is about 4 calls, a read 1)
+		budget = 3 * n // the first label was not found: count calls instead (a search is 3 calls, a read 1)
 	}
 	var objs []keyObj
 	for _, class := range []uint{pkcs11.CKO_SECRET_KEY, pkcs11.CKO_PRIVATE_KEY} {
@@ -246,13 +250,13 @@ func (t *Token) findUpTo(tmpl []*pkcs11.Attribute, max int) (hs []pkcs11.ObjectH
 			err = fmt.Errorf("C_FindObjects: %w", ferr)
 			break
 		}
-		if len(got) == 0 {
-			break
-		}
 		hs = append(hs, got...)
 		if len(hs) > max {
 			hs, more = nil, true
 			break
+		}
+		if len(got) < chunk {
+			break // a short answer ends the search, as in find
 		}
 	}
 	if ferr := t.p.FindObjectsFinal(t.sh); ferr != nil && err == nil {

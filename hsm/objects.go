@@ -7,7 +7,18 @@ import (
 	"github.com/miekg/pkcs11"
 )
 
-// find returns every object matching the template.
+// findChunk is how many handles find asks for in one C_FindObjects.
+const findChunk = 64
+
+// find returns every object matching the template: C_FindObjectsInit, then
+// C_FindObjects for up to findChunk handles until an answer is short
+// (fewer handles than asked for), then C_FindObjectsFinal. A short answer
+// ends the search: a token gives as many handles as it has left, up to the
+// number asked for (SoftHSM, opencryptoki and NSS do, pinned by
+// TestFindEndsOnShortAnswer here and in hsm/crosstoken), so a search that
+// finds fewer than findChunk objects (a key by its label: one object, or
+// a key pair's two halves) is three calls, not four. A label on two keys
+// is still seen: both come back in the one answer.
 func (t *Token) find(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
 	if err := t.p.FindObjectsInit(t.sh, tmpl); err != nil {
 		return nil, fmt.Errorf("C_FindObjectsInit: %w", err)
@@ -15,15 +26,15 @@ func (t *Token) find(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
 	var all []pkcs11.ObjectHandle
 	var ferr error
 	for {
-		hs, _, err := t.p.FindObjects(t.sh, 64)
+		hs, _, err := t.p.FindObjects(t.sh, findChunk)
 		if err != nil {
 			ferr = fmt.Errorf("C_FindObjects: %w", err)
 			break
 		}
-		if len(hs) == 0 {
+		all = append(all, hs...)
+		if len(hs) < findChunk {
 			break
 		}
-		all = append(all, hs...)
 	}
 	if err := t.p.FindObjectsFinal(t.sh); err != nil && ferr == nil {
 		ferr = fmt.Errorf("C_FindObjectsFinal: %w", err)
