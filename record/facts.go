@@ -150,6 +150,19 @@ func (f *facts) key(i int) Section {
 	} else {
 		add("Key material expires", "never ("+Shown(e.ExpirationModel)+")", false)
 	}
+	// What the import is (symmetric keys): a first import leaves these out.
+	if e.ImportType != "" {
+		add("Import type", Shown(e.ImportType), false)
+	}
+	if e.KeyMaterialDescription != "" {
+		add("Key material description", Shown(e.KeyMaterialDescription), false)
+	}
+	if e.KeyMaterialID != "" {
+		add("Key material id (reimported)", Shown(e.KeyMaterialID), true)
+	}
+	if e.KeyMaterialIDFrom != "" {
+		add("Key material id", "the one KMS returns for the import into "+Shown(e.KeyMaterialIDFrom)+" (multi-Region replica)", true)
+	}
 	return s
 }
 
