@@ -466,6 +466,9 @@ func (p *Plan) checkInventory(caps *bundle.Capabilities, bad func(string, error)
 			}
 			continue
 		}
+		if p.generatedByPlan(k) {
+			continue
+		}
 		var found []bundle.CapabilityKey
 		for _, c := range caps.Keys {
 			if (k.Label == "" || c.Label == k.Label) && (k.ID == nil || c.ID == hex.EncodeToString(k.ID)) {

@@ -134,6 +134,9 @@ func (p *Plan) checkOnToken(tok Token) error {
 			}
 			continue
 		}
+		if p.generatedByPlan(k) {
+			continue // checked as the label to generate
+		}
 		key, err := findPlanKey(tok, k)
 		if err != nil {
 			errs = append(errs, p.At(k.Field, err))
@@ -152,6 +155,16 @@ func (p *Plan) checkOnToken(tok Token) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// generatedByPlan: k wraps, by label alone, a key another item of the plan
+// generates (a multi-Region key's replicas take the HSM key generated for
+// its primary), so it is not on the token before the run.
+func (p *Plan) generatedByPlan(k PlanKey) bool {
+	if k.Generate != "" || k.ID != nil {
+		return false
+	}
+	return slices.ContainsFunc(p.Keys, func(g PlanKey) bool { return g.Generate != "" && g.Label == k.Label })
 }
 
 func findPlanKey(tok Token, k PlanKey) (*hsm.Key, error) {
