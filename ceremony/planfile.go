@@ -466,9 +466,6 @@ func (p *Plan) checkInventory(caps *bundle.Capabilities, bad func(string, error)
 			}
 			continue
 		}
-		if p.generatedByPlan(k) {
-			continue
-		}
 		var found []bundle.CapabilityKey
 		for _, c := range caps.Keys {
 			if (k.Label == "" || c.Label == k.Label) && (k.ID == nil || c.ID == hex.EncodeToString(k.ID)) {
@@ -483,6 +480,8 @@ func (p *Plan) checkInventory(caps *bundle.Capabilities, bad func(string, error)
 			}
 		}
 		switch {
+		case len(found) == 0 && p.generatedByPlan(k):
+			continue // the run generates it
 		case len(found) == 0:
 			bad(k.Field, fmt.Errorf("%w: no key with %s %s", hsm.ErrKeyNotFound, what, asOf))
 			continue

@@ -28,10 +28,15 @@ func TestPlanCheckInventory(t *testing.T) {
 		{Field: "keys[2]", ID: []byte{0x09}},
 		{Field: "keys[3]", Label: "locked"},
 		{Field: "keys[4]", Label: "fresh", Generate: "SYMMETRIC_DEFAULT"},
+		// A replica's item: the key keys[4] generates, not there before the run.
+		{Field: "keys[5]", Label: "fresh"},
+		// The same by CKA_ID: no generated key has a known id, so it is refused.
+		{Field: "keys[6]", Label: "fresh", ID: []byte{0x0f}},
 	}}
 	got := map[string]error{}
 	p.checkInventory(caps, func(field string, err error) { got[field] = err })
-	require.Len(t, got, 3, "problems: %v", got)
+	require.Len(t, got, 4, "problems: %v", got)
+	assert.ErrorIs(t, got["keys[6]"], hsm.ErrKeyNotFound)
 	assert.ErrorIs(t, got["keys[0]"], hsm.ErrDuplicateLabel)
 	assert.ErrorContains(t, got["keys[0]"], `2 keys with label "twin" in the token's inventory of 2026-11-30T12:00:00Z`)
 	assert.ErrorIs(t, got["keys[2]"], hsm.ErrKeyNotFound)

@@ -134,10 +134,10 @@ func (p *Plan) checkOnToken(tok Token) error {
 			}
 			continue
 		}
-		if p.generatedByPlan(k) {
-			continue // checked as the label to generate
-		}
 		key, err := findPlanKey(tok, k)
+		if errors.Is(err, hsm.ErrKeyNotFound) && p.generatedByPlan(k) {
+			continue // the run generates it (checked as the label to generate)
+		}
 		if err != nil {
 			errs = append(errs, p.At(k.Field, err))
 			continue
@@ -159,7 +159,8 @@ func (p *Plan) checkOnToken(tok Token) error {
 
 // generatedByPlan: k wraps, by label alone, a key another item of the plan
 // generates (a multi-Region key's replicas take the HSM key generated for
-// its primary), so it is not on the token before the run.
+// its primary), so its absence before the run is no problem. (A label
+// already on the token is refused at the item that generates it.)
 func (p *Plan) generatedByPlan(k PlanKey) bool {
 	if k.Generate != "" || k.ID != nil {
 		return false
