@@ -89,7 +89,11 @@ func printStatus(w io.Writer, out *online.StatusResult) {
 		if k.ExpirationModel != "" {
 			field(w, 2, "expiration model", k.ExpirationModel)
 		}
-		if k.ValidTo != nil {
+		switch {
+		case k.ValidTo != nil && k.State == "PendingImport":
+			// What some endpoints still report after the material went.
+			field(w, 2, "valid to", k.ValidTo.Format(time.RFC3339)+" (of material the key no longer holds)")
+		case k.ValidTo != nil:
 			field(w, 2, "valid to", k.ValidTo.Format(time.RFC3339)+daysText(*k.DaysLeft))
 		}
 		for _, m := range k.Materials {
