@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,7 +15,6 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
 
 // kmsTarget is the KMS a key's whole life runs against: the KMS model in CI
@@ -80,19 +76,14 @@ func cutEnv(kv string) (string, string, bool) {
 	return kv, "", false
 }
 
-// life is one run: a SoftHSM token, a ceremony signer and the two binaries.
+// life is one run: both halves on a SoftHSM token with a ceremony signer.
 type life struct {
-	t   *testing.T
-	tok *softhsmtest.Token
+	*halves
 	tgt kmsTarget
-	bin string
-	dir string
 	n   int
 	// receipt is the path of the last receipt submit wrote.
 	receipt string
 }
-
-func (l *life) at(name string) string { return filepath.Join(l.dir, name) }
 
 // file is a new file name: name-N.json.
 func (l *life) file(name string) string {
@@ -100,39 +91,12 @@ func (l *life) file(name string) string {
 	return l.at(fmt.Sprintf("%s-%d.json", name, l.n))
 }
 
-func (l *life) airwrap(args ...string) string {
-	l.t.Helper()
-	os.Setenv(envPIN, l.tok.PIN) // airwrap unsets it once read
-	var stdout, stderr bytes.Buffer
-	code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr)
-	require.Equal(l.t, 0, code, "airwrap %v:\n%s", args, stderr.String())
-	return stdout.String() + stderr.String()
-}
-
-// online runs airwrap-online, wants exit code want and returns stdout and stderr.
-func (l *life) online(want int, args ...string) (string, string) {
-	l.t.Helper()
-	cmd := exec.Command(l.bin, args...)
-	cmd.Env = append(os.Environ(), l.tgt.env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(l.t, err)
-	}
-	require.Equal(l.t, want, code, "airwrap-online %v:\n%s%s", args, stdout.String(), stderr.String())
-	return stdout.String(), stderr.String()
-}
-
 // prepare fetches parameters (SoftHSM makes the SHA-1 algorithms only) and
 // returns the file and its key ARNs, telling the target of keys it created.
 func (l *life) prepare(alg string, args ...string) (string, []string) {
 	l.t.Helper()
 	out := l.file("params")
-	l.online(0, append([]string{"prepare", "--wrapping-algorithm", alg, "--wrapping-key-spec", "RSA_2048", "--out", out}, args...)...)
+	l.run(0, append([]string{"prepare", "--wrapping-algorithm", alg, "--wrapping-key-spec", "RSA_2048", "--out", out}, args...)...)
 	data, err := os.ReadFile(out)
 	require.NoError(l.t, err)
 	p, err := bundle.ParseParams(data)
@@ -164,7 +128,7 @@ func (l *life) submit(want int, bundlePath, params string, args ...string) kmsim
 	l.t.Helper()
 	rc := l.file("receipt")
 	l.receipt = rc
-	l.online(want, append([]string{"submit", bundlePath, "--trust", l.at("s.pem"), "--params", params, "--receipt", rc}, args...)...)
+	l.run(want, append([]string{"submit", bundlePath, "--trust", l.at("s.pem"), "--params", params, "--receipt", rc}, args...)...)
 	data, err := os.ReadFile(rc)
 	require.NoError(l.t, err)
 	var r kmsimport.Receipt
@@ -197,7 +161,7 @@ func (l *life) decrypts(arn string, blob []byte, text string) {
 // status is `status --json` for the keys, with its exit code.
 func (l *life) status(want int, args ...string) statusJSON {
 	l.t.Helper()
-	out, _ := l.online(want, append([]string{"--json", "status"}, args...)...)
+	out, _ := l.run(want, append([]string{"--json", "status"}, args...)...)
 	var st statusJSON
 	require.NoError(l.t, json.Unmarshal([]byte(out), &st), out)
 	return st
@@ -234,11 +198,7 @@ func (st statusJSON) materials(arn string) map[string]string {
 }
 
 func runLifecycle(t *testing.T, tgt kmsTarget) {
-	tok := softhsmtest.New(t)
-	t.Setenv(envModule, tok.Module)
-	t.Setenv(envToken, tok.Label)
-	t.Setenv(envPIN, tok.PIN)
-	l := &life{t: t, tok: tok, tgt: tgt, bin: buildOnline(t), dir: t.TempDir()}
+	l := &life{halves: newHalves(t, tgt.env...), tgt: tgt}
 	l.airwrap("signer", "generate", "--label", "s")
 	l.airwrap("signer", "export", "--label", "s", "--out", l.at("s.pem"))
 	validTo := time.Now().AddDate(0, 0, 30).UTC().Format("2006-01-02")
@@ -260,7 +220,7 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 		first[k.label] = l.submit(0, b, params)
 		require.Equal(t, kmsimport.OutcomeImported, first[k.label].Entries[0].Outcome, k.label)
 		require.Equal(t, "Enabled", l.state(arns[0]))
-		out, _ := l.online(0, "--json", "verify-import", b, "--trust", l.at("s.pem"), "--receipt", l.receipt)
+		out, _ := l.run(0, "--json", "verify-import", b, "--trust", l.at("s.pem"), "--receipt", l.receipt)
 		if k.spec != "SYMMETRIC_DEFAULT" {
 			require.Contains(t, out, `"proven": true`, k.label)
 		}
@@ -283,7 +243,7 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 	// A different HSM key as EXISTING material is refused by KMS, explained.
 	l.airwrap("key", "generate", "--label", "other", "--key-spec", "SYMMETRIC_DEFAULT")
 	params, _ = l.prepare("RSAES_OAEP_SHA_1", "--key-id", aes)
-	_, stderr := l.online(1, "submit", l.wrap(params, "--key", "other", "--valid-to", validTo, "--import-type", "EXISTING_KEY_MATERIAL"),
+	_, stderr := l.run(1, "submit", l.wrap(params, "--key", "other", "--valid-to", validTo, "--import-type", "EXISTING_KEY_MATERIAL"),
 		"--trust", l.at("s.pem"), "--params", params)
 	require.Contains(t, stderr, "IncorrectKeyMaterial")
 
@@ -296,7 +256,7 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 	if tgt.expire != nil {
 		tgt.expire(31 * 24 * time.Hour)
 	} else {
-		l.online(0, "delete-material", "--key-id", aes, "--yes", "--receipt", l.file("deleted"))
+		l.run(0, "delete-material", "--key-id", aes, "--yes", "--receipt", l.file("deleted"))
 	}
 	require.Equal(t, "PendingImport", l.state(aes))
 	st = l.status(1, "--key-id", aes, "--fail-within", "1")
@@ -308,7 +268,7 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 	l.decrypts(aes, before, "before every reimport")
 
 	// 5. Deletion and recovery.
-	l.online(0, "delete-material", "--key-id", aes, "--yes", "--receipt", l.file("deleted"))
+	l.run(0, "delete-material", "--key-id", aes, "--yes", "--receipt", l.file("deleted"))
 	require.Equal(t, "PendingImport", l.state(aes))
 	params, _ = l.prepare("RSAES_OAEP_SHA_1", "--key-id", aes)
 	l.submit(0, l.wrap(params, "--key", "aes", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL", "--key-material-id", firstID), params)

@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,19 +16,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
-
-// buildOnline builds the airwrap-online binary for a test that runs both halves.
-func buildOnline(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "airwrap-online")
-	cmd := exec.Command("go", "build", "-o", bin, "../airwrap-online")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go build airwrap-online:\n%s", out)
-	return bin
-}
 
 // The key's life against real parts, through both binaries: import, delete
 // the material (delete-material: refused without a terminal or --yes, a
@@ -40,11 +26,6 @@ func buildOnline(t *testing.T) string {
 // bundle whose signed import_type was edited is refused before any AWS
 // request (requests counted at a recording proxy in front of local-kms).
 func TestDeleteAndReimportLocalKMS(t *testing.T) {
-	tok := softhsmtest.New(t)
-	t.Setenv(envModule, tok.Module)
-	t.Setenv(envToken, tok.Label)
-	t.Setenv(envPIN, tok.PIN)
-	online := buildOnline(t)
 	ctx := context.Background()
 	srv := kmstest.Start(t)
 	srv.SetEnv(t)
@@ -56,65 +37,41 @@ func TestDeleteAndReimportLocalKMS(t *testing.T) {
 	require.NoError(t, err)
 	arn := key.ARN
 
-	dir := t.TempDir()
-	at := func(name string) string { return filepath.Join(dir, name) }
-	airwrap := func(args ...string) {
-		t.Helper()
-		os.Setenv(envPIN, tok.PIN) // airwrap unsets it once read
-		var stdout, stderr bytes.Buffer
-		code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr)
-		require.Equal(t, 0, code, "airwrap %v:\n%s", args, stderr.String())
-	}
-	onlineRun := func(want int, args ...string) (string, string) {
-		t.Helper()
-		cmd := exec.Command(online, args...)
-		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL_KMS="+proxy)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		require.Equal(t, want, code, "airwrap-online %v:\n%s%s", args, stdout.String(), stderr.String())
-		return stdout.String(), stderr.String()
-	}
+	h := newHalves(t, "AWS_ENDPOINT_URL_KMS="+proxy)
 	state := func() string {
 		out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(arn)})
 		require.NoError(t, err)
 		return string(out.KeyMetadata.KeyState)
 	}
 
-	airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
-	airwrap("signer", "generate", "--label", "s")
-	airwrap("signer", "export", "--label", "s", "--out", at("s.pem"))
+	h.airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
+	h.airwrap("signer", "generate", "--label", "s")
+	h.airwrap("signer", "export", "--label", "s", "--out", h.at("s.pem"))
 
 	// First import.
-	onlineRun(0, "prepare", "--key-id", arn, "--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048", "--out", at("p1.json"))
-	airwrap("wrap", "--params", at("p1.json"), "--key", "k", "--no-expiry", "--signer", "s", "--out", at("i1.json"))
-	onlineRun(0, "submit", at("i1.json"), "--trust", at("s.pem"), "--params", at("p1.json"), "--receipt", at("r1.json"))
+	h.run(0, "prepare", "--key-id", arn, "--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048", "--out", h.at("p1.json"))
+	h.airwrap("wrap", "--params", h.at("p1.json"), "--key", "k", "--no-expiry", "--signer", "s", "--out", h.at("i1.json"))
+	h.run(0, "submit", h.at("i1.json"), "--trust", h.at("s.pem"), "--params", h.at("p1.json"), "--receipt", h.at("r1.json"))
 	require.Equal(t, "Enabled", state())
 	enc, err := api.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(arn), Plaintext: []byte("before the deletion")})
 	require.NoError(t, err)
 
 	// No terminal and no --yes: refused before any AWS request.
 	tr.Reset()
-	_, stderr := onlineRun(2, "delete-material", "--key-id", arn, "--receipt", at("d.json"))
+	_, stderr := h.run(2, "delete-material", "--key-id", arn, "--receipt", h.at("d.json"))
 	require.Contains(t, stderr, "no terminal to confirm on: pass --yes")
 	require.Empty(t, tr.Requests())
-	require.NoFileExists(t, at("d.json"))
+	require.NoFileExists(t, h.at("d.json"))
 
 	// --yes: described, deleted, receipt written, restoring said.
-	_, stderr = onlineRun(0, "delete-material", "--key-id", arn, "--yes", "--receipt", at("d.json"))
+	_, stderr = h.run(0, "delete-material", "--key-id", arn, "--yes", "--receipt", h.at("d.json"))
 	require.Contains(t, stderr, arn+": Enabled, current key material")
 	require.Contains(t, stderr, "to restore "+arn+": `airwrap-online prepare --key-id "+arn)
 	require.Contains(t, stderr, "--import-type EXISTING_KEY_MATERIAL")
 	require.Equal(t, 1, tr.Count("DeleteImportedKeyMaterial"))
 	require.Equal(t, "PendingImport", state())
 	var rc kmsimport.DeletionReceipt
-	data, err := os.ReadFile(at("d.json"))
+	data, err := os.ReadFile(h.at("d.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rc))
 	require.Equal(t, kmsimport.DeletionReceiptType, rc.Type)
@@ -124,43 +81,43 @@ func TestDeleteAndReimportLocalKMS(t *testing.T) {
 
 	// Never a second receipt over the first; nor a key with no material.
 	tr.Reset()
-	_, stderr = onlineRun(1, "delete-material", "--key-id", arn, "--yes", "--receipt", at("d.json"))
+	_, stderr = h.run(1, "delete-material", "--key-id", arn, "--yes", "--receipt", h.at("d.json"))
 	require.Contains(t, stderr, "never replaces a file")
 	require.Empty(t, tr.Requests())
-	_, stderr = onlineRun(1, "delete-material", "--key-id", arn, "--yes", "--receipt", at("d2.json"))
+	_, stderr = h.run(1, "delete-material", "--key-id", arn, "--yes", "--receipt", h.at("d2.json"))
 	require.Contains(t, stderr, "holds no imported material to delete")
 	require.Equal(t, 0, tr.Count("DeleteImportedKeyMaterial"))
 
 	// Reimport: new parameters, the same HSM key, EXISTING_KEY_MATERIAL.
-	onlineRun(0, "prepare", "--key-id", arn, "--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048", "--out", at("p2.json"))
-	airwrap("wrap", "--params", at("p2.json"), "--key", "k", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL",
-		"--key-material-description", "reimport after deletion", "--signer", "s", "--out", at("i2.json"))
+	h.run(0, "prepare", "--key-id", arn, "--wrapping-algorithm", "RSAES_OAEP_SHA_1", "--wrapping-key-spec", "RSA_2048", "--out", h.at("p2.json"))
+	h.airwrap("wrap", "--params", h.at("p2.json"), "--key", "k", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL",
+		"--key-material-description", "reimport after deletion", "--signer", "s", "--out", h.at("i2.json"))
 
 	// The signed import_type edited: refused by the signature, before any AWS request.
-	tampered := editPayload(t, at("i2.json"), `"import_type":"EXISTING_KEY_MATERIAL"`, `"import_type":"NEW_KEY_MATERIAL"`)
-	require.NoError(t, os.WriteFile(at("t.json"), tampered, 0o644))
+	tampered := editPayload(t, h.at("i2.json"), `"import_type":"EXISTING_KEY_MATERIAL"`, `"import_type":"NEW_KEY_MATERIAL"`)
+	require.NoError(t, os.WriteFile(h.at("t.json"), tampered, 0o644))
 	tr.Reset()
-	_, stderr = onlineRun(1, "submit", at("t.json"), "--trust", at("s.pem"), "--params", at("p2.json"), "--transcript", at("i2.json.transcript.jsonl"))
+	_, stderr = h.run(1, "submit", h.at("t.json"), "--trust", h.at("s.pem"), "--params", h.at("p2.json"), "--transcript", h.at("i2.json.transcript.jsonl"))
 	require.Contains(t, stderr, "hint: the bundle is not signed by enough of the pinned keys")
 	require.Empty(t, tr.Requests())
 
 	// A bundle naming a KeyMaterialId: that id, or the key's ARN (its
 	// Region), edited after signing is refused the same way.
-	airwrap("wrap", "--params", at("p2.json"), "--key", "k", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL",
-		"--key-material-id", strings.Repeat("ab", 32), "--signer", "s", "--out", at("i3.json"))
+	h.airwrap("wrap", "--params", h.at("p2.json"), "--key", "k", "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL",
+		"--key-material-id", strings.Repeat("ab", 32), "--signer", "s", "--out", h.at("i3.json"))
 	region := strings.Split(arn, ":")[3]
 	for name, edit := range map[string][2]string{
 		"id.json":     {`"key_material_id":"` + strings.Repeat("ab", 32) + `"`, `"key_material_id":"` + strings.Repeat("cd", 32) + `"`},
 		"region.json": {`"key_arn":"` + arn + `"`, `"key_arn":"` + strings.Replace(arn, ":"+region+":", ":eu-central-2:", 1) + `"`},
 	} {
-		require.NoError(t, os.WriteFile(at(name), editPayload(t, at("i3.json"), edit[0], edit[1]), 0o644))
+		require.NoError(t, os.WriteFile(h.at(name), editPayload(t, h.at("i3.json"), edit[0], edit[1]), 0o644))
 		tr.Reset()
-		_, stderr = onlineRun(1, "submit", at(name), "--trust", at("s.pem"), "--params", at("p2.json"), "--transcript", at("i3.json.transcript.jsonl"))
+		_, stderr = h.run(1, "submit", h.at(name), "--trust", h.at("s.pem"), "--params", h.at("p2.json"), "--transcript", h.at("i3.json.transcript.jsonl"))
 		require.Contains(t, stderr, "hint: the bundle is not signed by enough of the pinned keys", name)
 		require.Empty(t, tr.Requests(), name)
 	}
 
-	out, _ := onlineRun(0, "submit", at("i2.json"), "--trust", at("s.pem"), "--params", at("p2.json"), "--receipt", at("r2.json"))
+	out, _ := h.run(0, "submit", h.at("i2.json"), "--trust", h.at("s.pem"), "--params", h.at("p2.json"), "--receipt", h.at("r2.json"))
 	require.Contains(t, out, ": imported")
 	require.Equal(t, "Enabled", state())
 	dec, err := api.Decrypt(ctx, &kms.DecryptInput{KeyId: aws.String(arn), CiphertextBlob: enc.CiphertextBlob})

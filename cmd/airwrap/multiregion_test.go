@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +14,6 @@ import (
 	"github.com/airwrap/airwrap/internal/testkit/ceremonytest"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/internal/testkit/oracle"
-	softhsmtest "github.com/airwrap/airwrap/softhsm-test"
 )
 
 // New material for a multi-Region key through both binaries: one ceremony
@@ -31,21 +27,6 @@ import (
 // the KeyMaterialId the primary's returned. KMS is a stand-in (local-kms has
 // no multi-Region keys).
 func TestMultiRegionRotationBothHalves(t *testing.T) {
-	tok := softhsmtest.New(t)
-	t.Setenv(envModule, tok.Module)
-	t.Setenv(envToken, tok.Label)
-	t.Setenv(envPIN, tok.PIN)
-	online := buildOnline(t)
-	dir := t.TempDir()
-	at := func(name string) string { return filepath.Join(dir, name) }
-	airwrap := func(args ...string) {
-		t.Helper()
-		os.Setenv(envPIN, tok.PIN) // airwrap unsets it once read
-		var stdout, stderr bytes.Buffer
-		code := run(append([]string{"airwrap"}, args...), nil, &stdout, &stderr)
-		require.Equal(t, 0, code, "airwrap %v:\n%s", args, stderr.String())
-	}
-
 	const matID = "5e4d3c2b1a09f8e7d6c5b4a39281706f1f4e0d3c2b1a09f8e7d6c5b4a3928170"
 	si := kmstest.NewStandIn()
 	t.Cleanup(si.Close)
@@ -64,35 +45,20 @@ func TestMultiRegionRotationBothHalves(t *testing.T) {
 	si.OnFunc("ImportKeyMaterial", func(body map[string]any) kmstest.Answer {
 		return kmstest.Answer{Status: 200, Body: fmt.Sprintf(`{"KeyId":%q,"KeyMaterialId":%q}`, body["KeyId"], matID)}
 	})
-	onlineRun := func(want int, args ...string) (string, string) {
-		t.Helper()
-		cmd := exec.Command(online, args...)
-		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL_KMS="+si.URL, "AWS_REGION=eu-west-1",
-			"AWS_ACCESS_KEY_ID="+kmstest.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+kmstest.SecretAccessKey,
-			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		require.Equal(t, want, code, "airwrap-online %v:\n%s%s", args, stdout.String(), stderr.String())
-		return stdout.String(), stderr.String()
-	}
+	h := newHalves(t, "AWS_ENDPOINT_URL_KMS="+si.URL, "AWS_REGION=eu-west-1",
+		"AWS_ACCESS_KEY_ID="+kmstest.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+kmstest.SecretAccessKey,
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
 
 	m, err := ceremonytest.Params(time.Now(), ceremonytest.Entry{ARN: primary}, ceremonytest.Entry{ARN: replica})
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(at("p.json"), m.Data, 0o644))
-	airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
-	airwrap("signer", "generate", "--label", "s")
-	airwrap("signer", "export", "--label", "s", "--out", at("s.pem"))
-	airwrap("wrap", "--params", at("p.json"), "--key", primary+"=k", "--key", replica+"=k", "--no-expiry",
-		"--import-type", primary+"=NEW_KEY_MATERIAL", "--signer", "s", "--out", at("i.json"))
+	require.NoError(t, os.WriteFile(h.at("p.json"), m.Data, 0o644))
+	h.airwrap("key", "generate", "--label", "k", "--key-spec", "SYMMETRIC_DEFAULT")
+	h.airwrap("signer", "generate", "--label", "s")
+	h.airwrap("signer", "export", "--label", "s", "--out", h.at("s.pem"))
+	h.airwrap("wrap", "--params", h.at("p.json"), "--key", primary+"=k", "--key", replica+"=k", "--no-expiry",
+		"--import-type", primary+"=NEW_KEY_MATERIAL", "--signer", "s", "--out", h.at("i.json"))
 
-	data, err := os.ReadFile(at("i.json"))
+	data, err := os.ReadFile(h.at("i.json"))
 	require.NoError(t, err)
 	env, err := bundle.ParseEnvelope(data)
 	require.NoError(t, err)
@@ -118,13 +84,13 @@ func TestMultiRegionRotationBothHalves(t *testing.T) {
 		"from.json":        {`"key_material_id_from":"` + primary + `"`, `"key_material_id_from":"` + other + `"`},
 		"no-from.json":     {`,"key_material_id_from":"` + primary + `"`, ``},
 	} {
-		require.NoError(t, os.WriteFile(at(name), editPayload(t, at("i.json"), edit[0], edit[1]), 0o644))
-		_, stderr := onlineRun(1, "submit", at(name), "--trust", at("s.pem"), "--params", at("p.json"), "--transcript", at("i.json.transcript.jsonl"))
+		require.NoError(t, os.WriteFile(h.at(name), editPayload(t, h.at("i.json"), edit[0], edit[1]), 0o644))
+		_, stderr := h.run(1, "submit", h.at(name), "--trust", h.at("s.pem"), "--params", h.at("p.json"), "--transcript", h.at("i.json.transcript.jsonl"))
 		require.Contains(t, stderr, "hint: the bundle is not signed by enough of the pinned keys", name)
 		require.Zero(t, si.Count(""), name)
 	}
 
-	out, _ := onlineRun(0, "submit", at("i.json"), "--trust", at("s.pem"), "--params", at("p.json"), "--receipt", at("r.json"))
+	out, _ := h.run(0, "submit", h.at("i.json"), "--trust", h.at("s.pem"), "--params", h.at("p.json"), "--receipt", h.at("r.json"))
 	require.Contains(t, out, matID)
 	var got []string
 	for _, r := range si.Requests() {
