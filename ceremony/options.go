@@ -97,6 +97,10 @@ type Options struct {
 	// validated completely, so a bad request never asks for the PIN.
 	Open     func() (Token, error)
 	Progress io.Writer // progress lines (stderr); nil for none
+	// katShown: the caller (ceremony run) already said the token ran its
+	// known-answer tests, whose verdict the token keeps; Wrap does not say
+	// it again.
+	katShown bool
 }
 
 // CheckUsage reports, every problem at once, what the request lacks or asks

@@ -100,6 +100,7 @@ func RunPlan(ctx context.Context, p *Plan, cfg RunConfig) (*PlanResult, error) {
 	}
 	progress("step 4/4: wrapping, signing and verifying")
 	o.Open = func() (Token, error) { return &openToken{Token: tok}, nil }
+	o.katShown = true
 	res, err := Wrap(ctx, o)
 	if err != nil {
 		return nil, err

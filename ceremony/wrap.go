@@ -143,7 +143,9 @@ func (r *run) selfTest(context.Context) error {
 	}); err != nil {
 		return err
 	}
-	r.progress("running known-answer tests on the token")
+	if !r.o.katShown {
+		r.progress("running known-answer tests on the token")
+	}
 	caps, err := r.tok.SelfTest()
 	if err != nil {
 		return fmt.Errorf("token self-test: %w", err)
