@@ -177,7 +177,7 @@ func importBundle(data []byte, now time.Time) (*Doc, error) {
 	}
 	env, p := ib.Envelope, ib.Payload
 	d := &Doc{Kind: bundle.KindImport.String()}
-	s := Section{Title: "import bundle (signatures NOT verified here: use airwrap verify)"}
+	s := Section{Title: "import bundle (signatures NOT verified here: airwrap verify does, and airwrap-online submit --dry-run)"}
 	s.add("payload type", "%s", env.PayloadType)
 	for i, sig := range env.Signatures {
 		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
