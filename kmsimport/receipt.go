@@ -3,10 +3,12 @@ package kmsimport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/airwrap/airwrap/internal/clikit"
+	"github.com/airwrap/airwrap/internal/errmark"
 )
 
 // ReceiptType identifies a submit receipt file.
@@ -19,6 +21,10 @@ const (
 	OutcomeFailed          = "failed"           // any error: nothing is claimed for this entry
 	OutcomeWouldImport     = "would-import"     // --dry-run: every check passed, nothing sent
 	OutcomeNotAttempted    = "not-attempted"
+	// OutcomeImportedEarlier: submit --resume skipped the entry, which the
+	// interrupted run's receipt records as imported (or already-imported);
+	// the KeyMaterialId is the one that receipt recorded.
+	OutcomeImportedEarlier = "imported-earlier"
 )
 
 // Receipt records what submit did, per entry.
@@ -82,13 +88,33 @@ func ParseReceipt(data []byte) (*Receipt, error) {
 	return &r, nil
 }
 
-// Entry returns the receipt's last successful entry for arn, if any.
+// Entry returns the receipt's last successful entry for arn, if any: one
+// this run imported, or (submit --resume) an earlier run did.
 func (r *Receipt) Entry(arn string) (ReceiptEntry, bool) {
 	for i := len(r.Entries) - 1; i >= 0; i-- {
 		e := r.Entries[i]
-		if e.KeyARN == arn && (e.Outcome == OutcomeImported || e.Outcome == OutcomeAlreadyImported) {
+		if e.KeyARN == arn && e.holds() {
 			return e, true
 		}
 	}
 	return ReceiptEntry{}, false
+}
+
+// holds: the entry's key took the entry's material, in this run or in the
+// earlier one a resumed run names.
+func (e ReceiptEntry) holds() bool {
+	return e.Outcome == OutcomeImported || e.Outcome == OutcomeAlreadyImported || e.Outcome == OutcomeImportedEarlier
+}
+
+// ErrReceiptMismatch: the receipt was written for another bundle, or
+// names an entry the bundle does not have.
+var ErrReceiptMismatch = errors.New("the receipt of another bundle")
+
+// CheckBundle: the receipt (file receiptPath) was written by a submit of
+// the bundle file bundlePath, whose SHA-256 is bundleSHA256.
+func (r *Receipt) CheckBundle(receiptPath, bundlePath, bundleSHA256 string) error {
+	if r.BundleSHA256 != bundleSHA256 {
+		return errmark.With(fmt.Errorf("%s is the receipt of another bundle than %s", clikit.Escape(receiptPath), clikit.Escape(bundlePath)), ErrReceiptMismatch)
+	}
+	return nil
 }

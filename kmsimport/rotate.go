@@ -94,7 +94,7 @@ func CheckRotate(p *bundle.ImportPayload) error {
 }
 
 // rotatePhase runs after every import of a submit: each NEW_KEY_MATERIAL
-// entry whose import this run made is rotated on its key (in the key's
+// entry whose import this run (or the run it resumes) made is rotated on its key (in the key's
 // Region), paced to rate. A replica is not rotated (KMS refuses it there):
 // its primary's rotation covers it, and a primary is not rotated while a
 // replica of it in this batch failed its import.
@@ -122,7 +122,7 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 		re.Rotation = rot
 		var err error
 		switch {
-		case before[i].State == string(types.KeyStatePendingImport):
+		case re.StateBefore == string(types.KeyStatePendingImport):
 			rot.Outcome = OutcomeNotNeeded
 			rot.Note = "the key held no material: the import made it CURRENT"
 		case req.DryRun:
@@ -130,8 +130,8 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 			if before[i].MultiRegionRole == string(types.MultiRegionKeyTypeReplica) {
 				rot.Outcome = OutcomeRotatesWithPrimary
 			}
-		case re.Outcome != OutcomeImported:
-			rot.Note = "not rotated: this run did not import the entry's material"
+		case re.Outcome != OutcomeImported && re.Outcome != OutcomeImportedEarlier:
+			rot.Note = "not rotated: neither this run nor the one it resumes imported the entry's material"
 		case before[i].MultiRegionRole == string(types.MultiRegionKeyTypeReplica):
 			rot.Outcome = OutcomeRotatesWithPrimary
 			rot.Note = "a multi-Region replica: KMS rotates it with its primary (RotateKeyOnDemand on the primary)"
@@ -144,7 +144,7 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 			if pace.wait(ctx) != nil || Stopped(ctx) != nil {
 				stop := &RotationStoppedError{Err: fmt.Errorf("%w: every import is done; rotation stopped before entries[%d]: the new material stays PENDING_ROTATION", Stopped(ctx), i)}
 				for _, j := range todo {
-					if j >= i && rc.Entries[j].Outcome == OutcomeImported && before[j].State == string(types.KeyStateEnabled) && before[j].MultiRegionRole != string(types.MultiRegionKeyTypeReplica) {
+					if j >= i && (rc.Entries[j].Outcome == OutcomeImported || rc.Entries[j].Outcome == OutcomeImportedEarlier) && rc.Entries[j].StateBefore == string(types.KeyStateEnabled) && before[j].MultiRegionRole != string(types.MultiRegionKeyTypeReplica) {
 						stop.ARNs = append(stop.ARNs, p.Entries[j].KeyARN)
 					}
 				}
@@ -175,7 +175,7 @@ func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Rece
 func failedReplica(p *bundle.ImportPayload, rc *Receipt, i int) int {
 	id := keyIDOf(p.Entries[i].KeyARN)
 	for j, e := range p.Entries {
-		if j != i && e.KeyARN != p.Entries[i].KeyARN && keyIDOf(e.KeyARN) == id && rc.Entries[j].Outcome != OutcomeImported && rc.Entries[j].Outcome != OutcomeAlreadyImported {
+		if j != i && e.KeyARN != p.Entries[i].KeyARN && keyIDOf(e.KeyARN) == id && !rc.Entries[j].holds() {
 			return j
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,46 @@ type SubmitRequest struct {
 	RotateRate float64
 	Progress   io.Writer
 	Now        func() time.Time
+	// Earlier is the receipt of an interrupted submit of this bundle
+	// (submit --resume), checked by CheckResume: its imported entries are
+	// not sent again but reported imported-earlier with its KeyMaterialId,
+	// which a replica of such a primary imports with (R52).
+	Earlier *Receipt
+}
+
+// ErrResumeNeeded marks a submit of new key material (NEW_KEY_MATERIAL, or a
+// replica's share of it) interrupted after some import: KMS refuses new
+// material a key already holds, so a re-run must name this run's receipt
+// (SubmitRequest.Earlier) to skip what it imported.
+var ErrResumeNeeded = errors.New("new key material was imported: a re-run must skip it")
+
+// CheckResume checks, before any request, that earlier is a receipt of
+// the bundle file whose SHA-256 is bundleSHA256 (earlierPath and
+// bundlePath name them in the message), and that every entry it records
+// as imported is one of the bundle's. Every problem is reported at once.
+func CheckResume(p *bundle.ImportPayload, bundleSHA256 string, earlier *Receipt, earlierPath, bundlePath string) error {
+	if err := earlier.CheckBundle(earlierPath, bundlePath, bundleSHA256); err != nil {
+		return err
+	}
+	var errs []error
+	for j, re := range earlier.Entries {
+		if !re.holds() {
+			continue
+		}
+		if !slices.ContainsFunc(p.Entries, func(e bundle.ImportEntry) bool { return e.KeyARN == re.KeyARN }) {
+			errs = append(errs, errmark.With(fmt.Errorf("%s: entries[%d].key_arn: %s is %s there, and no entry of %s imports into it", clikit.Escape(earlierPath), j, clikit.Escape(re.KeyARN), clikit.Escape(re.Outcome), clikit.Escape(bundlePath)), ErrReceiptMismatch))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// newMaterial: the payload imports material new to some key
+// (NEW_KEY_MATERIAL, or a replica's share of it), which KMS refuses a
+// second time.
+func newMaterial(p *bundle.ImportPayload) bool {
+	return slices.ContainsFunc(p.Entries, func(e bundle.ImportEntry) bool {
+		return e.ImportType == bundle.ImportNew || e.KeyMaterialIDFrom != ""
+	})
 }
 
 // DefaultImportRate is ImportKeyMaterial's default quota: 15 requests per
@@ -43,7 +84,9 @@ const DefaultImportRate = 15.0
 // pass, imports each entry. The receipt is returned even on failure; the
 // error joins every entry's explained failure. A cancelled ctx stops it
 // between two requests (ErrInterrupted): the import in flight is let finish,
-// and the entries not reached stay not-attempted in the receipt.
+// and the entries not reached stay not-attempted in the receipt. With
+// req.Earlier (submit --resume), the entries that receipt records imported
+// are not sent again (imported-earlier).
 func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	if req.Now == nil {
 		req.Now = time.Now
@@ -55,6 +98,11 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	p := req.Payload
 	if req.Rotate {
 		if err := CheckRotate(p); err != nil {
+			return nil, err
+		}
+	}
+	if req.Earlier != nil {
+		if err := CheckResume(p, req.BundleSHA256, req.Earlier, "--resume", "the bundle"); err != nil {
 			return nil, err
 		}
 	}
@@ -105,7 +153,11 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		e := p.Entries[i]
 		var re ReceiptEntry
 		var err error
-		if req.DryRun {
+		if prev, ok := earlierEntry(req.Earlier, e.KeyARN, req.Now); ok {
+			// No request: the interrupted run's import stands, and KMS
+			// would refuse new material a second time.
+			re = prev
+		} else if req.DryRun {
 			re = ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeWouldImport, StateBefore: before[i].State, Time: req.Now().UTC()}
 			switch {
 			case e.KeyMaterialIDFrom != "":
@@ -118,12 +170,16 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 		} else {
 			if pace.wait(ctx) != nil || Stopped(ctx) != nil {
 				done := 0
-				for _, d := range rc.Entries[:i] {
-					if d.Outcome == OutcomeImported || d.Outcome == OutcomeAlreadyImported {
+				for _, j := range order[:k] {
+					if rc.Entries[j].holds() {
 						done++
 					}
 				}
-				errs = append(errs, fmt.Errorf("%w: %d of %d entries hold their material; %s not attempted", Stopped(ctx), done, n, entryList(order[k:], n)))
+				stop := fmt.Errorf("%w: %d of %d entries hold their material; %s not attempted", Stopped(ctx), done, n, entryList(order[k:], n))
+				if done > 0 && newMaterial(p) {
+					stop = errmark.With(stop, ErrResumeNeeded)
+				}
+				errs = append(errs, stop)
 				stopped = true
 				break
 			}
@@ -164,6 +220,23 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 	rc.FinishedAt = req.Now().UTC()
 	return rc, errors.Join(errs...)
+}
+
+// earlierEntry is entry arn as imported by the earlier run (its receipt
+// earlier, nil when not resuming): outcome imported-earlier, with that
+// run's KeyMaterialId, state before and request id.
+func earlierEntry(earlier *Receipt, arn string, now func() time.Time) (ReceiptEntry, bool) {
+	if earlier == nil {
+		return ReceiptEntry{}, false
+	}
+	prev, ok := earlier.Entry(arn)
+	if !ok {
+		return ReceiptEntry{}, false
+	}
+	return ReceiptEntry{
+		KeyARN: arn, Outcome: OutcomeImportedEarlier, StateBefore: prev.StateBefore, KeyMaterialID: prev.KeyMaterialID, RequestID: prev.RequestID, Time: now().UTC(),
+		Note: "the interrupted run's receipt (--resume) records it " + prev.Outcome + ": not sent again",
+	}, true
 }
 
 // checkRoles: an entry with key_material_id_from is a replica, in KMS's
@@ -221,14 +294,15 @@ func entryList(idx []int, n int) string {
 }
 
 // materialIDFrom is the KeyMaterialId the import of the entry whose key_arn
-// is from returned in this run (R52), or why there is none.
+// is from returned, in this run or the earlier one it resumes (R52), or why
+// there is none.
 func materialIDFrom(entries []bundle.ImportEntry, done []ReceiptEntry, from string) (string, error) {
 	for j, f := range entries {
 		if f.KeyARN != from {
 			continue
 		}
 		switch r := done[j]; {
-		case r.Outcome != OutcomeImported && r.Outcome != OutcomeAlreadyImported:
+		case !r.holds():
 			return "", fmt.Errorf("%w: the import into %s is %s", ErrPrimaryNotImported, from, r.Outcome)
 		case r.KeyMaterialID == "":
 			return "", fmt.Errorf("%w: KMS returned no KeyMaterialId for the import into %s", ErrPrimaryNotImported, from)

@@ -29,7 +29,11 @@ type SubmitRequest struct {
 	RequireTranscript bool
 	DryRun            bool
 	ReceiptPath       string // "": no receipt written
-	Rate              float64
+	// ResumePath is the receipt an interrupted submit of this bundle wrote
+	// ("": not resuming): the entries it imported are skipped
+	// (kmsimport.SubmitRequest.Earlier).
+	ResumePath string
+	Rate       float64
 	// Rotate completes the rotation of the bundle's NEW_KEY_MATERIAL
 	// entries after the imports, paced to RotateRate.
 	Rotate     bool
@@ -81,6 +85,16 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 	if err != nil {
 		return nil, err
 	}
+	var earlier *kmsimport.Receipt
+	if req.ResumePath != "" {
+		b, err := bundle.ReadFile(req.ResumePath)
+		if err != nil {
+			return nil, err
+		}
+		if earlier, err = kmsimport.ParseReceipt(b); err != nil {
+			return nil, err
+		}
+	}
 	var params []byte
 	if req.ParamsPath != "" {
 		if params, err = bundle.ReadFile(req.ParamsPath); err != nil {
@@ -103,6 +117,12 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 			return nil, &clikit.UsageError{Err: err}
 		}
 	}
+	if earlier != nil {
+		if err := kmsimport.CheckResume(opened.Payload, opened.BundleSHA256, earlier, req.ResumePath, req.BundlePath); err != nil {
+			return nil, err
+		}
+		note(fmt.Sprintf("resuming from %s: %d entries imported earlier are not sent again", clikit.Escape(req.ResumePath), countHeld(opened.Payload, earlier)))
+	}
 	note(fmt.Sprintf("%s verified: %d entries, signed by %d trusted key(s)", clikit.Escape(req.BundlePath), len(opened.Payload.Entries), len(opened.TrustedBy)))
 	for _, k := range opened.TrustedBy {
 		note("  signed by " + bundle.GroupHex(k.KeyID))
@@ -119,7 +139,7 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 	}
 	rc, serr := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{
 		Payload: opened.Payload, BundleSHA256: opened.BundleSHA256, DryRun: req.DryRun, Rate: req.Rate,
-		Rotate: req.Rotate, RotateRate: req.RotateRate, Progress: req.Progress,
+		Rotate: req.Rotate, RotateRate: req.RotateRate, Progress: req.Progress, Earlier: earlier,
 	})
 	if req.ReceiptPath != "" && rc != nil {
 		b, err := kmsimport.MarshalReceipt(rc)
@@ -131,4 +151,16 @@ func Submit(ctx context.Context, req SubmitRequest) (*kmsimport.Receipt, error) 
 		}
 	}
 	return rc, serr
+}
+
+// countHeld is how many of the payload's entries the earlier receipt
+// records as imported.
+func countHeld(p *bundle.ImportPayload, earlier *kmsimport.Receipt) int {
+	n := 0
+	for _, e := range p.Entries {
+		if _, ok := earlier.Entry(e.KeyARN); ok {
+			n++
+		}
+	}
+	return n
 }

@@ -2,18 +2,16 @@ package online
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/airwrap/airwrap/bundle"
-	"github.com/airwrap/airwrap/internal/errmark"
 	"github.com/airwrap/airwrap/kmsimport"
 )
 
-// ErrReceiptMismatch: the receipt was written for another bundle.
-var ErrReceiptMismatch = errors.New("the receipt of another bundle")
+// ErrReceiptMismatch: the receipt was written for another bundle
+// (kmsimport.Receipt.CheckBundle).
+var ErrReceiptMismatch = kmsimport.ErrReceiptMismatch
 
 // VerifyImportRequest is `airwrap-online verify-import`.
 type VerifyImportRequest struct {
@@ -59,8 +57,8 @@ func VerifyImport(ctx context.Context, req VerifyImportRequest) ([]kmsimport.Pro
 		if rc, err = kmsimport.ParseReceipt(b); err != nil {
 			return nil, err
 		}
-		if rc.BundleSHA256 != bundle.SHA256Hex(data) {
-			return nil, errmark.With(fmt.Errorf("%s is the receipt of another bundle than %s", req.ReceiptPath, req.BundlePath), ErrReceiptMismatch)
+		if err := rc.CheckBundle(req.ReceiptPath, req.BundlePath, bundle.SHA256Hex(data)); err != nil {
+			return nil, err
 		}
 	}
 	api, err := req.Client()

@@ -66,7 +66,15 @@ var hints = []hint{
 	{match: stoppedRun(func(r *resumable) bool { return createdKeys(r) }), each: true, text: func(err error) string {
 		return "the keys this run created exist: do not run the --create command again (it would create more); continue with them: " + err.(*resumable).command
 	}},
-	{match: stoppedRun(func(r *resumable) bool { return r.submit }), each: true, text: func(err error) string {
+	{match: stoppedRun(func(r *resumable) bool { return r.submit && r.newMaterial && r.receipt == "" }), each: true, text: say(
+		"this run imported new key material, which KMS refuses a second time: re-running the same command would fail the entries imported above, and without a receipt they cannot be told apart from material someone else attached; " +
+			"check each key with `airwrap-online status --key-id ARN` (the material's description and state); next time pass --receipt FILE, so that an interrupted submit resumes with --resume FILE")},
+	{match: stoppedRun(func(r *resumable) bool { return r.submit && r.newMaterial && r.receipt != "" }), each: true, text: func(err error) string {
+		r := err.(*resumable)
+		return "this run imported new key material, which KMS refuses a second time: resume from this run's receipt (--resume), which skips the entries it imported and gives a replica its primary's KeyMaterialId; " +
+			"the receipt is kept in " + r.receipt + " and the next run writes its own; resume with: " + r.command
+	}},
+	{match: stoppedRun(func(r *resumable) bool { return r.submit && !r.newMaterial }), each: true, text: func(err error) string {
 		r := err.(*resumable)
 		s := "re-running the same command is safe: entries already imported are reported already-imported"
 		if r.receipt != "" {
@@ -94,8 +102,8 @@ var hints = []hint{
 	// KMS outcomes (kmsimport).
 	{match: is(kmsimport.ErrNothingImported), each: true, text: say("nothing was imported: fix the keys above (or the bundle) and run submit again")},
 	{match: is(kmsimport.ErrEnabledUnchecked), each: true, text: say("the key is Enabled, but KMS checked nothing: that it holds some material does not show it is this bundle's; `airwrap-online verify-import` with the receipt of the submit that imported it shows what is known")},
-	{match: is(kmsimport.ErrPrimaryNotImported), each: true, text: say("a replica takes the KeyMaterialId its primary's import returns: fix the primary's failure and run submit again (entries already imported are reported already-imported)")},
-	{match: is(kmsimport.ErrMaybeAttached), each: true, text: say("if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`")},
+	{match: is(kmsimport.ErrPrimaryNotImported), each: true, text: say("a replica takes the KeyMaterialId its primary's import returns: fix the primary's failure and run submit again; if an earlier submit of this bundle imported the primary, pass its receipt with --resume FILE")},
+	{match: is(kmsimport.ErrMaybeAttached), each: true, text: say("if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`; an interrupted submit of it resumes with --resume and the receipt that run wrote")},
 	{match: is(kmsimport.ErrExpiredImportToken), each: true, text: say("import parameters last 24 hours: run `airwrap-online prepare` again, carry the new parameters across the air gap and wrap again")},
 	{match: is(kmsimport.ErrIncorrectKeyMaterial), each: true, text: say("for a symmetric key KMS holds one or more materials: a reimport (EXISTING_KEY_MATERIAL, the default once the key has material) must carry the same material as the KeyMaterialId it names, or as the current one; NEW_KEY_MATERIAL must be material the key does not hold yet (`airwrap-online status` lists its materials). Wrap the HSM key imported before, or put other material in a new KMS key; HMAC and asymmetric keys take only the material first imported")},
 	{match: is(kmsimport.ErrInvalidCiphertext), each: true, text: say("wrap again with the parameters of this bundle's import token, using exactly its wrapping algorithm")},
@@ -117,7 +125,7 @@ var hints = []hint{
 	{match: is(online.ErrExpiring), each: true, text: say("reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material")},
 	{match: is(kmsimport.ErrNoMaterial), each: true, text: say("nothing to delete: `airwrap-online status --key-id ARN` shows the key's state and materials")},
 	{match: is(online.ErrNotConfirmed), each: true, text: say("nothing was deleted: type the key id exactly as shown, or pass --yes where no one can type")},
-	{match: is(online.ErrReceiptMismatch), each: true, text: say("pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out")},
+	{match: is(online.ErrReceiptMismatch), each: true, text: say("pass the receipt that `airwrap-online submit` wrote for this bundle (verify-import --receipt, submit --resume), or leave the flag out")},
 
 	// Fallback: the first that matches.
 	{match: isAny(atomicfile.ErrExists), text: say("airwrap-online never replaces a file: choose another path, or move the old file away")},

@@ -53,7 +53,7 @@ func TestHintTable(t *testing.T) {
 		}},
 		{"expired token", fmt.Errorf("k: %w (%w)", kmsimport.ErrExpiredImportToken, sdk), []string{prepareAgain}},
 		{"already attached", errmark.With(fmt.Errorf("k: %w (%w)", kmsimport.ErrIncorrectKeyMaterial, sdk), kmsimport.ErrMaybeAttached), []string{
-			"if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`",
+			"if this bundle was submitted before, its new material may already be attached: check `airwrap-online status`; an interrupted submit of it resumes with --resume and the receipt that run wrote",
 			incorrect,
 		}},
 		{"incorrect material", fmt.Errorf("k: %w (%w)", kmsimport.ErrIncorrectKeyMaterial, sdk), []string{incorrect}},
@@ -66,7 +66,7 @@ func TestHintTable(t *testing.T) {
 		{"sign key mode", errmark.With(fmt.Errorf("k.pem: %w", kmsimport.ErrParamsSigner), kmsimport.ErrSignerFileMode), []string{"chmod 600 the key file (and keep it off shared disks)"}},
 		{"sign KMS key", errmark.With(fmt.Errorf("--sign-kms-key k: %w", kmsimport.ErrParamsSigner), kmsimport.ErrSignerKMSKey), []string{"give an Enabled KMS key with key usage SIGN_VERIFY and key spec ECC_NIST_P384, ECC_NIST_P256, RSA_3072 or RSA_4096"}},
 		{"expiring", &online.ExpiringError{N: 1, Days: 30}, []string{"reimport the same material with a later ValidTo (prepare, wrap, submit) before it expires: KMS deletes expired material"}},
-		{"receipt of another bundle", errmark.With(errors.New("r is the receipt of another bundle than b"), online.ErrReceiptMismatch), []string{"pass the receipt that `airwrap-online submit` wrote for this bundle, or leave --receipt out"}},
+		{"receipt of another bundle", errmark.With(errors.New("r is the receipt of another bundle than b"), online.ErrReceiptMismatch), []string{"pass the receipt that `airwrap-online submit` wrote for this bundle (verify-import --receipt, submit --resume), or leave the flag out"}},
 		{"not a trusted key (inspect)", fmt.Errorf("x.pem: %w", verify.ErrTrustKey), []string{"pin the PEM public key that `airwrap signer export` wrote (ECDSA P-256/P-384 or RSA >= 3072), one key per file"}},
 		{"fallback: the first match only", errors.Join(verify.ErrUntrusted, bundle.ErrMalformed), []string{"pass the signer's public key with --trust (from `airwrap signer export`), or check --threshold"}},
 		{"none", errors.New("something else"), nil},

@@ -19,11 +19,15 @@ import (
 // prepare that failed after creating keys), with the command that goes on
 // from where it stopped. The hint table (errors.go) says what to do with it.
 type resumable struct {
-	err     error
-	submit  bool   // a submit: re-running it is safe
-	rotate  bool   // a submit stopped in its rotation phase: command rotates the rest
-	command string // quoted, to paste
-	receipt string // submit: this run's receipt, written, or ""
+	err    error
+	submit bool // a submit: re-running it is safe
+	// newMaterial: a submit of new key material stopped after some import
+	// (kmsimport.ErrResumeNeeded): command resumes with --resume receipt,
+	// and without a receipt there is no safe command.
+	newMaterial bool
+	rotate      bool   // a submit stopped in its rotation phase: command rotates the rest
+	command     string // quoted, to paste
+	receipt     string // submit: this run's receipt, written, or ""
 }
 
 func (r *resumable) Error() string { return r.err.Error() }
@@ -65,7 +69,10 @@ func prepareResumable(c *cli.Context, err error) error {
 
 // submitResumable wraps an interrupted submit's err with the same command,
 // writing its receipt, if any, to a new path (receipts are never replaced).
-func submitResumable(c *cli.Context, bundlePath string, err error) error {
+// When the run imported new key material, or itself resumed an earlier
+// run, and wrote its receipt, the command resumes from that receipt
+// (--resume): it records every entry imported so far, by either run.
+func submitResumable(c *cli.Context, bundlePath string, rc *kmsimport.Receipt, err error) error {
 	if !errors.Is(err, kmsimport.ErrInterrupted) {
 		return err
 	}
@@ -83,15 +90,23 @@ func submitResumable(c *cli.Context, bundlePath string, err error) error {
 		return &resumable{err: err, rotate: true, command: clikit.ShellCommand(words), receipt: c.String("receipt")}
 	}
 	receipt := c.String("receipt")
+	if rc == nil {
+		receipt = "" // not written
+	}
+	newMaterial := errors.Is(err, kmsimport.ErrResumeNeeded)
+	resume := receipt != "" && (newMaterial || c.String("resume") != "")
 	words := append(globalWords(c), "submit", bundlePath)
 	for _, f := range c.Command.Flags {
-		if f.Names()[0] == "receipt" && receipt != "" {
+		switch name := f.Names()[0]; {
+		case name == "receipt" && receipt != "":
 			words = append(words, "--receipt", nextReceiptPath(receipt))
-			continue
+		case name == "resume" && resume:
+			words = append(words, "--resume", receipt)
+		default:
+			words = append(words, flagWords(c, f)...)
 		}
-		words = append(words, flagWords(c, f)...)
 	}
-	return &resumable{err: err, submit: true, command: clikit.ShellCommand(words), receipt: receipt}
+	return &resumable{err: err, submit: true, newMaterial: newMaterial, command: clikit.ShellCommand(words), receipt: receipt}
 }
 
 // globalWords: the program and the global flags given, --endpoint-url

@@ -15,7 +15,7 @@ func submitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
 		Usage:     "verify a signed import bundle, then import its key material into KMS",
-		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--rate R] [--rotate [--rotate-rate R]]",
+		UsageText: "airwrap-online [global options] submit BUNDLE --trust PEM [--trust PEM ...] [--threshold K] (--params FILE | --no-params-check) [--transcript FILE] [--require-transcript] [--dry-run] [--receipt FILE] [--resume RECEIPT] [--rate R] [--rotate [--rotate-rate R]]",
 		Description: `Everything is verified before the first AWS request: the bundle parses
 strictly, at least K distinct pinned keys signed it, the parameters have not
 expired, ValidTo is acceptable, the bundle answers exactly the --params file
@@ -33,9 +33,17 @@ An entry succeeds only when KMS accepts its material: "imported" (the key was
 PendingImport) or "already-imported" (the key was Enabled and KMS accepted the
 same material again). Any error fails the entry and the command exits 1, even
 on an Enabled key (an expired import token there means KMS checked nothing).
-Re-running the same bundle is safe. --dry-run stops before ImportKeyMaterial.
-Ctrl-C (or SIGTERM) stops between two requests: the receipt keeps what was
-done, and the command printed resumes (exit 130).
+Re-running a bundle of first imports or reimports is safe. --dry-run stops
+before ImportKeyMaterial. Ctrl-C (or SIGTERM) stops between two requests:
+the receipt keeps what was done, and the command printed resumes (exit 130).
+New key material (NEW_KEY_MATERIAL, or a replica's share of it) KMS refuses
+a second time, so that command names the interrupted run's receipt with
+--resume RECEIPT: it must be a receipt of this bundle naming only its
+entries (else an error before any AWS request); each entry it records
+imported is reported "imported-earlier" with its KeyMaterialId and not sent
+again, and a replica of such a primary imports with that KeyMaterialId (KMS
+refuses the replica's material if it is not that id's). With --rotate, the
+entries imported by either run are rotated.
 The receipt (JSON, never replaced) records each entry's outcome, the
 KeyMaterialId KMS returned for this bundle's material, request id and time.
 
@@ -63,6 +71,7 @@ Example:
 			&cli.BoolFlag{Name: "require-transcript", Usage: "a missing transcript is an error, not a warning"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "verify and pre-check, import nothing"},
 			&cli.StringFlag{Name: "receipt", Usage: "receipt `FILE` to write (never replaced)"},
+			&cli.StringFlag{Name: "resume", Usage: "the receipt `FILE` an interrupted submit of this bundle wrote: the entries it imported are not sent again"},
 			&cli.StringFlag{Name: "rate", Value: "15/s", Usage: "ImportKeyMaterial `RATE`: N/s or N/m (its quota is 15/s)"},
 			&cli.BoolFlag{Name: "rotate", Usage: "after the imports, rotate each key given NEW_KEY_MATERIAL to it (RotateKeyOnDemand)"},
 			&cli.StringFlag{Name: "rotate-rate", Value: "5/s", Usage: "RotateKeyOnDemand `RATE`: N/s or N/m (its quota is 5/s)"},
@@ -92,11 +101,11 @@ func submitAction(c *cli.Context) error {
 		BundlePath: path, TrustFiles: c.StringSlice("trust"), Threshold: k,
 		ParamsPath: c.String("params"), NoParamsCheck: c.Bool("no-params-check"),
 		TranscriptPath: c.String("transcript"), RequireTranscript: c.Bool("require-transcript"),
-		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), Rate: rate,
+		DryRun: c.Bool("dry-run"), ReceiptPath: c.String("receipt"), ResumePath: c.String("resume"), Rate: rate,
 		Rotate: c.Bool("rotate"), RotateRate: rotateRate,
 		Client: func() (kmsimport.API, error) { return kmsClient(c) }, Note: note(c), Progress: progress{c.App.ErrWriter},
 	})
-	err = submitResumable(c, path, err)
+	err = submitResumable(c, path, rc, err)
 	if rc == nil {
 		return err
 	}
