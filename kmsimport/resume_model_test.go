@@ -117,7 +117,19 @@ func TestSubmitResumeNewMaterialAgainstModel(t *testing.T) {
 	_, err = kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: &bundle.ImportPayload{Entries: second.Entries[:1]}, BundleSHA256: "second", Rate: 1000})
 	require.ErrorIs(t, err, kmsimport.ErrMaybeAttached)
 
+	// A receipt claiming an import KMS never saw (an id the key does not
+	// hold): refused before any import, never skipped on its word.
+	forged := *rc1
+	forged.Entries = append([]kmsimport.ReceiptEntry(nil), rc1.Entries...)
+	forged.Entries[1].Outcome, forged.Entries[1].KeyMaterialID = kmsimport.OutcomeImported, strings.Repeat("ab", 32)
 	mark := len(m.Requests())
+	_, err = kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: second, BundleSHA256: "second", Rate: 1000, Earlier: &forged})
+	require.ErrorIs(t, err, kmsimport.ErrReceiptMismatch)
+	require.ErrorContains(t, err, "entries[1]: ")
+	require.ErrorContains(t, err, "KMS lists no such material for the key")
+	require.Zero(t, count(m, mark, "ImportKeyMaterial"))
+
+	mark = len(m.Requests())
 	rc2, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: second, BundleSHA256: "second", Rate: 1000, Earlier: rc1, Rotate: true, RotateRate: 1000})
 	require.NoError(t, err)
 	require.Empty(t, importErrors(m, mark), "no request refused (no IncorrectKeyMaterialException)")

@@ -128,6 +128,11 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 			rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeFailed, StateBefore: info.State, Time: req.Now().UTC(), Error: err.Error()})
 			continue
 		}
+		if err := checkEarlierHeld(rctx, api, fmt.Sprintf("entries[%d]", i), req.Earlier, e.KeyARN, req.Now()); err != nil {
+			errs = append(errs, err)
+			rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeFailed, StateBefore: info.State, Time: req.Now().UTC(), Error: err.Error()})
+			continue
+		}
 		rc.Entries = append(rc.Entries, ReceiptEntry{KeyARN: e.KeyARN, Outcome: OutcomeNotAttempted, StateBefore: info.State, Time: req.Now().UTC()})
 	}
 	errs = append(errs, checkRoles(p.Entries, before)...)
@@ -237,6 +242,32 @@ func earlierEntry(earlier *Receipt, arn string, now func() time.Time) (ReceiptEn
 		KeyARN: arn, Outcome: OutcomeImportedEarlier, StateBefore: prev.StateBefore, KeyMaterialID: prev.KeyMaterialID, RequestID: prev.RequestID, Time: now().UTC(),
 		Note: "the interrupted run's receipt (--resume) records it " + prev.Outcome + ": not sent again",
 	}, true
+}
+
+// checkEarlierHeld: an entry the earlier run's receipt (submit --resume)
+// records as imported, with a KeyMaterialId, is skipped only if KMS lists
+// that material for the key (ListKeyRotations), so a receipt cannot make
+// submit pass over an entry KMS never received. Endpoints that list no
+// materials (local-kms) leave it unchecked, as status does.
+func checkEarlierHeld(ctx context.Context, api API, field string, earlier *Receipt, arn string, now time.Time) error {
+	prev, ok := earlierEntry(earlier, arn, func() time.Time { return now })
+	if !ok || prev.KeyMaterialID == "" {
+		return nil
+	}
+	mats, err := listMaterials(ctx, ForKey(api, arn), arn, now)
+	switch {
+	case unsupported(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: %w", field, explainCommon(arn, err))
+	}
+	for _, m := range mats {
+		if m.KeyMaterialID == prev.KeyMaterialID {
+			return nil
+		}
+	}
+	return errmark.With(fmt.Errorf("%s: %s: the --resume receipt records key material %s imported, but KMS lists no such material for the key: not skipped on that receipt's word",
+		field, clikit.Escape(arn), clikit.Escape(prev.KeyMaterialID)), ErrReceiptMismatch)
 }
 
 // checkRoles: an entry with key_material_id_from is a replica, in KMS's
