@@ -20,26 +20,30 @@ import (
 // which has no account). It runs runLifecycle, the same workflows
 // TestLifecycleModel runs against the KMS model, through both binaries on a
 // SoftHSM token, and schedules every key it created for deletion (7 days,
-// the shortest KMS allows) however it ends. It creates 4 single-Region keys
-// and one multi-Region key with one replica: about 6 KMS keys for a week.
+// the shortest KMS allows) however it ends. It creates 3 single-Region keys
+// and one multi-Region key with two replicas: 6 KMS keys for a week.
 //
 //	AIRWRAP_E2E_AWS_PROFILE          the AWS profile to use (required)
 //	AIRWRAP_E2E_AWS_REGION           the Region of the keys (required)
 //	AIRWRAP_E2E_AWS_REPLICA_REGION   the replica's Region (required, not the same)
+//	AIRWRAP_E2E_AWS_ADD_REGION       a third Region, for a replica added later (required)
 //
 // Built only with -tags awse2e, so it never skips: without the variables it fails.
 const (
 	envE2EProfile       = "AIRWRAP_E2E_AWS_PROFILE"
 	envE2ERegion        = "AIRWRAP_E2E_AWS_REGION"
 	envE2EReplicaRegion = "AIRWRAP_E2E_AWS_REPLICA_REGION"
+	envE2EAddRegion     = "AIRWRAP_E2E_AWS_ADD_REGION"
 )
 
 func TestLifecycleAWS(t *testing.T) {
-	profile, region, replica := os.Getenv(envE2EProfile), os.Getenv(envE2ERegion), os.Getenv(envE2EReplicaRegion)
+	profile, region, replica, add := os.Getenv(envE2EProfile), os.Getenv(envE2ERegion), os.Getenv(envE2EReplicaRegion), os.Getenv(envE2EAddRegion)
 	require.NotEmpty(t, profile, "set %s to the AWS profile to run against", envE2EProfile)
 	require.NotEmpty(t, region, "set %s to the Region of the keys", envE2ERegion)
 	require.NotEmpty(t, replica, "set %s to a second Region, for the multi-Region replica", envE2EReplicaRegion)
+	require.NotEmpty(t, add, "set %s to a third Region, for a replica added after the rotation", envE2EAddRegion)
 	require.NotEqual(t, region, replica, "%s must differ from %s", envE2EReplicaRegion, envE2ERegion)
+	require.NotContains(t, []string{region, replica}, add, "%s must differ from the other two", envE2EAddRegion)
 
 	ctx := context.Background()
 	api, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{Profile: profile, Region: region})
@@ -63,6 +67,7 @@ func TestLifecycleAWS(t *testing.T) {
 		env:           []string{"AWS_PROFILE=" + profile, "AWS_REGION=" + region, "AWS_ENDPOINT_URL_KMS="},
 		api:           api,
 		replicaRegion: replica,
+		addRegion:     add,
 		expire:        nil, // KMS's clock cannot be moved: runLifecycle deletes the material instead
 		created:       func(arn string) { created = append(created, arn) },
 	})

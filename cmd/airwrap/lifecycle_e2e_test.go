@@ -24,6 +24,7 @@ type kmsTarget struct {
 	env           []string      // what airwrap-online needs to reach it
 	api           kmsimport.API // the test's own client, for the checks
 	replicaRegion string        // the Region of multi-Region replicas
+	addRegion     string        // a third Region, for a replica added later
 	// expire makes every material that expires within d expire, as KMS does
 	// at ValidTo (the model moves its clock and back). nil where time cannot
 	// be moved (real AWS): the test deletes the material instead, which
@@ -49,7 +50,7 @@ func TestLifecycleModel(t *testing.T) {
 	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, Region: region})
 	require.NoError(t, err)
 	runLifecycle(t, kmsTarget{
-		env: env, api: api, replicaRegion: "ap-southeast-2",
+		env: env, api: api, replicaRegion: "ap-southeast-2", addRegion: "ca-central-1",
 		expire: func(d time.Duration) {
 			now := time.Now()
 			m.Advance(d)
@@ -141,6 +142,17 @@ func (l *life) state(arn string) string {
 	out, err := kmsimport.ForKey(l.tgt.api, arn).DescribeKey(context.Background(), &kms.DescribeKeyInput{KeyId: aws.String(arn)})
 	require.NoError(l.t, err)
 	return string(out.KeyMetadata.KeyState)
+}
+
+// waitState waits (up to 2 minutes) until arn is in state want: a new
+// replica is Creating for a while.
+func (l *life) waitState(arn, want string) {
+	l.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for l.state(arn) != want {
+		require.True(l.t, time.Now().Before(deadline), "%s never reached %s", arn, want)
+		time.Sleep(time.Second)
+	}
 }
 
 func (l *life) encrypt(arn, text string) []byte {
@@ -298,8 +310,9 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 	primary, replica := arns[0], arns[1]
 	rc = l.submit(0, l.wrap(params, "--key", primary+"=mrk", "--key", replica+"=mrk", "--no-expiry"), params)
 	require.Len(t, rc.Entries, 2)
-	blob := l.encrypt(primary, "from the primary's Region")
-	l.decrypts(replica, blob, "from the primary's Region")
+	mrkFirst := rc.Entries[0].KeyMaterialID
+	mrkBlob := l.encrypt(primary, "from the primary's Region")
+	l.decrypts(replica, mrkBlob, "from the primary's Region")
 	st = l.status(0, "--key-id", primary)
 	require.Len(t, st.Keys, 2, "status shows every Region of a multi-Region key")
 
@@ -315,6 +328,26 @@ func runLifecycle(t *testing.T, tgt kmsTarget) {
 	st = l.status(0, "--key-id", primary)
 	require.Equal(t, "CURRENT", st.materials(primary)[rc.Entries[0].KeyMaterialID])
 	require.Equal(t, "CURRENT", st.materials(replica)[rc.Entries[0].KeyMaterialID])
-	blob = l.encrypt(replica, "from the replica after the rotation")
+	blob := l.encrypt(replica, "from the replica after the rotation")
 	l.decrypts(primary, blob, "from the replica after the rotation")
+
+	// 8. Adding a Region later (docs/RUNBOOK.md): the rotated key holds two
+	// materials, and the new replica needs both, each from its own HSM key
+	// named by its KeyMaterialId, one ceremony each.
+	out, err := kmsimport.ForKey(l.tgt.api, primary).ReplicateKey(context.Background(), &kms.ReplicateKeyInput{
+		KeyId: aws.String(primary), ReplicaRegion: aws.String(tgt.addRegion), Description: aws.String("airwrap lifecycle test added Region")})
+	require.NoError(t, err)
+	added := aws.ToString(out.ReplicaKeyMetadata.Arn)
+	tgt.created(added)
+	l.waitState(added, "PendingImport")
+	for i, m := range []struct{ label, id string }{{"mrk", mrkFirst}, {"mrk-2027", rc.Entries[0].KeyMaterialID}} {
+		if i > 0 {
+			require.Equal(t, "PendingImport", l.state(added), "usable only once every material is imported")
+		}
+		params, _ = l.prepare("RSAES_OAEP_SHA_1", "--key-id", added)
+		l.submit(0, l.wrap(params, "--key", m.label, "--no-expiry", "--import-type", "EXISTING_KEY_MATERIAL", "--key-material-id", m.id), params)
+	}
+	require.Equal(t, "Enabled", l.state(added))
+	l.decrypts(added, mrkBlob, "from the primary's Region")
+	l.decrypts(added, blob, "from the replica after the rotation")
 }
