@@ -166,16 +166,7 @@ func TestSubmitResumeMultiRegionAgainstModel(t *testing.T) {
 	require.Len(t, p.Entries, 2)
 	primary, replica := p.Entries[0].KeyARN, p.Entries[1].KeyARN
 	ceremony := func(p *bundle.Params, material []byte, rotation bool) *bundle.ImportPayload {
-		pl, _ := payload(t, p, []byte("p"))
-		for i, pe := range p.Entries {
-			pl.Entries[i] = wrap(t, pe, material, "")
-			if rotation && pe.MultiRegionRole == "PRIMARY" {
-				pl.Entries[i].ImportType = bundle.ImportNew
-			} else if rotation {
-				pl.Entries[i].ImportType, pl.Entries[i].KeyMaterialIDFrom = bundle.ImportExisting, primary
-			}
-		}
-		return pl
+		return mrkCeremony(t, p, material, rotation, primary)
 	}
 	rc0, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: ceremony(p, []byte("0123456789abcdef0123456789abcdef"), false)})
 	require.NoError(t, err)

@@ -119,18 +119,8 @@ func TestSubmitRotateMultiRegionAgainstModel(t *testing.T) {
 		require.NoError(t, err)
 		return p
 	}
-	// One material per ceremony, wrapped once per Region.
 	ceremony := func(p *bundle.Params, material []byte, rotation bool) *bundle.ImportPayload {
-		pl, _ := payload(t, p, []byte("p"))
-		for i, pe := range p.Entries {
-			pl.Entries[i] = wrap(t, pe, material, "")
-			if rotation && pe.MultiRegionRole == "PRIMARY" {
-				pl.Entries[i].ImportType = bundle.ImportNew
-			} else if rotation {
-				pl.Entries[i].ImportType, pl.Entries[i].KeyMaterialIDFrom = bundle.ImportExisting, primary
-			}
-		}
-		return pl
+		return mrkCeremony(t, p, material, rotation, primary)
 	}
 	_, err = kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: ceremony(p, []byte("0123456789abcdef0123456789abcdef"), false)})
 	require.NoError(t, err)
@@ -162,4 +152,22 @@ func TestSubmitRotateMultiRegionAgainstModel(t *testing.T) {
 	st, err := kmsimport.Status(ctx, api, []string{replica}, time.Now())
 	require.NoError(t, err)
 	require.Equal(t, newID, st[0].CurrentKeyMaterialID, "the replica rotated with its primary")
+}
+
+// mrkCeremony is one ceremony over a multi-Region key's parameters: one
+// material, wrapped once per Region. For a rotation the primary's entry is
+// NEW_KEY_MATERIAL and each replica's EXISTING_KEY_MATERIAL with
+// key_material_id_from the primary (SPEC.md R52), as airwrap wrap makes them.
+func mrkCeremony(t *testing.T, p *bundle.Params, material []byte, rotation bool, primary string) *bundle.ImportPayload {
+	t.Helper()
+	pl, _ := payload(t, p, []byte("p"))
+	for i, pe := range p.Entries {
+		pl.Entries[i] = wrap(t, pe, material, "")
+		if rotation && pe.MultiRegionRole == "PRIMARY" {
+			pl.Entries[i].ImportType = bundle.ImportNew
+		} else if rotation {
+			pl.Entries[i].ImportType, pl.Entries[i].KeyMaterialIDFrom = bundle.ImportExisting, primary
+		}
+	}
+	return pl
 }
