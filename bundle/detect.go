@@ -15,6 +15,9 @@ const (
 	KindImport       // an import bundle (DSSE envelope): has "payloadType"
 	// KindSignedParams: signed parameters (DSSE envelope): "payloadType": ParamsPayloadType.
 	KindSignedParams
+	// KindCapabilities: a token's signed capabilities (DSSE envelope):
+	// "payloadType": CapabilitiesPayloadType.
+	KindCapabilities
 )
 
 func (k Kind) String() string {
@@ -27,6 +30,8 @@ func (k Kind) String() string {
 		return "import bundle"
 	case KindSignedParams:
 		return "signed parameters bundle"
+	case KindCapabilities:
+		return "token capabilities"
 	}
 	return "unknown"
 }
@@ -68,6 +73,8 @@ func Detect(data []byte) Kind {
 		return KindParams
 	case hasPayloadType && typ == "" && !hasImportToken && payloadType == ParamsPayloadType:
 		return KindSignedParams
+	case hasPayloadType && typ == "" && !hasImportToken && payloadType == CapabilitiesPayloadType:
+		return KindCapabilities
 	case hasPayloadType && typ == "" && !hasImportToken:
 		return KindImport
 	case hasImportToken && typ == "" && !hasPayloadType:

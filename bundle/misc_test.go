@@ -17,6 +17,7 @@ func TestDetect(t *testing.T) {
 		"params/valid-compact-whitespace.json": KindParams,
 		"awscli/valid-epoch-integer.json":      KindAWSCLI,
 		"envelope/valid-p384.json":             KindImport,
+		"capabilities/valid-softhsm.json":      KindCapabilities,
 		"payload/valid-symmetric.json":         KindUnknown,
 		"params/invalid-syntax.json":           KindUnknown,
 		"params/invalid-empty.json":            KindUnknown,

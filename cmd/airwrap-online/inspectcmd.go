@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/inspect"
 )
 
@@ -16,7 +15,7 @@ import (
 func inspectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "inspect",
-		Usage:     "show every field and the fingerprints of a parameters file, import bundle or PEM public key (no AWS request)",
+		Usage:     "show every field and the fingerprints of a parameters file, import bundle, token capabilities or PEM public key (no AWS request)",
 		UsageText: "airwrap-online [global options] inspect FILE",
 		Description: inspect.Help + ` Use ` + "`airwrap-online submit --dry-run`" + ` for that.
 
@@ -32,11 +31,7 @@ func inspectAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := bundle.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	d, err := inspect.File(path, data, time.Now().UTC())
+	d, err := inspect.Path(path, time.Now().UTC())
 	if err != nil {
 		return err
 	}

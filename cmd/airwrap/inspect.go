@@ -6,14 +6,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/inspect"
 )
 
 func inspectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "inspect",
-		Usage:     "show every field and the fingerprints of a parameters file, import bundle or PEM public key (no HSM needed)",
+		Usage:     "show every field and the fingerprints of a parameters file, import bundle, token capabilities or PEM public key (no HSM needed)",
 		UsageText: "airwrap [global options] inspect FILE",
 		Description: inspect.Help + ` Use ` + "`airwrap verify`" + ` for that.
 
@@ -29,11 +28,7 @@ func inspectAction(c *cli.Context) error {
 		return usagef("inspect takes exactly one FILE")
 	}
 	path := c.Args().First()
-	data, err := bundle.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	d, err := inspect.File(path, data, time.Now().UTC())
+	d, err := inspect.Path(path, time.Now().UTC())
 	if err != nil {
 		return err
 	}

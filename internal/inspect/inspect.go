@@ -1,5 +1,6 @@
 // Package inspect describes the files that cross the air gap (parameters,
-// signed parameters, AWS CLI JSON, import bundles, PEM public keys) field by
+// signed parameters, AWS CLI JSON, import bundles, token capabilities, PEM
+// public keys) field by
 // field, with fingerprints grouped for reading aloud. Both command lines show
 // the same description, so the two sides of the air gap can read the same
 // fingerprints to each other. It verifies no signature.
@@ -29,12 +30,23 @@ and SHA-256 fingerprints in groups of four, to read aloud across the air gap:
 the other side prints the same fingerprints for the same file.
 
 FILE is a parameters bundle (signed or not), the JSON that
-"aws kms get-parameters-for-import" prints, an import bundle, or a PEM public
-key (as "airwrap signer export" writes). The fingerprint of a public key is
+"aws kms get-parameters-for-import" prints, an import bundle, a token's
+capabilities (airwrap hsm info --out), or a PEM public key (as "airwrap
+signer export" writes). The fingerprint of a public key is
 the SHA-256 of its DER SubjectPublicKeyInfo: the same hex, ungrouped, is its
 keyid in signed files. "sha256" under "file" is the fingerprint of the file
 as a whole. Strings from the file are escaped, so a hostile file cannot drive
 the terminal. inspect verifies no signature.`
+
+// Path reads the file at path (bundle.ReadFile's limits) and describes it
+// as of now: what both CLIs' inspect commands do.
+func Path(path string, now time.Time) (*Doc, error) {
+	data, err := bundle.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return File(path, data, now)
+}
 
 // File describes data, read from path, as of now.
 func File(path string, data []byte, now time.Time) (*Doc, error) {
@@ -49,13 +61,15 @@ func File(path string, data []byte, now time.Time) (*Doc, error) {
 		d, err = importBundle(data, now)
 	case k == bundle.KindSignedParams:
 		d, err = signedParams(data, now)
+	case k == bundle.KindCapabilities:
+		d, err = capabilities(data)
 	case bytes.Contains(data, []byte("-----BEGIN ")):
 		d, err = pemKey(data)
 	default:
 		if err := bundle.CheckNotMisfit(data); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return nil, fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle, AWS CLI get-parameters-for-import JSON or a PEM public key", path, bundle.ErrMalformed)
+		return nil, fmt.Errorf("%s: %w: not a parameters bundle (signed or not), an import bundle, token capabilities, AWS CLI get-parameters-for-import JSON or a PEM public key", path, bundle.ErrMalformed)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
