@@ -23,10 +23,7 @@ import (
 func modelClient(t *testing.T, region string) (*kmstest.Model, kmsimport.API) {
 	t.Helper()
 	m, url := kmstest.StartModel(t, kmstest.ModelOptions{})
-	for _, kv := range kmstest.ModelEnv(url, region) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	kmstest.SetEnv(t, kmstest.ModelEnv(url, region))
 	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
 	require.NoError(t, err)
 	return m, api

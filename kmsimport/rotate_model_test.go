@@ -8,7 +8,6 @@ package kmsimport_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,13 +19,7 @@ import (
 )
 
 func TestSubmitRotateAgainstModel(t *testing.T) {
-	m, url := kmstest.StartModel(t, kmstest.ModelOptions{})
-	for _, kv := range kmstest.ModelEnv(url, kmstest.Region) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
-	require.NoError(t, err)
+	m, api := modelClient(t, kmstest.Region)
 	ctx := context.Background()
 	const n = 7
 	var keys []string
@@ -98,13 +91,7 @@ func TestSubmitRotateAgainstModel(t *testing.T) {
 // the replica's share, KMS holds the material PENDING_MULTI_REGION_IMPORT_AND_ROTATION
 // and the rotation is refused before RotateKeyOnDemand, saying why.
 func TestSubmitRotateMultiRegionAgainstModel(t *testing.T) {
-	m, url := kmstest.StartModel(t, kmstest.ModelOptions{})
-	for _, kv := range kmstest.ModelEnv(url, "us-east-1") {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
-	require.NoError(t, err)
+	m, api := modelClient(t, "us-east-1")
 	ctx := context.Background()
 	p, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{
 		Create:            &kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "mrk rotation", MultiRegion: true, ReplicaRegions: []string{"eu-west-1"}},

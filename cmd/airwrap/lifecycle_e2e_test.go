@@ -43,10 +43,7 @@ func TestLifecycleModel(t *testing.T) {
 	m, url := kmstest.StartModel(t, kmstest.ModelOptions{})
 	const region = "eu-west-2"
 	env := kmstest.ModelEnv(url, region)
-	for _, kv := range env {
-		k, v, _ := cutEnv(kv)
-		t.Setenv(k, v)
-	}
+	kmstest.SetEnv(t, env)
 	api, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, Region: region})
 	require.NoError(t, err)
 	runLifecycle(t, kmsTarget{
@@ -66,15 +63,6 @@ func TestLifecycleModel(t *testing.T) {
 		}
 	}
 	require.Positive(t, replicaCalls)
-}
-
-func cutEnv(kv string) (string, string, bool) {
-	for i := range kv {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return kv, "", false
 }
 
 // life is one run: both halves on a SoftHSM token with a ceremony signer.

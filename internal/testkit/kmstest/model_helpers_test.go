@@ -29,10 +29,7 @@ import (
 func modelClient(t *testing.T, attempts int) (*Model, *kms.Client) {
 	t.Helper()
 	m, url := StartModel(t, ModelOptions{})
-	for _, kv := range ModelEnv(url, Region) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	SetEnv(t, ModelEnv(url, Region))
 	c, err := kmsimport.NewClient(context.Background(), kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: attempts, MaxBackoff: 50 * time.Millisecond})
 	require.NoError(t, err, "kmsimport.NewClient")
 	return m, c

@@ -282,10 +282,7 @@ func TestModelCommand(t *testing.T) {
 	require.NoError(t, err, "the URL line")
 	url := strings.TrimSpace(line)
 	require.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), "first line %q", line)
-	for _, kv := range ModelEnv(url, "eu-central-1") {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	SetEnv(t, ModelEnv(url, "eu-central-1"))
 	cl, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
 	require.NoError(t, err)
 	k, err := cl.CreateKey(ctx, &kms.CreateKeyInput{Origin: types.OriginTypeExternal})

@@ -2,7 +2,6 @@ package kmstest
 
 import (
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -310,10 +309,7 @@ func TestModelImportErrors(t *testing.T) {
 // wrapped under one response's key does not import with another's token.
 func TestModelFreshWrappingKeys(t *testing.T) {
 	m, url := StartModel(t, ModelOptions{FreshWrappingKeys: true})
-	for _, kv := range ModelEnv(url, Region) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	SetEnv(t, ModelEnv(url, Region))
 	c, err := kmsimport.NewClient(ctx, kmsimport.ClientOptions{EndpointURL: url, MaxAttempts: 1})
 	require.NoError(t, err)
 	arn := aws.ToString(createKey(t, c, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", false).Arn)

@@ -64,7 +64,14 @@ func (s *Server) Env() []string {
 // SetEnv applies Env to the current test process (t.Setenv restores it).
 func (s *Server) SetEnv(t testing.TB) {
 	t.Helper()
-	for _, kv := range s.Env() {
+	SetEnv(t, s.Env())
+}
+
+// SetEnv applies KEY=VALUE pairs (Server.Env, ModelEnv) to the current test
+// process; t.Setenv restores them when the test ends.
+func SetEnv(t testing.TB, env []string) {
+	t.Helper()
+	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
