@@ -20,13 +20,11 @@ func capabilities(data []byte) (*Doc, error) {
 	s := Section{Title: "token capabilities (signatures NOT verified here: airwrap-online prepare --capabilities-trust and airwrap ceremony check do)"}
 	s.add("payload type", "%s", sc.Envelope.PayloadType)
 	s.add("payload sha256", "%s", bundle.Fingerprint(sc.Raw))
-	for i, sig := range sc.Envelope.Signatures {
-		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
-	}
+	s.signers(sc.Envelope)
 	s.add("type", "%s", c.Type)
 	s.add("created at", "%s", stamp(c.CreatedAt))
 	s.add("tool version", "%s", c.ToolVersion)
-	s.add("token", "%s / %s / serial %s / label %s", c.Token.Manufacturer, c.Token.Model, c.Token.Serial, c.Token.Label)
+	s.token(c.Token)
 	kwp := "none works"
 	if c.KWPMechanism != "" {
 		kwp = c.KWPMechanism + map[bool]string{true: ", pads correctly", false: ", does NOT pad correctly"}[c.KWPPadsCorrectly]

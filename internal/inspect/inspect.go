@@ -134,6 +134,19 @@ func (s *Section) add(name, format string, args ...any) {
 	s.Fields = append(s.Fields, Field{name, fmt.Sprintf(format, args...)})
 }
 
+// signers lists the keyid of each signature of a signed file, grouped for
+// reading aloud.
+func (s *Section) signers(env *bundle.Envelope) {
+	for i, sig := range env.Signatures {
+		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
+	}
+}
+
+// token names the token that made a file.
+func (s *Section) token(t bundle.TokenIdentity) {
+	s.add("token", "%s / %s / serial %s / label %s", t.Manufacturer, t.Model, t.Serial, t.Label)
+}
+
 func params(data []byte, now time.Time) (*Doc, error) {
 	p, err := bundle.ParseParams(data)
 	if err != nil {
@@ -193,13 +206,11 @@ func importBundle(data []byte, now time.Time) (*Doc, error) {
 	d := &Doc{Kind: bundle.KindImport.String()}
 	s := Section{Title: "import bundle (signatures NOT verified here: airwrap verify does, and airwrap-online submit --dry-run)"}
 	s.add("payload type", "%s", env.PayloadType)
-	for i, sig := range env.Signatures {
-		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
-	}
+	s.signers(env)
 	s.add("type", "%s", p.Type)
 	s.add("params sha256", "%s", bundle.GroupHex(p.ParamsSHA256))
 	s.add("params format", "%s", p.ParamsFormat)
-	s.add("token", "%s / %s / serial %s / label %s", p.Token.Manufacturer, p.Token.Model, p.Token.Serial, p.Token.Label)
+	s.token(p.Token)
 	s.add("tool version", "%s", p.ToolVersion)
 	s.add("started at", "%s", stamp(p.StartedAt))
 	s.add("created at", "%s", stamp(p.CreatedAt))

@@ -22,9 +22,7 @@ func signedParams(data []byte, now time.Time) (*Doc, error) {
 	s := Section{Title: "signed parameters (signatures NOT verified here: use airwrap wrap --params-trust)"}
 	s.add("payload type", "%s", sp.Envelope.PayloadType)
 	s.add("payload sha256", "%s", bundle.Fingerprint(sp.Raw))
-	for i, sig := range sp.Envelope.Signatures {
-		s.add(fmt.Sprintf("signature %d keyid", i+1), "%s", bundle.GroupHex(sig.KeyID))
-	}
+	s.signers(sp.Envelope)
 	d.Sections = append([]Section{s}, inner.Sections...)
 	return d, nil
 }
