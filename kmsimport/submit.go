@@ -250,7 +250,10 @@ func earlierEntry(earlier *Receipt, arn string, now func() time.Time) (ReceiptEn
 // submit pass over an entry KMS never received. Endpoints that list no
 // materials (local-kms) leave it unchecked, as status does.
 func checkEarlierHeld(ctx context.Context, api API, field string, earlier *Receipt, arn string, now time.Time) error {
-	prev, ok := earlierEntry(earlier, arn, func() time.Time { return now })
+	if earlier == nil {
+		return nil
+	}
+	prev, ok := earlier.Entry(arn)
 	if !ok || prev.KeyMaterialID == "" {
 		return nil
 	}
