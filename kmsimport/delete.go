@@ -106,17 +106,9 @@ type DeleteRequest struct {
 // DeleteMaterial sends DeleteImportedKeyMaterial for each key, paced to the
 // quota. The receipt is returned even on failure.
 func DeleteMaterial(ctx context.Context, api API, req DeleteRequest) (*DeletionReceipt, error) {
-	if req.Now == nil {
-		req.Now = time.Now
-	}
-	progress := req.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	rate := req.Rate
-	if rate <= 0 {
-		rate = DefaultDeleteRate
-	}
+	req.Now = clockOr(req.Now)
+	progress := progressOr(req.Progress)
+	rate := rateOr(req.Rate, DefaultDeleteRate)
 	rc := &DeletionReceipt{Type: DeletionReceiptType, StartedAt: req.Now().UTC()}
 	for _, k := range req.Keys {
 		rc.Entries = append(rc.Entries, DeletionEntry{KeyARN: k.ARN, Outcome: OutcomeNotAttempted, StateBefore: k.State, RequestedKeyMaterialID: req.MaterialID, Time: req.Now().UTC()})

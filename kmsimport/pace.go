@@ -3,6 +3,7 @@ package kmsimport
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,30 @@ func ParseRate(s string) (float64, error) {
 		}
 	}
 	return v, nil
+}
+
+// What a paced batch (prepare, submit, delete-material, rotate) takes when
+// its request leaves a field unset: the real clock, no progress output,
+// and the operation's own quota as its rate.
+func clockOr(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
+}
+
+func progressOr(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+func rateOr(rate, quota float64) float64 {
+	if rate <= 0 {
+		return quota
+	}
+	return rate
 }
 
 // pacer spaces calls at least interval apart, measured from when each call

@@ -65,13 +65,8 @@ func Prepare(ctx context.Context, api API, req PrepareRequest) (*bundle.Params, 
 	if req.Rate == 0 {
 		req.Rate = DefaultRate
 	}
-	if req.Now == nil {
-		req.Now = time.Now
-	}
-	progress := req.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
+	req.Now = clockOr(req.Now)
+	progress := progressOr(req.Progress)
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}

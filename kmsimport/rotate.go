@@ -99,10 +99,7 @@ func CheckRotate(p *bundle.ImportPayload) error {
 // its primary's rotation covers it, and a primary is not rotated while a
 // replica of it in this batch failed its import.
 func rotatePhase(ctx context.Context, api API, p *bundle.ImportPayload, rc *Receipt, before []KeyInfo, req SubmitRequest, progress io.Writer) error {
-	rate := req.RotateRate
-	if rate <= 0 {
-		rate = DefaultRotateRate
-	}
+	rate := rateOr(req.RotateRate, DefaultRotateRate)
 	rctx := context.WithoutCancel(ctx)
 	var todo []int
 	for i, e := range p.Entries {
@@ -381,17 +378,9 @@ func CheckRotatable(ctx context.Context, api API, keys []string, now time.Time) 
 // PENDING_ROTATION, paced to the quota. Every key's result is returned even
 // on failure.
 func RotateKeys(ctx context.Context, api API, keys []PendingRotation, req RotateKeysRequest) ([]Rotation, error) {
-	if req.Now == nil {
-		req.Now = time.Now
-	}
-	progress := req.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	rate := req.Rate
-	if rate <= 0 {
-		rate = DefaultRotateRate
-	}
+	req.Now = clockOr(req.Now)
+	progress := progressOr(req.Progress)
+	rate := rateOr(req.Rate, DefaultRotateRate)
 	out := make([]Rotation, len(keys))
 	for i, k := range keys {
 		out[i] = Rotation{KeyARN: k.Key.ARN, Outcome: OutcomeNotAttempted, Time: req.Now().UTC()}

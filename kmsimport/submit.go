@@ -88,13 +88,8 @@ const DefaultImportRate = 15.0
 // req.Earlier (submit --resume), the entries that receipt records imported
 // are not sent again (imported-earlier).
 func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
-	if req.Now == nil {
-		req.Now = time.Now
-	}
-	progress := req.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
+	req.Now = clockOr(req.Now)
+	progress := progressOr(req.Progress)
 	p := req.Payload
 	if req.Rotate {
 		if err := CheckRotate(p); err != nil {
@@ -142,10 +137,7 @@ func Submit(ctx context.Context, api API, req SubmitRequest) (*Receipt, error) {
 	}
 
 	// Phase 2: import, one entry at a time, paced to the quota.
-	rate := req.Rate
-	if rate <= 0 {
-		rate = DefaultImportRate
-	}
+	rate := rateOr(req.Rate, DefaultImportRate)
 	if !req.DryRun && n > 1 && float64(n-1)/rate >= 1 {
 		d := time.Duration(float64(n-1) / rate * float64(time.Second))
 		fmt.Fprintf(progress, "importing %d keys at %g/s: about %s\n", n, rate, d.Round(time.Second))
