@@ -84,17 +84,7 @@ func count(m *kmstest.Model, from int, op string) int {
 func TestSubmitResumeNewMaterialAgainstModel(t *testing.T) {
 	m, api := modelClient(t, kmstest.Region)
 	ctx := context.Background()
-	var keys []string
-	for range 3 {
-		info, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "resume test"})
-		require.NoError(t, err)
-		keys = append(keys, info.ARN)
-	}
-	prepare := func() *bundle.Params {
-		p, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{KeyIDs: keys, WrappingAlgorithm: string(kmsrules.RSAESOAEPSHA256), WrappingKeySpec: "RSA_2048", Rate: 1000, ToolVersion: "test"})
-		require.NoError(t, err)
-		return p
-	}
+	keys, prepare := symmetricKeys(t, api, 3, "resume test")
 	first, _ := payload(t, prepare(), []byte("p1"))
 	_, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: first, BundleSHA256: "first", Rate: 1000})
 	require.NoError(t, err)

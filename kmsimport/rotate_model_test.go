@@ -22,17 +22,7 @@ func TestSubmitRotateAgainstModel(t *testing.T) {
 	m, api := modelClient(t, kmstest.Region)
 	ctx := context.Background()
 	const n = 7
-	var keys []string
-	for range n {
-		info, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: "rotation test"})
-		require.NoError(t, err)
-		keys = append(keys, info.ARN)
-	}
-	prepare := func() *bundle.Params {
-		p, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{KeyIDs: keys, WrappingAlgorithm: string(kmsrules.RSAESOAEPSHA256), WrappingKeySpec: "RSA_2048", Rate: 1000, ToolVersion: "test"})
-		require.NoError(t, err)
-		return p
-	}
+	keys, prepare := symmetricKeys(t, api, n, "rotation test")
 	// The first material: a first import into PendingImport keys.
 	first, _ := payload(t, prepare(), []byte("p1"))
 	rc, err := kmsimport.Submit(ctx, api, kmsimport.SubmitRequest{Payload: first, BundleSHA256: "t1"})
@@ -157,4 +147,22 @@ func mrkCeremony(t *testing.T, p *bundle.Params, material []byte, rotation bool,
 		}
 	}
 	return pl
+}
+
+// symmetricKeys creates n SYMMETRIC_DEFAULT keys of origin EXTERNAL and
+// returns them with a prepare that fetches fresh parameters for all of them.
+func symmetricKeys(t *testing.T, api kmsimport.API, n int, description string) ([]string, func() *bundle.Params) {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	for range n {
+		info, err := kmsimport.CreateKey(ctx, api, kmsimport.CreateKeyRequest{KeySpec: "SYMMETRIC_DEFAULT", Description: description})
+		require.NoError(t, err)
+		keys = append(keys, info.ARN)
+	}
+	return keys, func() *bundle.Params {
+		p, err := kmsimport.Prepare(ctx, api, kmsimport.PrepareRequest{KeyIDs: keys, WrappingAlgorithm: string(kmsrules.RSAESOAEPSHA256), WrappingKeySpec: "RSA_2048", Rate: 1000, ToolVersion: "test"})
+		require.NoError(t, err)
+		return p
+	}
 }
