@@ -140,13 +140,7 @@ func ceremonyRun(c *cli.Context) error {
 		return err
 	}
 	res, err := ceremony.RunPlan(c.Context, p, ceremony.RunConfig{
-		Open: func() (ceremony.Token, error) {
-			t, err := openToken(c)
-			if err != nil {
-				return nil, err
-			}
-			return t, nil
-		},
+		Open:        ceremonyToken(c),
 		Progress:    c.App.ErrWriter,
 		ToolVersion: version,
 	})

@@ -35,6 +35,19 @@ func globalFlags() []cli.Flag {
 // errNoPIN means no PIN source is available.
 var errNoPIN = errors.New("no PIN available")
 
+// ceremonyToken is openToken as the ceremony package opens a token: only
+// once the request is valid, and never as a non-nil interface holding a
+// nil *hsm.Token.
+func ceremonyToken(c *cli.Context) func() (ceremony.Token, error) {
+	return func() (ceremony.Token, error) {
+		t, err := openToken(c)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+}
+
 // openToken opens the token named by the global flags, reading the PIN.
 func openToken(c *cli.Context) (*hsm.Token, error) {
 	module, label := c.String("module"), c.String("token")

@@ -132,14 +132,8 @@ func wrapAction(c *cli.Context) error {
 		KeyMaterialDescription: c.StringSlice("key-material-description"),
 		KeyMaterialID:          c.StringSlice("key-material-id"),
 		ToolVersion:            version,
-		Open: func() (ceremony.Token, error) {
-			t, err := openToken(c)
-			if err != nil {
-				return nil, err
-			}
-			return t, nil
-		},
-		Progress: c.App.ErrWriter,
+		Open:                   ceremonyToken(c),
+		Progress:               c.App.ErrWriter,
 	}
 	for _, k := range c.StringSlice("key") {
 		opts.Keys = append(opts.Keys, ceremony.ParseKeySelect(k))
