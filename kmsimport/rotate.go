@@ -228,7 +228,7 @@ func rotateKey(ctx context.Context, api API, arn, want string, checked bool, now
 	}
 	if listed {
 		switch {
-		case want != "" && currentIs(all, want):
+		case want != "" && stateOf(all, want) == string(types.KeyMaterialStateCurrent):
 			rot.Outcome, rot.Time, rot.CurrentKeyMaterialID = OutcomeRotated, now().UTC(), want
 			rot.Note = "already CURRENT: no request sent"
 			return rot, nil
@@ -262,15 +262,6 @@ func rotateKey(ctx context.Context, api API, arn, want string, checked bool, now
 		rot.Note = "rotation requested; KMS completes it shortly: `airwrap-online status --key-id " + clikit.Escape(arn) + "` shows the material CURRENT"
 	}
 	return rot, nil
-}
-
-func currentIs(mats []Material, id string) bool {
-	for _, m := range mats {
-		if m.KeyMaterialID == id && m.State == string(types.KeyMaterialStateCurrent) {
-			return true
-		}
-	}
-	return false
 }
 
 // waitingForReplicas is the id of a material KMS holds until every replica

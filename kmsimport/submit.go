@@ -256,10 +256,8 @@ func checkEarlierHeld(ctx context.Context, api API, field string, earlier *Recei
 	case err != nil:
 		return fmt.Errorf("%s: %w", field, explainCommon(arn, err))
 	}
-	for _, m := range mats {
-		if m.KeyMaterialID == prev.KeyMaterialID {
-			return nil
-		}
+	if hasMaterial(mats, prev.KeyMaterialID) {
+		return nil
 	}
 	return errmark.With(fmt.Errorf("%s: %s: the --resume receipt records key material %s imported, but KMS lists no such material for the key: not skipped on that receipt's word",
 		field, clikit.Escape(arn), clikit.Escape(prev.KeyMaterialID)), ErrReceiptMismatch)
