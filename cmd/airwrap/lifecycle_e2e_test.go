@@ -15,6 +15,7 @@ import (
 	"github.com/airwrap/airwrap/bundle"
 	"github.com/airwrap/airwrap/internal/testkit/kmstest"
 	"github.com/airwrap/airwrap/kmsimport"
+	"github.com/airwrap/airwrap/online"
 )
 
 // kmsTarget is the KMS a key's whole life runs against: the KMS model in CI
@@ -168,22 +169,7 @@ func (l *life) status(want int, args ...string) statusJSON {
 }
 
 // statusJSON is what `airwrap-online --json status` prints.
-type statusJSON struct {
-	Keys []struct {
-		ARN       string `json:"arn"`
-		State     string `json:"state"`
-		Materials []struct {
-			KeyMaterialID string `json:"key_material_id"`
-			State         string `json:"state"`
-			Description   string `json:"description"`
-			ValidTo       *time.Time
-		} `json:"materials"`
-	} `json:"keys"`
-	Expiring []struct {
-		KeyARN        string `json:"key_arn"`
-		KeyMaterialID string `json:"key_material_id"`
-	} `json:"expiring"`
-}
+type statusJSON online.StatusResult
 
 func (st statusJSON) materials(arn string) map[string]string {
 	out := map[string]string{}
